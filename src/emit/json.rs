@@ -1,0 +1,107 @@
+//! `timeline.json`: the whole run as one JSON document.
+//!
+//! Layout: `{"schema_version", "meta": {inputs, options, statistics, diagnostics},
+//! "windows": [{index, start, end, start_label, end_label, segments, tokens,
+//! terms: [{rank, term, label, score, count}]}]}`. Arrays are row-oriented (one
+//! object per window, one per term) because that is what dashboard data sources
+//! such as Grafana's Infinity plugin can read. Numbers are JSON numbers, never
+//! formatted strings. Output is pretty-printed: people diff and read it too.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{EmitError, Sink};
+use crate::pipeline::{Meta, SCHEMA_VERSION, WindowReport};
+
+/// Collects the run and writes it as one document when finished.
+#[derive(Debug)]
+pub struct TimelineJson<W: Write> {
+    writer: W,
+    meta: Option<Meta>,
+    windows: Vec<WindowReport>,
+}
+
+impl<W: Write> TimelineJson<W> {
+    /// A sink writing to `writer`.
+    pub fn new(writer: W) -> Self {
+        TimelineJson {
+            writer,
+            meta: None,
+            windows: Vec::new(),
+        }
+    }
+
+    /// The underlying writer.
+    pub fn into_inner(self) -> W {
+        self.writer
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema_version: u32,
+    meta: &'a Option<Meta>,
+    windows: &'a [WindowReport],
+}
+
+impl<W: Write> Sink for TimelineJson<W> {
+    fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
+        self.meta = Some(meta.clone());
+        Ok(())
+    }
+
+    fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
+        self.windows.push(window.clone());
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), EmitError> {
+        let document = Document {
+            schema_version: SCHEMA_VERSION,
+            meta: &self.meta,
+            windows: &self.windows,
+        };
+        serde_json::to_writer_pretty(&mut self.writer, &document)?;
+        self.writer
+            .write_all(b"\n")
+            .map_err(serde_json::Error::io)?;
+        self.writer.flush().map_err(serde_json::Error::io)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Pipeline;
+    use crate::emit::emit;
+
+    #[test]
+    fn the_document_has_meta_and_every_window() {
+        let timeline = Pipeline::builder()
+            .window(std::time::Duration::from_secs(60))
+            .min_count(1)
+            .build()
+            .unwrap()
+            .run_text(
+                "talk.txt",
+                "My Title\n0:00 security and more security\n0:40 cluster\n2:10 ai\n",
+            )
+            .unwrap();
+        let mut sink = TimelineJson::new(Vec::new());
+        emit(&timeline, &mut [&mut sink]).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&sink.into_inner()).unwrap();
+        assert_eq!(value["schema_version"], 1);
+        assert_eq!(value["meta"]["inputs"][0]["title"], "My Title");
+        assert_eq!(value["meta"]["options"]["window"], "1m");
+        assert_eq!(value["meta"]["statistics"]["segments"], 3);
+        let windows = value["windows"].as_array().unwrap();
+        assert_eq!(windows.len(), 3);
+        assert_eq!(windows[0]["terms"][0]["label"], "security");
+        assert_eq!(windows[0]["terms"][0]["count"], 2);
+        assert!(windows[0]["terms"][0]["score"].is_f64());
+        assert_eq!(windows[1]["terms"].as_array().unwrap().len(), 0);
+        assert_eq!(windows[2]["start"], 120.0);
+    }
+}

@@ -1,0 +1,181 @@
+//! Writing a [`Timeline`] out: tidy CSV for dashboards, one JSON document for
+//! programs.
+//!
+//! Every output format is a [`Sink`]: it is told when the run begins, receives the
+//! windows one at a time, and is told when the run is finished. This is ripgrep's
+//! `Sink` idea: the pipeline knows nothing of formats, and a new format is one new
+//! type. Files are written through an [`OutputDir`], which writes each file under a
+//! temporary name in the destination directory and renames all of them into place
+//! only after every sink has finished: a dashboard polling `output/` never sees a
+//! half-written file, and a failed run leaves the previous outputs untouched.
+
+mod csv;
+mod json;
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use tempfile::TempPath;
+
+use crate::pipeline::{Meta, Timeline, WindowReport};
+pub use csv::{TermsCsv, WindowsCsv};
+pub use json::TimelineJson;
+
+/// Errors while writing outputs.
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    /// A file or directory that cannot be written.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// A CSV writer failure.
+    #[error("writing CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+    /// A JSON writer failure.
+    #[error("writing JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// An output format.
+pub trait Sink {
+    /// Called once, before any window.
+    fn begin(&mut self, meta: &Meta) -> Result<(), EmitError>;
+    /// Called once per window, in time order.
+    fn window(&mut self, window: &WindowReport) -> Result<(), EmitError>;
+    /// Called once after the last window; writes any trailer and flushes.
+    fn finish(&mut self) -> Result<(), EmitError>;
+}
+
+/// Feeds a timeline to a set of sinks.
+pub fn emit(timeline: &Timeline, sinks: &mut [&mut dyn Sink]) -> Result<(), EmitError> {
+    for sink in sinks.iter_mut() {
+        sink.begin(&timeline.meta)?;
+    }
+    for window in &timeline.windows {
+        for sink in sinks.iter_mut() {
+            sink.window(window)?;
+        }
+    }
+    for sink in sinks.iter_mut() {
+        sink.finish()?;
+    }
+    Ok(())
+}
+
+/// A directory whose files appear only when [`OutputDir::commit`] is called.
+#[derive(Debug)]
+pub struct OutputDir {
+    dir: PathBuf,
+    pending: Vec<(TempPath, PathBuf)>,
+}
+
+impl OutputDir {
+    /// Creates the directory if needed.
+    pub fn create(dir: &Path) -> Result<Self, EmitError> {
+        std::fs::create_dir_all(dir).map_err(|source| EmitError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(OutputDir {
+            dir: dir.to_path_buf(),
+            pending: Vec::new(),
+        })
+    }
+
+    /// A writer for the file `name`, invisible under that name until commit.
+    pub fn file(&mut self, name: &str) -> Result<BufWriter<File>, EmitError> {
+        let dest = self.dir.join(name);
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)
+            .map_err(|source| EmitError::Io {
+                path: dest.clone(),
+                source,
+            })?;
+        let (file, path) = temp.into_parts();
+        self.pending.push((path, dest));
+        Ok(BufWriter::new(file))
+    }
+
+    /// Renames every file into place; returns their paths.
+    pub fn commit(self) -> Result<Vec<PathBuf>, EmitError> {
+        let mut written = Vec::with_capacity(self.pending.len());
+        for (temp, dest) in self.pending {
+            temp.persist(&dest).map_err(|e| EmitError::Io {
+                path: dest.clone(),
+                source: e.error,
+            })?;
+            written.push(dest);
+        }
+        Ok(written)
+    }
+}
+
+/// Writes `terms.csv`, `windows.csv` and `timeline.json` into `dir` atomically.
+pub fn write_outputs(timeline: &Timeline, dir: &Path) -> Result<Vec<PathBuf>, EmitError> {
+    let mut out = OutputDir::create(dir)?;
+    let mut terms = TermsCsv::new(out.file("terms.csv")?);
+    let mut windows = WindowsCsv::new(out.file("windows.csv")?);
+    let mut json = TimelineJson::new(out.file("timeline.json")?);
+    emit(timeline, &mut [&mut terms, &mut windows, &mut json])?;
+    // The sinks own the writers; dropping them closes the files before renaming.
+    drop((terms, windows, json));
+    out.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Pipeline;
+
+    fn timeline() -> Timeline {
+        Pipeline::builder()
+            .window(std::time::Duration::from_secs(60))
+            .min_count(1)
+            .build()
+            .unwrap()
+            .run_text(
+                "t.txt",
+                "T\n0:00 security, \"quoted\" text\n1:30 ai ai models\n",
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn outputs_appear_together_and_leave_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = write_outputs(&timeline(), dir.path()).unwrap();
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["terms.csv", "timeline.json", "windows.csv"]);
+        assert_eq!(written.len(), 3);
+    }
+
+    #[test]
+    fn uncommitted_files_vanish() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut out = OutputDir::create(dir.path()).unwrap();
+            std::io::Write::write_all(&mut out.file("terms.csv").unwrap(), b"partial").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn an_unwritable_directory_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        let err = write_outputs(&timeline(), &file.join("out")).unwrap_err();
+        assert!(err.to_string().contains("file/out"), "{err}");
+    }
+}

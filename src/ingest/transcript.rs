@@ -1,0 +1,371 @@
+//! YouTube-style transcript text.
+//!
+//! This is what YouTube's "Show transcript" panel copies and what many transcript
+//! tools write: optional header lines (title, description), then text lines that
+//! each start with an `M:SS` or `H:MM:SS` stamp. The stamp is often glued to its
+//! text with no space, including when the text starts with a digit: `0:5112,000
+//! people` is `0:51` followed by `12,000 people`, which is why seconds are always
+//! read as exactly two digits. A stamp may also stand on its own line with the text
+//! on the lines after it. A segment ends where the next one starts.
+
+use std::borrow::Cow;
+
+use super::{
+    Diagnostic, DiagnosticKind, Format, IngestError, IngestOptions, Ingested, Segment, Source,
+};
+use crate::config::{Millis, clock_label};
+
+/// What the start of a line looks like.
+#[derive(Debug, PartialEq, Eq)]
+enum Stamp<'a> {
+    /// A valid stamp and the text after it.
+    Valid(Millis, &'a str),
+    /// Digits and a colon that do not form a valid stamp, and why.
+    Malformed(&'static str),
+    /// No stamp at all.
+    Absent,
+}
+
+fn two_digits(bytes: &[u8], at: usize) -> Option<u32> {
+    match bytes.get(at..at + 2) {
+        Some([a, b]) if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+        }
+        _ => None,
+    }
+}
+
+fn parse_stamp(line: &str) -> Stamp<'_> {
+    let bytes = line.as_bytes();
+    let lead = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    // More than three leading digits is a number in the text (a year), not minutes.
+    if lead == 0 || lead > 3 || bytes.get(lead) != Some(&b':') {
+        return Stamp::Absent;
+    }
+    let lead_value: u32 = line[..lead].parse().expect("ASCII digits");
+    let Some(second_field) = two_digits(bytes, lead + 1) else {
+        return Stamp::Malformed("expected two digits after ':'");
+    };
+    // H:MM:SS takes precedence: text glued after M:SS never starts with a colon.
+    if lead <= 2 && bytes.get(lead + 3) == Some(&b':') {
+        let Some(seconds) = two_digits(bytes, lead + 4) else {
+            return Stamp::Malformed("expected two digits of seconds in H:MM:SS");
+        };
+        if second_field >= 60 || seconds >= 60 {
+            return Stamp::Malformed("minutes and seconds must be below 60");
+        }
+        let ms = (i64::from(lead_value) * 3600 + i64::from(second_field) * 60 + i64::from(seconds))
+            * 1000;
+        return Stamp::Valid(ms, &line[lead + 6..]);
+    }
+    if second_field >= 60 {
+        return Stamp::Malformed("seconds must be below 60");
+    }
+    let ms = (i64::from(lead_value) * 60 + i64::from(second_field)) * 1000;
+    Stamp::Valid(ms, &line[lead + 3..])
+}
+
+pub(super) fn parse(
+    source_id: u32,
+    bytes: &[u8],
+    source: &mut Source,
+    ingested: &mut Ingested,
+    options: &IngestOptions,
+) -> Result<(), IngestError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let file = source.path.clone();
+    let mut header: Vec<String> = Vec::new();
+    let mut segments: Vec<Segment> = Vec::new();
+    let lines = &mut source.lines;
+
+    let mut raw_lines = bytes.split(|&b| b == b'\n').peekable();
+    let mut line_no: u32 = 0;
+    while let Some(raw) = raw_lines.next() {
+        // `split` yields an empty piece after a final newline; it is not a line.
+        if raw.is_empty() && raw_lines.peek().is_none() {
+            break;
+        }
+        line_no += 1;
+        lines.total += 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let text = match std::str::from_utf8(raw) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(e) => {
+                ingested.report(
+                    Diagnostic {
+                        file: file.clone(),
+                        line: line_no,
+                        kind: DiagnosticKind::InvalidUtf8,
+                        message: format!(
+                            "invalid UTF-8 at byte {} of the line; replaced with U+FFFD and kept",
+                            e.valid_up_to() + 1
+                        ),
+                    },
+                    options,
+                )?;
+                String::from_utf8_lossy(raw)
+            }
+        };
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            lines.blank += 1;
+            continue;
+        }
+        match (parse_stamp(trimmed), segments.last_mut()) {
+            (Stamp::Valid(at, rest), previous) => {
+                lines.stamped += 1;
+                let mut start = at;
+                if let Some(previous) = previous
+                    && at < previous.start
+                {
+                    ingested.report(
+                        Diagnostic {
+                            file: file.clone(),
+                            line: line_no,
+                            kind: DiagnosticKind::TimeBackwards,
+                            message: format!(
+                                "time goes backwards: {} comes after {}; the text is kept at {}",
+                                clock_label(at),
+                                clock_label(previous.start),
+                                clock_label(previous.start)
+                            ),
+                        },
+                        options,
+                    )?;
+                    start = previous.start;
+                }
+                segments.push(Segment {
+                    source: source_id,
+                    line: line_no,
+                    start,
+                    end: start,
+                    text: rest.trim().to_string(),
+                });
+            }
+            (_, None) => {
+                lines.header += 1;
+                header.push(trimmed.to_string());
+            }
+            (stamp, Some(previous)) => {
+                if let Stamp::Malformed(reason) = stamp {
+                    ingested.report(
+                        Diagnostic {
+                            file: file.clone(),
+                            line: line_no,
+                            kind: DiagnosticKind::MalformedTimestamp,
+                            message: format!(
+                                "malformed timestamp ({reason}); the line is kept as text of the segment at {}",
+                                clock_label(previous.start)
+                            ),
+                        },
+                        options,
+                    )?;
+                }
+                lines.continuation += 1;
+                if !previous.text.is_empty() {
+                    previous.text.push(' ');
+                }
+                previous.text.push_str(trimmed);
+            }
+        }
+    }
+
+    if segments.is_empty() {
+        // Without a single timestamp the header lines are all the text there is, and
+        // none of it can be placed in time.
+        lines.skipped += lines.header;
+        lines.header = 0;
+        ingested.report(
+            Diagnostic {
+                file,
+                line: 0,
+                kind: DiagnosticKind::NoTimestamps,
+                message: format!(
+                    "no line starts with a M:SS or H:MM:SS timestamp; skipped {} lines of text",
+                    lines.skipped
+                ),
+            },
+            options,
+        )?;
+        return Ok(());
+    }
+
+    source.format = Some(Format::Transcript);
+    let mut header = header.into_iter();
+    source.title = header.next();
+    let description: Vec<String> = header.collect();
+    if !description.is_empty() {
+        source.description = Some(description.join("\n"));
+    }
+    for i in 0..segments.len() {
+        segments[i].end = match segments.get(i + 1) {
+            Some(next) => next.start,
+            None => segments[i].start + options.last_segment,
+        };
+    }
+    ingested.segments.extend(segments);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{LineCounts, read_bytes};
+
+    const OPTIONS: IngestOptions = IngestOptions {
+        strict: false,
+        last_segment: 10_000,
+    };
+
+    fn read(text: &[u8]) -> Ingested {
+        let mut ingested = Ingested::default();
+        read_bytes("talk.txt", text, &mut ingested, &OPTIONS).unwrap();
+        ingested
+    }
+
+    fn timeline(ingested: &Ingested) -> Vec<(Millis, Millis, &str)> {
+        ingested
+            .segments
+            .iter()
+            .map(|s| (s.start, s.end, s.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn stamps_glued_to_text_including_digits() {
+        assert_eq!(parse_stamp("0:10[Music]"), Stamp::Valid(10_000, "[Music]"));
+        assert_eq!(
+            parse_stamp("0:5112,000 people"),
+            Stamp::Valid(51_000, "12,000 people")
+        );
+        assert_eq!(parse_stamp("1:00:04it's"), Stamp::Valid(3_604_000, "it's"));
+        assert_eq!(parse_stamp("59:53yeah"), Stamp::Valid(3_593_000, "yeah"));
+        assert_eq!(parse_stamp("125:07 long"), Stamp::Valid(7_507_000, " long"));
+        assert_eq!(parse_stamp("12:00"), Stamp::Valid(720_000, ""));
+    }
+
+    #[test]
+    fn things_that_are_not_stamps() {
+        assert_eq!(parse_stamp("2024: a year"), Stamp::Absent);
+        assert_eq!(parse_stamp("hello 0:10"), Stamp::Absent);
+        assert_eq!(parse_stamp(":10 x"), Stamp::Absent);
+        assert!(matches!(parse_stamp("1:5 hello"), Stamp::Malformed(_)));
+        assert!(matches!(parse_stamp("0:75text"), Stamp::Malformed(_)));
+        assert!(matches!(parse_stamp("1:61:00"), Stamp::Malformed(_)));
+        assert!(matches!(parse_stamp("1:00:4x"), Stamp::Malformed(_)));
+    }
+
+    #[test]
+    fn header_lines_become_title_and_description() {
+        let ingested = read(b"My Talk\n\nAbout things.\nMore.\n\n0:10[Music]\n\n0:24hello all\n");
+        let source = &ingested.sources[0];
+        assert_eq!(source.title.as_deref(), Some("My Talk"));
+        assert_eq!(source.description.as_deref(), Some("About things.\nMore."));
+        assert_eq!(source.format, Some(Format::Transcript));
+        assert_eq!(
+            timeline(&ingested),
+            [(10_000, 24_000, "[Music]"), (24_000, 34_000, "hello all")]
+        );
+        assert_eq!(
+            source.lines,
+            LineCounts {
+                total: 8,
+                header: 3,
+                blank: 3,
+                stamped: 2,
+                continuation: 0,
+                skipped: 0
+            }
+        );
+        assert!(ingested.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn stamps_on_their_own_line_take_the_following_text() {
+        let ingested = read(b"0:00\nfirst line\nsecond line\n1:02:03\nlater\n");
+        assert_eq!(
+            timeline(&ingested),
+            [
+                (0, 3_723_000, "first line second line"),
+                (3_723_000, 3_733_000, "later")
+            ]
+        );
+        assert_eq!(ingested.sources[0].lines.continuation, 3);
+    }
+
+    #[test]
+    fn crlf_and_bom_are_handled() {
+        let ingested = read(b"\xEF\xBB\xBFTitle\r\n0:01 one\r\n0:02 two");
+        assert_eq!(ingested.sources[0].title.as_deref(), Some("Title"));
+        assert_eq!(
+            timeline(&ingested),
+            [(1_000, 2_000, "one"), (2_000, 12_000, "two")]
+        );
+        assert_eq!(ingested.sources[0].lines.total, 3);
+    }
+
+    #[test]
+    fn time_going_backwards_is_reported_and_kept_in_order() {
+        let ingested = read(b"0:10 a\n0:20 b\n0:15 c\n0:30 d\n");
+        assert_eq!(
+            timeline(&ingested),
+            [
+                (10_000, 20_000, "a"),
+                (20_000, 20_000, "b"),
+                (20_000, 30_000, "c"),
+                (30_000, 40_000, "d")
+            ]
+        );
+        let d = &ingested.diagnostics[0];
+        assert_eq!((d.kind, d.line), (DiagnosticKind::TimeBackwards, 3));
+        assert_eq!(
+            d.to_string(),
+            "talk.txt:3: time goes backwards: 0:00:15 comes after 0:00:20; the text is kept at 0:00:20"
+        );
+    }
+
+    #[test]
+    fn malformed_stamps_keep_their_text() {
+        let ingested = read(b"0:10 a\n0:7 b\n0:20 c\n");
+        assert_eq!(
+            timeline(&ingested),
+            [(10_000, 20_000, "a 0:7 b"), (20_000, 30_000, "c")]
+        );
+        assert_eq!(
+            ingested.diagnostics[0].kind,
+            DiagnosticKind::MalformedTimestamp
+        );
+        assert_eq!(ingested.diagnostics[0].line, 2);
+    }
+
+    #[test]
+    fn invalid_utf8_is_repaired_and_reported_with_its_line() {
+        let ingested = read(b"0:10 caf\xE9 time\n0:20 ok\n");
+        assert_eq!(ingested.segments[0].text, "caf\u{FFFD} time");
+        let d = &ingested.diagnostics[0];
+        assert_eq!((d.kind, d.line), (DiagnosticKind::InvalidUtf8, 1));
+    }
+
+    #[test]
+    fn text_without_stamps_is_skipped_and_counted() {
+        let ingested = read(b"just some prose\nwith two lines\n");
+        assert!(ingested.segments.is_empty());
+        assert_eq!(ingested.sources[0].lines.skipped, 2);
+        assert_eq!(ingested.sources[0].format, None);
+        assert_eq!(ingested.diagnostics[0].kind, DiagnosticKind::NoTimestamps);
+    }
+
+    #[test]
+    fn strict_fails_on_backwards_time() {
+        let mut ingested = Ingested::default();
+        let strict = IngestOptions {
+            strict: true,
+            ..OPTIONS
+        };
+        let err = read_bytes("t.txt", b"0:10 a\n0:05 b\n", &mut ingested, &strict).unwrap_err();
+        assert!(
+            err.to_string().starts_with("t.txt:2: time goes backwards"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,89 @@
+//! themeline turns timestamped text into theme timelines: which terms dominate each
+//! time window of a recording, ranked by TF-IDF with windows as documents.
+//!
+//! The pipeline is a chain of stages, each a module with one job, meeting through a
+//! few plain types:
+//!
+//! | stage | module | in → out |
+//! | --- | --- | --- |
+//! | ingest | [`ingest`] | files → [`Segment`]s (timed text), [`Diagnostic`]s |
+//! | tokenize | [`tokenize`] | text → case-folded word tokens, through filters |
+//! | stem | [`stem`] | word → Snowball stem, cached |
+//! | window | [`window`] | time → window indices on a [`WindowGrid`] |
+//! | count | [`count`] | tokens → per-window [`Counts`] (mergeable) |
+//! | score | [`score`] | counts → TF-IDF per window (scikit-learn's formulas) |
+//! | emit | [`emit`] | [`Timeline`] → `terms.csv`, `windows.csv`, `timeline.json` |
+//!
+//! [`Pipeline`] runs them in order; its builder takes the options of [`Config`].
+//! The whole pipeline on a string:
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! let transcript = "\
+//! Platform news
+//! 0:00 Welcome! Today: AI models, AI agents and GPUs for AI.
+//! 2:30 Then security: supply chain security and signing.
+//! ";
+//! let timeline = themeline::Pipeline::builder()
+//!     .window(Duration::from_secs(150))
+//!     .min_count(1)
+//!     .build()?
+//!     .run_text("talk.txt", transcript)?;
+//!
+//! let leaders: Vec<&str> = timeline.windows.iter().map(|w| w.terms[0].label.as_str()).collect();
+//! assert_eq!(leaders, ["ai", "security"]);
+//! assert_eq!(timeline.windows[1].start_label, "0:02:30");
+//! assert_eq!(timeline.meta.inputs[0].title.as_deref(), Some("Platform news"));
+//! # Ok::<(), themeline::Error>(())
+//! ```
+//!
+//! Output is deterministic: the same input and options give byte-identical files
+//! whatever the number of threads, because counting merges integers and every
+//! ranking breaks ties by score descending, then term ascending.
+
+#![deny(missing_docs)]
+
+pub mod config;
+pub mod count;
+pub mod emit;
+pub mod ingest;
+pub mod pipeline;
+pub mod score;
+pub mod stem;
+pub mod tokenize;
+pub mod window;
+
+pub use config::{Config, ConfigError, Millis};
+pub use count::Counts;
+pub use emit::{EmitError, Sink, write_outputs};
+pub use ingest::{Diagnostic, IngestError, Segment};
+pub use pipeline::{Pipeline, PipelineBuilder, Timeline};
+pub use window::WindowGrid;
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The options are invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The input could not be read (or broke a `--strict` rule).
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// The outputs could not be written.
+    #[error(transparent)]
+    Emit(#[from] EmitError),
+    /// Nothing in the inputs could be placed in time.
+    #[error("no text to analyse: {inputs} input file(s) read, {diagnostics} problem(s) reported")]
+    NoText {
+        /// Input files read.
+        inputs: usize,
+        /// Problems reported while reading them.
+        diagnostics: usize,
+    },
+}
+
+/// The README's code examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

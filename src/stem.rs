@@ -1,0 +1,225 @@
+//! Snowball stemming with a per-worker cache.
+//!
+//! Stemming folds `securing`, `secure` and `security` onto one term so a window's
+//! vocabulary is not split across inflections. Stems themselves (`secur`) are never
+//! shown to people: the count stage remembers which surface word each stem came from
+//! most often and uses that as the term's label. Speech has a small working
+//! vocabulary repeated many times, so caching the stem of each distinct word makes
+//! the Snowball algorithm run once per word type rather than once per token.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
+use serde::{Serialize, Serializer};
+
+/// A language with a Snowball stemmer in `rust-stemmers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(missing_docs)]
+pub enum Language {
+    Arabic,
+    Danish,
+    Dutch,
+    English,
+    Finnish,
+    French,
+    German,
+    Greek,
+    Hungarian,
+    Italian,
+    Norwegian,
+    Portuguese,
+    Romanian,
+    Russian,
+    Spanish,
+    Swedish,
+    Tamil,
+    Turkish,
+}
+
+impl Language {
+    /// Every supported language, in alphabetical order.
+    pub const ALL: [Language; 18] = [
+        Language::Arabic,
+        Language::Danish,
+        Language::Dutch,
+        Language::English,
+        Language::Finnish,
+        Language::French,
+        Language::German,
+        Language::Greek,
+        Language::Hungarian,
+        Language::Italian,
+        Language::Norwegian,
+        Language::Portuguese,
+        Language::Romanian,
+        Language::Russian,
+        Language::Spanish,
+        Language::Swedish,
+        Language::Tamil,
+        Language::Turkish,
+    ];
+
+    /// The lower-case English name used on the command line (`english`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Arabic => "arabic",
+            Language::Danish => "danish",
+            Language::Dutch => "dutch",
+            Language::English => "english",
+            Language::Finnish => "finnish",
+            Language::French => "french",
+            Language::German => "german",
+            Language::Greek => "greek",
+            Language::Hungarian => "hungarian",
+            Language::Italian => "italian",
+            Language::Norwegian => "norwegian",
+            Language::Portuguese => "portuguese",
+            Language::Romanian => "romanian",
+            Language::Russian => "russian",
+            Language::Spanish => "spanish",
+            Language::Swedish => "swedish",
+            Language::Tamil => "tamil",
+            Language::Turkish => "turkish",
+        }
+    }
+
+    fn algorithm(self) -> Algorithm {
+        match self {
+            Language::Arabic => Algorithm::Arabic,
+            Language::Danish => Algorithm::Danish,
+            Language::Dutch => Algorithm::Dutch,
+            Language::English => Algorithm::English,
+            Language::Finnish => Algorithm::Finnish,
+            Language::French => Algorithm::French,
+            Language::German => Algorithm::German,
+            Language::Greek => Algorithm::Greek,
+            Language::Hungarian => Algorithm::Hungarian,
+            Language::Italian => Algorithm::Italian,
+            Language::Norwegian => Algorithm::Norwegian,
+            Language::Portuguese => Algorithm::Portuguese,
+            Language::Romanian => Algorithm::Romanian,
+            Language::Russian => Algorithm::Russian,
+            Language::Spanish => Algorithm::Spanish,
+            Language::Swedish => Algorithm::Swedish,
+            Language::Tamil => Algorithm::Tamil,
+            Language::Turkish => Algorithm::Turkish,
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The error for a language name that has no stemmer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language {0:?}; expected one of: {names}", names = Language::ALL.map(Language::name).join(", "))]
+pub struct UnknownLanguage(pub String);
+
+impl FromStr for Language {
+    type Err = UnknownLanguage;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_lowercase();
+        Language::ALL
+            .into_iter()
+            .find(|l| l.name() == wanted)
+            .ok_or_else(|| UnknownLanguage(s.to_string()))
+    }
+}
+
+impl Serialize for Language {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// A Snowball stemmer that remembers the stem of every word it has seen.
+///
+/// One per worker thread: the cache is not shared, so no lock sits on the hot path,
+/// and each worker's cache only ever holds the words its own shard contains.
+pub struct StemCache {
+    stemmer: Stemmer,
+    cache: FxHashMap<Box<str>, Box<str>>,
+}
+
+impl StemCache {
+    /// A cache for the given language.
+    pub fn new(language: Language) -> Self {
+        StemCache {
+            stemmer: Stemmer::create(language.algorithm()),
+            cache: FxHashMap::default(),
+        }
+    }
+
+    /// The stem of a case-folded word.
+    pub fn stem(&mut self, word: &str) -> &str {
+        // Two lookups instead of the entry API: the entry API would need an owned
+        // key for every token, and almost every token is a cache hit.
+        if !self.cache.contains_key(word) {
+            let stem: Box<str> = self.stemmer.stem(word).into();
+            self.cache.insert(word.into(), stem);
+        }
+        &self.cache[word]
+    }
+
+    /// How many distinct words have been stemmed.
+    pub fn len(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Whether no word has been stemmed yet.
+    pub fn is_empty(&self) -> bool {
+        self.cache.is_empty()
+    }
+}
+
+impl fmt::Debug for StemCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StemCache")
+            .field("words", &self.cache.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_stems_fold_inflections() {
+        let mut stems = StemCache::new(Language::English);
+        assert_eq!(stems.stem("security"), "secur");
+        assert_eq!(stems.stem("secure"), "secur");
+        assert_eq!(stems.stem("experiences"), "experi");
+        assert_eq!(stems.stem("ai"), "ai");
+        assert_eq!(stems.len(), 4);
+        assert_eq!(stems.stem("security"), "secur");
+        assert_eq!(stems.len(), 4, "a repeated word is served from the cache");
+    }
+
+    #[test]
+    fn every_language_parses_by_name_and_stems() {
+        for language in Language::ALL {
+            assert_eq!(language.name().parse::<Language>().unwrap(), language);
+            let mut stems = StemCache::new(language);
+            assert!(!stems.stem("international").is_empty());
+        }
+        assert_eq!("German".parse::<Language>().unwrap(), Language::German);
+        let err = "klingon".parse::<Language>().unwrap_err().to_string();
+        assert!(err.contains("klingon") && err.contains("english"), "{err}");
+    }
+
+    #[test]
+    fn other_languages_use_their_own_algorithm() {
+        let mut german = StemCache::new(Language::German);
+        let plural = german.stem("häuser").to_string();
+        assert_eq!(plural, german.stem("haus"));
+        let mut french = StemCache::new(Language::French);
+        assert_eq!(french.stem("continuellement"), "continuel");
+    }
+}

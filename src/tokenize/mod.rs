@@ -1,0 +1,358 @@
+//! Text to normalised word tokens, through a chain of small filters.
+//!
+//! The [`Analyzer`] splits a segment's text into words with Unicode word boundaries
+//! (UAX #29), folds case, writes the curly apostrophe as a straight one, and passes
+//! each word through a chain of [`TokenFilter`]s, each with one job: strip a
+//! possessive, drop a stop word, drop a number, drop a token that is too short. The
+//! design follows tantivy's `TextAnalyzer`: filters are independent, their order is
+//! explicit, and adding one (aliases, protected tokens) does not touch the others.
+//!
+//! Bracketed stage directions such as `[Music]` or `[Laughter]` are cut out before
+//! word segmentation: they are counted in [`TokenStats`] but never become terms.
+//! Every word is accounted for: it is either kept or counted under the reason it was
+//! dropped.
+
+mod stopwords;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::config::{Config, ConfigError};
+pub use stopwords::StopWords;
+
+/// One word on its way through the filter chain.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Token {
+    /// The normalised text; filters rewrite it in place.
+    pub text: String,
+    /// Byte offset of the word in the analysed text, used to place it in time.
+    pub offset: usize,
+}
+
+/// Why a filter removed a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    /// In a stop-word list.
+    StopWord,
+    /// Only digits and separators.
+    Number,
+    /// Shorter than the minimum token length.
+    TooShort,
+}
+
+/// One step of the analysis chain.
+pub trait TokenFilter: Send + Sync + fmt::Debug {
+    /// Rewrites the token in place, or returns why it must be dropped.
+    fn apply(&self, token: &mut Token) -> Result<(), DropReason>;
+}
+
+/// Removes the possessive `'s` (and a bare trailing `'`): `kubernetes's` → `kubernetes`.
+///
+/// It runs before the stop-word filter, so contractions such as `it's` or `that's`
+/// reduce to `it` and `that`, which the stop list removes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PossessiveFilter;
+
+impl TokenFilter for PossessiveFilter {
+    fn apply(&self, token: &mut Token) -> Result<(), DropReason> {
+        if token.text.ends_with("'s") {
+            token.text.truncate(token.text.len() - 2);
+        } else if token.text.ends_with('\'') {
+            token.text.truncate(token.text.len() - 1);
+        }
+        Ok(())
+    }
+}
+
+/// Drops words found in a stop-word list.
+#[derive(Debug, Clone)]
+pub struct StopWordFilter {
+    words: Arc<StopWords>,
+}
+
+impl StopWordFilter {
+    /// A filter over the given list.
+    pub fn new(words: Arc<StopWords>) -> Self {
+        StopWordFilter { words }
+    }
+}
+
+impl TokenFilter for StopWordFilter {
+    fn apply(&self, token: &mut Token) -> Result<(), DropReason> {
+        if self.words.contains(&token.text) {
+            Err(DropReason::StopWord)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Drops tokens with no letter in them: `2024`, `12,000`, `3.5`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NumberFilter;
+
+impl TokenFilter for NumberFilter {
+    fn apply(&self, token: &mut Token) -> Result<(), DropReason> {
+        if token.text.chars().any(char::is_alphabetic) {
+            Ok(())
+        } else {
+            Err(DropReason::Number)
+        }
+    }
+}
+
+/// Drops tokens shorter than a number of characters (not bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct MinLengthFilter {
+    /// The shortest length kept.
+    pub min_chars: usize,
+}
+
+impl TokenFilter for MinLengthFilter {
+    fn apply(&self, token: &mut Token) -> Result<(), DropReason> {
+        // Counting stops early: only short tokens are ever fully counted.
+        if token.text.chars().take(self.min_chars).count() < self.min_chars {
+            Err(DropReason::TooShort)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// What the analyzer saw, merged across segments and threads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TokenStats {
+    /// Words found by segmentation, before any filter.
+    pub words: u64,
+    /// Words that came out of the chain as tokens.
+    pub kept: u64,
+    /// Words dropped, by reason.
+    pub dropped: BTreeMap<DropReason, u64>,
+    /// Bracketed stage directions, by case-folded name (`music`, `laughter`).
+    pub stage_directions: BTreeMap<String, u64>,
+}
+
+impl TokenStats {
+    /// Adds another tally into this one.
+    pub fn merge(&mut self, other: &TokenStats) {
+        self.words += other.words;
+        self.kept += other.kept;
+        for (reason, n) in &other.dropped {
+            *self.dropped.entry(*reason).or_default() += n;
+        }
+        for (name, n) in &other.stage_directions {
+            *self.stage_directions.entry(name.clone()).or_default() += n;
+        }
+    }
+}
+
+/// Splits text into words and runs each through the filter chain.
+#[derive(Debug)]
+pub struct Analyzer {
+    filters: Vec<Box<dyn TokenFilter>>,
+}
+
+impl Analyzer {
+    /// An analyzer with no filters: words are only segmented, case-folded and have
+    /// their apostrophes unified.
+    pub fn new() -> Self {
+        Analyzer {
+            filters: Vec::new(),
+        }
+    }
+
+    /// Appends a filter to the chain.
+    pub fn with_filter(mut self, filter: impl TokenFilter + 'static) -> Self {
+        self.filters.push(Box::new(filter));
+        self
+    }
+
+    /// The chain a run's options describe: possessives, stop words, numbers, length.
+    pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
+        let stop_words = Arc::new(StopWords::from_config(config)?);
+        let mut analyzer = Analyzer::new()
+            .with_filter(PossessiveFilter)
+            .with_filter(StopWordFilter::new(stop_words));
+        if !config.keep_numbers {
+            analyzer = analyzer.with_filter(NumberFilter);
+        }
+        Ok(analyzer.with_filter(MinLengthFilter {
+            min_chars: config.min_token_len,
+        }))
+    }
+
+    /// Analyses `text`, calling `on_token` for every token that survives the chain.
+    ///
+    /// `on_token` receives a token whose buffer is reused for the next word, so it
+    /// must copy what it keeps.
+    pub fn analyze(&self, text: &str, stats: &mut TokenStats, mut on_token: impl FnMut(&Token)) {
+        let mut token = Token::default();
+        for (piece_offset, piece) in split_stage_directions(text, stats) {
+            for (word_offset, word) in piece.unicode_word_indices() {
+                stats.words += 1;
+                token.text.clear();
+                token.offset = piece_offset + word_offset;
+                fold_into(word, &mut token.text);
+                match self.filters.iter().try_for_each(|f| f.apply(&mut token)) {
+                    Ok(()) => {
+                        stats.kept += 1;
+                        on_token(&token);
+                    }
+                    Err(reason) => *stats.dropped.entry(reason).or_default() += 1,
+                }
+            }
+        }
+    }
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new()
+    }
+}
+
+/// Case-folds `word` into `out`, writing curly and modifier apostrophes as `'`.
+pub(crate) fn fold_into(word: &str, out: &mut String) {
+    for c in word.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{FF07}' => out.push('\''),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// Splits text around `[bracketed]` stage directions, counting each one by name.
+///
+/// Returns the pieces between directions with their byte offsets. An unclosed `[`
+/// is ordinary text: cutting to the end of the segment would lose words.
+fn split_stage_directions<'t>(text: &'t str, stats: &mut TokenStats) -> Vec<(usize, &'t str)> {
+    let mut pieces = Vec::new();
+    let mut rest_start = 0;
+    let mut search_from = 0;
+    while let Some(open) = text[search_from..].find('[').map(|i| i + search_from) {
+        let Some(close) = text[open + 1..].find(']').map(|i| i + open + 1) else {
+            break;
+        };
+        // A nested `[` means the first one never closed; restart from the inner one.
+        if let Some(inner) = text[open + 1..close].rfind('[') {
+            search_from = open + 1 + inner;
+            continue;
+        }
+        let name = text[open + 1..close].trim().to_lowercase();
+        *stats.stage_directions.entry(name).or_default() += 1;
+        if open > rest_start {
+            pieces.push((rest_start, &text[rest_start..open]));
+        }
+        rest_start = close + 1;
+        search_from = rest_start;
+    }
+    if rest_start < text.len() {
+        pieces.push((rest_start, &text[rest_start..]));
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(analyzer: &Analyzer, text: &str) -> (Vec<String>, TokenStats) {
+        let mut stats = TokenStats::default();
+        let mut out = Vec::new();
+        analyzer.analyze(text, &mut stats, |t| out.push(t.text.clone()));
+        (out, stats)
+    }
+
+    fn default_analyzer() -> Analyzer {
+        Analyzer::from_config(&Config::default()).unwrap()
+    }
+
+    #[test]
+    fn words_are_case_folded_and_apostrophes_unified() {
+        let (words, _) = tokens(&Analyzer::new(), "It’s Kubernetes’ BIG Día");
+        assert_eq!(words, ["it's", "kubernetes", "big", "día"]);
+    }
+
+    #[test]
+    fn contractions_and_possessives() {
+        let (words, stats) = tokens(
+            &default_analyzer(),
+            "it’s Google's cluster, isn't it? users' data",
+        );
+        assert_eq!(words, ["google", "cluster", "users", "data"]);
+        assert_eq!(stats.dropped[&DropReason::StopWord], 3);
+    }
+
+    #[test]
+    fn stage_directions_are_counted_not_kept() {
+        let (words, stats) = tokens(
+            &default_analyzer(),
+            "[Music] security [Laughter] matters [music] [unclosed bracket",
+        );
+        assert_eq!(words, ["security", "matters", "unclosed", "bracket"]);
+        assert_eq!(stats.stage_directions["music"], 2);
+        assert_eq!(stats.stage_directions["laughter"], 1);
+        assert_eq!(stats.words, 4, "directions are not words");
+    }
+
+    #[test]
+    fn nested_open_brackets_close_on_the_innermost() {
+        let mut stats = TokenStats::default();
+        let pieces = split_stage_directions("a [b [Applause] c", &mut stats);
+        assert_eq!(pieces, [(0, "a [b "), (15, " c")]);
+        assert_eq!(stats.stage_directions["applause"], 1);
+    }
+
+    #[test]
+    fn numbers_and_short_words_are_dropped_but_ai_and_ml_survive() {
+        let (words, stats) = tokens(&default_analyzer(), "12,000 attendees 134 AI ML x 3.5 k8s");
+        assert_eq!(words, ["attendees", "ai", "ml", "k8s"]);
+        assert_eq!(stats.dropped[&DropReason::Number], 3);
+        assert_eq!(stats.dropped[&DropReason::TooShort], 1);
+    }
+
+    #[test]
+    fn spoken_fillers_are_stop_words() {
+        let (words, _) = tokens(
+            &default_analyzer(),
+            "uh um yeah like gonna kinda okay right security",
+        );
+        assert_eq!(words, ["security"]);
+    }
+
+    #[test]
+    fn every_word_is_kept_or_counted_as_dropped() {
+        let text = "0:51 So, um, 12,000 people — it’s the biggest KubeCon yet! [Applause] a b c";
+        let (words, stats) = tokens(&default_analyzer(), text);
+        let dropped: u64 = stats.dropped.values().sum();
+        assert_eq!(stats.kept, words.len() as u64);
+        assert_eq!(stats.words, stats.kept + dropped);
+    }
+
+    #[test]
+    fn offsets_point_at_the_word_in_the_original_text() {
+        let text = "[Music] Cilium and eBPF";
+        let mut seen = Vec::new();
+        default_analyzer().analyze(text, &mut TokenStats::default(), |t| {
+            seen.push((t.offset, t.text.clone()))
+        });
+        assert_eq!(seen, [(8, "cilium".to_string()), (19, "ebpf".to_string())]);
+        assert_eq!(&text[19..23], "eBPF");
+    }
+
+    #[test]
+    fn numbers_survive_when_asked() {
+        let config = Config {
+            keep_numbers: true,
+            ..Config::default()
+        };
+        let (words, _) = tokens(&Analyzer::from_config(&config).unwrap(), "2024 was busy");
+        assert_eq!(words, ["2024", "busy"]);
+    }
+}
