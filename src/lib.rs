@@ -51,6 +51,7 @@ pub mod ingest;
 pub mod pipeline;
 pub mod score;
 pub mod stem;
+pub mod time;
 pub mod tokenize;
 pub mod window;
 

@@ -216,6 +216,7 @@ impl Pipeline {
         IngestOptions {
             strict: self.config.strict,
             last_segment: self.config.last_segment,
+            ..IngestOptions::default()
         }
     }
 
@@ -282,7 +283,13 @@ impl Pipeline {
                 a.merge(b);
                 a
             });
-        builder.finish(grid.len_to(ingested.end()))
+        let end = ingested
+            .segments
+            .iter()
+            .map(|s| s.end.max(s.start + 1))
+            .max()
+            .unwrap_or(0);
+        builder.finish(grid.len_to(end))
     }
 
     /// Scores counts and assembles the timeline.
@@ -328,16 +335,7 @@ impl Pipeline {
             })
             .collect::<Vec<_>>();
 
-        let mut lines = LineCounts::default();
-        for source in &ingested.sources {
-            let l = &source.lines;
-            lines.total += l.total;
-            lines.header += l.header;
-            lines.blank += l.blank;
-            lines.stamped += l.stamped;
-            lines.continuation += l.continuation;
-            lines.skipped += l.skipped;
-        }
+        let lines = ingested.line_counts();
         let statistics = Statistics {
             lines,
             segments: ingested.segments.len() as u64,

@@ -160,9 +160,9 @@ fn messy_input_is_repaired_reported_and_counted() {
     let stats = &json["meta"]["statistics"];
     assert_eq!(stats["diagnostics"]["time_backwards"], 1);
     assert_eq!(stats["lines"]["total"], 21);
-    assert_eq!(stats["lines"]["header"], 1);
-    assert_eq!(stats["lines"]["stamped"], 9);
-    assert_eq!(stats["lines"]["continuation"], 2);
+    assert_eq!(stats["lines"]["metadata"], 1);
+    assert_eq!(stats["lines"]["timing"], 9);
+    assert_eq!(stats["lines"]["text"], 2);
     assert_eq!(stats["lines"]["skipped"], 0);
     assert_eq!(json["meta"]["diagnostics"].as_array().unwrap().len(), 3);
     assert_eq!(
@@ -198,7 +198,7 @@ fn strict_fails_with_file_and_line() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains(
-            "error: tests/fixtures/messy-transcript.txt:11: time goes backwards",
+            "error: tests/fixtures/messy-transcript.txt:21: invalid UTF-8",
         ));
     assert_eq!(
         std::fs::read_dir(out.path()).unwrap().count(),
@@ -225,7 +225,7 @@ fn runtime_failures_exit_1() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains(
-            "no line starts with a M:SS or H:MM:SS timestamp; skipped 2 lines",
+            "unknown format: not a transcript, captions, JSON, CSV or dated document; skipped 2 lines",
         ))
         .stderr(predicates::str::contains("error: no text to analyse"));
 }

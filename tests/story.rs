@@ -84,14 +84,12 @@ fn the_run_reads_the_whole_transcript() {
             .unwrap()
             .contains("AI-generated transcript")
     );
-    // Every line is header, blank, stamped or continuation: nothing skipped.
+    // Every line is metadata (title, description), blank, a stamp or text: nothing skipped.
     let l = &stats.lines;
-    assert_eq!(
-        l.total,
-        l.header + l.blank + l.stamped + l.continuation + l.skipped
-    );
-    assert_eq!(l.skipped, 0);
-    assert_eq!(stats.segments, l.stamped);
+    assert_eq!(l.total, l.metadata + l.blank + l.timing + l.text);
+    assert_eq!((l.skipped, l.duplicate, l.records), (0, 0, 0));
+    assert_eq!(l.metadata, 3);
+    assert_eq!(stats.segments, l.timing);
     assert!(
         stats.diagnostics.is_empty(),
         "{:?}",

@@ -1,62 +1,149 @@
 //! Input files to timed [`Segment`]s, with every line accounted for.
 //!
 //! Ingest is the only stage that sees bytes. It decodes them (repairing invalid
-//! UTF-8 with a warning), detects the format, and turns each file into a
-//! [`Source`] (what the file is) and its [`Segment`]s (timed pieces of text).
-//! Anything odd about the input becomes a [`Diagnostic`] naming the file and line,
-//! and each line is counted in [`LineCounts`] as header, blank, text or skipped,
-//! so a run can show that no text was lost silently. Under `strict`, the first
-//! diagnostic is an error instead.
+//! UTF-8 with a warning), detects each file's [`Format`] from its extension and
+//! content (or takes the one forced with `--format`), and hands the text to that
+//! format's reader, which turns it into a [`Source`] (what the file is) and its
+//! [`Segment`]s (timed pieces of text). Anything odd about the input becomes a
+//! [`Diagnostic`] naming the file and line, and each line is counted in
+//! [`LineCounts`], so a run can show that no text was lost silently. Under
+//! `strict`, the first diagnostic is an error instead.
+//!
+//! Readers share one small interface, [`FileReader`]: report a problem, start a
+//! document, add a segment. Each format lives in its own file.
 
+mod captions;
+mod detect;
+mod documents;
+mod records;
+mod srt;
 mod transcript;
+mod vtt;
+mod youtube_json;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use serde::Serialize;
 
 use crate::config::Millis;
+use crate::time::{TimeAxis, Zone};
+pub use detect::detect_format;
 
 /// A timed piece of text from one source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Segment {
     /// Index of the source in [`Ingested::sources`].
     pub source: u32,
+    /// The document it belongs to: a whole transcript, one record of a JSON Lines
+    /// or CSV file, one dated file. Numbered across the run.
+    pub document: u32,
     /// The 1-based line where the segment starts.
     pub line: u32,
-    /// When the segment starts.
+    /// When the segment starts, on the source's time axis.
     pub start: Millis,
-    /// When the segment ends (the next segment's start, for transcripts).
+    /// When the segment ends (equal to `start` for a dated document).
     pub end: Millis,
-    /// The text, with continuation lines joined by a space.
+    /// The text.
     pub text: String,
 }
 
 /// The input formats themeline reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// YouTube-style transcript text: `M:SS` or `H:MM:SS` at the start of a line,
     /// glued to its text or on a line of its own, after optional header lines.
     Transcript,
+    /// WebVTT captions (`.vtt`).
+    #[value(name = "vtt")]
+    WebVtt,
+    /// SubRip captions (`.srt`).
+    Srt,
+    /// youtube-transcript-api JSON: `[{"text", "start", "duration"}, ...]`.
+    #[value(name = "youtube-json")]
+    YoutubeJson,
+    /// JSON Lines: one object per line with a time field and text fields.
+    #[value(name = "jsonl")]
+    JsonLines,
+    /// CSV with a header row, a time column and text columns.
+    Csv,
+    /// A plain-text document dated by its file name or a `date:` front-matter line.
+    Document,
 }
 
-/// How the lines of a source were used. The counts add up to `total`.
+impl Format {
+    /// The name used by `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Transcript => "transcript",
+            Format::WebVtt => "vtt",
+            Format::Srt => "srt",
+            Format::YoutubeJson => "youtube-json",
+            Format::JsonLines => "jsonl",
+            Format::Csv => "csv",
+            Format::Document => "document",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How the lines of a source were used. The categories add up to `total`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct LineCounts {
     /// Every line of the file.
     pub total: u64,
-    /// Lines before the first timestamp (title and description).
-    pub header: u64,
     /// Empty or whitespace-only lines.
     pub blank: u64,
-    /// Lines that start with a timestamp.
-    pub stamped: u64,
-    /// Text lines without a timestamp, joined to the segment before them.
-    pub continuation: u64,
-    /// Lines whose text could not be used (counted in diagnostics).
+    /// Lines about the file rather than its text: transcript titles and
+    /// descriptions, the `WEBVTT` header and `NOTE`/`STYLE`/`REGION` blocks, cue
+    /// numbers, a CSV header row, front matter.
+    pub metadata: u64,
+    /// Lines that carry a time: transcript stamps (with any text glued to them) and
+    /// cue timing lines.
+    pub timing: u64,
+    /// Lines of text.
+    pub text: u64,
+    /// Lines of JSON Lines or CSV records that were read.
+    pub records: u64,
+    /// Caption lines dropped because they repeat the previous cue's text (rolling
+    /// auto-captions); counted so their removal is visible.
+    pub duplicate: u64,
+    /// Lines whose content could not be used (each explained by a diagnostic).
     pub skipped: u64,
+}
+
+impl LineCounts {
+    /// Adds another file's counts.
+    pub fn add(&mut self, other: &LineCounts) {
+        self.total += other.total;
+        self.blank += other.blank;
+        self.metadata += other.metadata;
+        self.timing += other.timing;
+        self.text += other.text;
+        self.records += other.records;
+        self.duplicate += other.duplicate;
+        self.skipped += other.skipped;
+    }
+
+    /// The sum of the categories, which equals `total` for a correctly read file.
+    pub fn accounted(&self) -> u64 {
+        self.blank
+            + self.metadata
+            + self.timing
+            + self.text
+            + self.records
+            + self.duplicate
+            + self.skipped
+    }
 }
 
 /// One input file as the run saw it.
@@ -64,11 +151,13 @@ pub struct LineCounts {
 pub struct Source {
     /// The path as given (or the name given to in-memory text).
     pub path: String,
-    /// The detected format; `None` when the file could not be read as any format.
+    /// The format it was read as; `None` when it could not be read as any.
     pub format: Option<Format>,
-    /// The first header line, for transcripts that have one.
+    /// Whether its times are offsets or instants; `None` when it has no segments.
+    pub axis: Option<TimeAxis>,
+    /// A title, when the file has one (transcript header, front matter, ...).
     pub title: Option<String>,
-    /// The remaining header lines, joined by newlines.
+    /// A description, when the file has one.
     pub description: Option<String>,
     /// Size in bytes.
     pub bytes: u64,
@@ -76,6 +165,8 @@ pub struct Source {
     pub lines: LineCounts,
     /// Segments read from it.
     pub segments: u64,
+    /// Documents read from it.
+    pub documents: u64,
 }
 
 /// The kinds of input problems, each with a defined behaviour.
@@ -84,20 +175,31 @@ pub struct Source {
 pub enum DiagnosticKind {
     /// Bytes that are not UTF-8; replaced with U+FFFD and kept.
     InvalidUtf8,
-    /// Something shaped like a timestamp that is not one (`1:5`, `0:75`); the line
-    /// is kept as text of the segment before it.
+    /// A time that cannot be read (`1:5`, `0:75`, a cue timing line without
+    /// `-->`, a date field that is not a date). What happens to the text depends on
+    /// the format and is said in the message.
     MalformedTimestamp,
-    /// A timestamp earlier than the one before it; the segment is kept and moved to
-    /// the previous time so the axis stays ordered.
+    /// A time earlier than the one before it in a recording; the text is kept and
+    /// moved to the previous time so the axis stays ordered.
     TimeBackwards,
     /// A file with no text; nothing to read.
     EmptyFile,
     /// A file containing NUL bytes; skipped.
     BinaryFile,
-    /// Text that has no timestamp at all; skipped.
+    /// Text with no timestamp and no date; skipped.
     NoTimestamps,
     /// A file in a directory that no reader handles; not read.
     IgnoredFile,
+    /// A file whose format cannot be recognised; skipped.
+    UnknownFormat,
+    /// A file inside a directory that cannot be read; skipped.
+    UnreadableFile,
+    /// A JSON line that is not valid JSON, or a CSV row that cannot be parsed;
+    /// skipped.
+    MalformedRecord,
+    /// A record without its time or text field, or a CSV row with fewer columns
+    /// than the header; skipped.
+    MissingField,
 }
 
 impl DiagnosticKind {
@@ -111,6 +213,10 @@ impl DiagnosticKind {
             DiagnosticKind::BinaryFile => "binary_file",
             DiagnosticKind::NoTimestamps => "no_timestamps",
             DiagnosticKind::IgnoredFile => "ignored_file",
+            DiagnosticKind::UnknownFormat => "unknown_format",
+            DiagnosticKind::UnreadableFile => "unreadable_file",
+            DiagnosticKind::MalformedRecord => "malformed_record",
+            DiagnosticKind::MissingField => "missing_field",
         }
     }
 }
@@ -141,7 +247,7 @@ impl fmt::Display for Diagnostic {
 /// Errors that stop ingest.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    /// A path that cannot be read.
+    /// A path named on the command line that cannot be read.
     #[error("{path}: {source}")]
     Io {
         /// The path as given.
@@ -152,15 +258,71 @@ pub enum IngestError {
     /// A problem that `--strict` turns into a failure.
     #[error("{0} (--strict)")]
     Strict(Diagnostic),
+    /// Recordings timed from their start mixed with dated documents.
+    #[error(
+        "cannot put recordings timed from their start ({offsets}) on one axis with dated documents ({instants}): \
+         anchor the recordings with --start, e.g. --start 2024-03-20T09:00:00Z"
+    )]
+    MixedAxes {
+        /// Some of the sources with offsets.
+        offsets: String,
+        /// Some of the sources with instants.
+        instants: String,
+    },
+}
+
+/// Column (or field) names for JSON Lines and CSV.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Columns {
+    /// The time column; detected from common names when `None`.
+    pub time: Option<String>,
+    /// The text columns, joined in this order; detected when empty.
+    pub text: Vec<String>,
+    /// A column naming each record (kept as its document title).
+    pub id: Option<String>,
+}
+
+/// Whether to remove the rolling duplicates of auto-generated captions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Dedupe {
+    /// Remove them when the file looks like rolling captions.
+    #[default]
+    Auto,
+    /// Always remove text that repeats the previous cue.
+    On,
+    /// Keep every cue as written.
+    Off,
 }
 
 /// Options for reading input.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct IngestOptions {
     /// Fail on the first diagnostic.
     pub strict: bool,
-    /// Duration given to the last segment of a transcript.
+    /// Duration given to the last segment of a transcript that has no end time.
     pub last_segment: Millis,
+    /// Read every file as this format instead of detecting it.
+    pub format: Option<Format>,
+    /// Columns of JSON Lines and CSV.
+    pub columns: Columns,
+    /// Time zone for dates without an offset.
+    pub zone: Zone,
+    /// Rolling-caption de-duplication.
+    pub dedupe: Dedupe,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            strict: false,
+            last_segment: 10_000,
+            format: None,
+            columns: Columns::default(),
+            zone: Zone::utc(),
+            dedupe: Dedupe::Auto,
+        }
+    }
 }
 
 /// Everything read from the inputs of a run.
@@ -168,10 +330,12 @@ pub struct IngestOptions {
 pub struct Ingested {
     /// One entry per file, in the order read.
     pub sources: Vec<Source>,
-    /// All segments, grouped by source in source order, each source's in time order.
+    /// All segments, grouped by source in source order.
     pub segments: Vec<Segment>,
     /// Every problem found, in reading order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Documents read.
+    pub documents: u32,
 }
 
 impl Ingested {
@@ -184,9 +348,60 @@ impl Ingested {
         counts
     }
 
-    /// The end of the latest segment: the extent of the time axis.
-    pub fn end(&self) -> Millis {
-        self.segments.iter().map(|s| s.end).max().unwrap_or(0)
+    /// Line counts summed over sources.
+    pub fn line_counts(&self) -> LineCounts {
+        let mut lines = LineCounts::default();
+        for source in &self.sources {
+            lines.add(&source.lines);
+        }
+        lines
+    }
+
+    /// The time axis shared by every source with text, anchoring offsets at
+    /// `anchor` (an instant) when given. Fails when recordings timed from their
+    /// start are mixed with dated documents and no anchor is given. A run with no
+    /// text is on the offset axis.
+    pub fn resolve_axis(&mut self, anchor: Option<Millis>) -> Result<TimeAxis, IngestError> {
+        let with_axis = |axis| {
+            self.sources
+                .iter()
+                .filter(|s| s.axis == Some(axis))
+                .map(|s| s.path.as_str())
+                .collect::<Vec<_>>()
+        };
+        let (offsets, instants) = (with_axis(TimeAxis::Offset), with_axis(TimeAxis::Instant));
+        let Some(anchor) = anchor else {
+            if !offsets.is_empty() && !instants.is_empty() {
+                let some = |paths: Vec<&str>| {
+                    let more = paths.len().saturating_sub(3);
+                    let mut list = paths.into_iter().take(3).collect::<Vec<_>>().join(", ");
+                    if more > 0 {
+                        list.push_str(&format!(" and {more} more"));
+                    }
+                    list
+                };
+                return Err(IngestError::MixedAxes {
+                    offsets: some(offsets),
+                    instants: some(instants),
+                });
+            }
+            return Ok(if instants.is_empty() {
+                TimeAxis::Offset
+            } else {
+                TimeAxis::Instant
+            });
+        };
+        for (id, source) in self.sources.iter_mut().enumerate() {
+            if source.axis != Some(TimeAxis::Offset) {
+                continue;
+            }
+            source.axis = Some(TimeAxis::Instant);
+            for segment in self.segments.iter_mut().filter(|s| s.source as usize == id) {
+                segment.start += anchor;
+                segment.end += anchor;
+            }
+        }
+        Ok(TimeAxis::Instant)
     }
 
     fn report(
@@ -202,9 +417,98 @@ impl Ingested {
     }
 }
 
+/// What a format's reader works with: the run's state and the source being read.
+pub(crate) struct FileReader<'a> {
+    ingested: &'a mut Ingested,
+    options: &'a IngestOptions,
+    source: Source,
+    source_id: u32,
+    /// The file name without its directory, for dates and titles.
+    file_name: String,
+}
+
+impl FileReader<'_> {
+    pub(crate) fn options(&self) -> &IngestOptions {
+        self.options
+    }
+
+    pub(crate) fn source(&mut self) -> &mut Source {
+        &mut self.source
+    }
+
+    pub(crate) fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    pub(crate) fn lines(&mut self) -> &mut LineCounts {
+        &mut self.source.lines
+    }
+
+    /// Reports a problem at `line` (0: the whole file); fails under `--strict`.
+    pub(crate) fn warn(
+        &mut self,
+        line: u32,
+        kind: DiagnosticKind,
+        message: impl Into<String>,
+    ) -> Result<(), IngestError> {
+        let diagnostic = Diagnostic {
+            file: self.source.path.clone(),
+            line,
+            kind,
+            message: message.into(),
+        };
+        self.ingested.report(diagnostic, self.options)
+    }
+
+    /// Starts a new document and returns its id.
+    pub(crate) fn new_document(&mut self) -> u32 {
+        let id = self.ingested.documents;
+        self.ingested.documents += 1;
+        self.source.documents += 1;
+        id
+    }
+
+    /// Adds a segment of this source.
+    pub(crate) fn push(
+        &mut self,
+        document: u32,
+        line: u32,
+        start: Millis,
+        end: Millis,
+        text: String,
+    ) {
+        self.source.segments += 1;
+        self.ingested.segments.push(Segment {
+            source: self.source_id,
+            document,
+            line,
+            start,
+            end,
+            text,
+        });
+    }
+
+    /// Records what the file was read as.
+    pub(crate) fn set_format(&mut self, format: Format, axis: TimeAxis) {
+        self.source.format = Some(format);
+        self.source.axis = Some(axis);
+    }
+}
+
 /// File extensions read when a directory is given. Files named explicitly are
 /// always read, whatever their extension.
-const DIRECTORY_EXTENSIONS: &[&str] = &["txt", "text", "transcript"];
+pub const DIRECTORY_EXTENSIONS: &[&str] = &[
+    "txt",
+    "text",
+    "transcript",
+    "md",
+    "vtt",
+    "srt",
+    "json",
+    "jsonl",
+    "ndjson",
+    "csv",
+];
 
 /// Reads every path: files directly, directories one level deep in name order.
 pub fn read_paths(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingested, IngestError> {
@@ -216,10 +520,27 @@ pub fn read_paths(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingested
         })?;
         if meta.is_dir() {
             for file in directory_files(path, &mut ingested, options)? {
-                read_file(&file, &mut ingested, options)?;
+                match std::fs::read(&file) {
+                    Ok(bytes) => {
+                        read_bytes(&file.display().to_string(), &bytes, &mut ingested, options)?
+                    }
+                    Err(e) => ingested.report(
+                        Diagnostic {
+                            file: file.display().to_string(),
+                            line: 0,
+                            kind: DiagnosticKind::UnreadableFile,
+                            message: format!("cannot read: {e}; skipped"),
+                        },
+                        options,
+                    )?,
+                }
             }
         } else {
-            read_file(path, &mut ingested, options)?;
+            let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            read_bytes(&path.display().to_string(), &bytes, &mut ingested, options)?;
         }
     }
     Ok(ingested)
@@ -272,18 +593,6 @@ fn directory_files(
     Ok(readable)
 }
 
-fn read_file(
-    path: &Path,
-    ingested: &mut Ingested,
-    options: &IngestOptions,
-) -> Result<(), IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    read_bytes(&path.display().to_string(), &bytes, ingested, options)
-}
-
 /// Reads one in-memory input named `name` and appends it to `ingested`.
 pub fn read_bytes(
     name: &str,
@@ -292,49 +601,113 @@ pub fn read_bytes(
     options: &IngestOptions,
 ) -> Result<(), IngestError> {
     let source_id = u32::try_from(ingested.sources.len()).expect("fewer than 2^32 sources");
-    let mut source = Source {
-        path: name.to_string(),
-        format: None,
-        title: None,
-        description: None,
-        bytes: bytes.len() as u64,
-        lines: LineCounts::default(),
-        segments: 0,
+    let file_name = Path::new(name)
+        .file_name()
+        .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned());
+    let mut reader = FileReader {
+        ingested,
+        options,
+        source: Source {
+            path: name.to_string(),
+            format: None,
+            axis: None,
+            title: None,
+            description: None,
+            bytes: bytes.len() as u64,
+            lines: LineCounts::default(),
+            segments: 0,
+            documents: 0,
+        },
+        source_id,
+        file_name,
     };
-    let whole_file = |kind, message: String| Diagnostic {
-        file: name.to_string(),
-        line: 0,
-        kind,
-        message,
-    };
-    if bytes.contains(&0) {
-        source.lines.total = count_lines(bytes);
-        source.lines.skipped = source.lines.total;
-        let d = whole_file(
-            DiagnosticKind::BinaryFile,
-            format!(
-                "binary file (contains NUL bytes); skipped {} lines",
-                source.lines.total
-            ),
-        );
-        ingested.report(d, options)?;
-    } else if bytes.iter().all(u8::is_ascii_whitespace) || bytes == b"\xEF\xBB\xBF" {
-        source.lines.total = count_lines(bytes);
-        source.lines.blank = source.lines.total;
-        ingested.report(
-            whole_file(DiagnosticKind::EmptyFile, "empty file: no text".into()),
-            options,
-        )?;
-    } else {
-        let first_segment = ingested.segments.len();
-        transcript::parse(source_id, bytes, &mut source, ingested, options)?;
-        source.segments = (ingested.segments.len() - first_segment) as u64;
-    }
+    let result = read_source(&mut reader, bytes);
+    let FileReader {
+        ingested, source, ..
+    } = reader;
     ingested.sources.push(source);
+    result
+}
+
+fn read_source(reader: &mut FileReader<'_>, bytes: &[u8]) -> Result<(), IngestError> {
+    let total = count_lines(bytes);
+    if bytes.contains(&0) {
+        reader.source.lines.total = total;
+        reader.source.lines.skipped = total;
+        return reader.warn(
+            0,
+            DiagnosticKind::BinaryFile,
+            format!("binary file (contains NUL bytes); skipped {total} lines"),
+        );
+    }
+    let text = decode(reader, bytes)?;
+    if text.trim().is_empty() {
+        reader.source.lines.total = total;
+        reader.source.lines.blank = total;
+        return reader.warn(0, DiagnosticKind::EmptyFile, "empty file: no text");
+    }
+    let format = match reader.options.format {
+        Some(format) => format,
+        None => match detect_format(&reader.file_name, &text) {
+            Some(format) => format,
+            None => {
+                reader.source.lines.total = total;
+                reader.source.lines.skipped = total;
+                return reader.warn(
+                    0,
+                    DiagnosticKind::UnknownFormat,
+                    format!(
+                        "unknown format: not a transcript, captions, JSON, CSV or dated document; \
+                         skipped {total} lines (force one with --format)"
+                    ),
+                );
+            }
+        },
+    };
+    match format {
+        Format::Transcript => transcript::parse(reader, &text)?,
+        Format::WebVtt => vtt::parse(reader, &text)?,
+        Format::Srt => srt::parse(reader, &text)?,
+        Format::YoutubeJson => youtube_json::parse(reader, &text)?,
+        Format::JsonLines => records::parse_json_lines(reader, &text)?,
+        Format::Csv => records::parse_csv(reader, &text)?,
+        Format::Document => documents::parse(reader, &text)?,
+    }
+    debug_assert_eq!(
+        reader.source.lines.total,
+        reader.source.lines.accounted(),
+        "{}: {:?}",
+        reader.source.path,
+        reader.source.lines
+    );
     Ok(())
 }
 
-fn count_lines(bytes: &[u8]) -> u64 {
+/// Decodes UTF-8, dropping a byte-order mark and replacing invalid bytes with
+/// U+FFFD, with one diagnostic per line that had any.
+fn decode<'b>(reader: &mut FileReader<'_>, bytes: &'b [u8]) -> Result<Cow<'b, str>, IngestError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(Cow::Borrowed(text));
+    }
+    let mut line: u32 = 1;
+    let mut last_reported = 0;
+    for chunk in bytes.utf8_chunks() {
+        line += chunk.valid().bytes().filter(|&b| b == b'\n').count() as u32;
+        if !chunk.invalid().is_empty() && line != last_reported {
+            last_reported = line;
+            reader.warn(
+                line,
+                DiagnosticKind::InvalidUtf8,
+                "invalid UTF-8; the bad bytes are replaced with U+FFFD and the line is kept",
+            )?;
+        }
+    }
+    Ok(Cow::Owned(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// Lines in `bytes`: newline-terminated lines plus a final unterminated one.
+pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
     if bytes.is_empty() {
         return 0;
     }
@@ -342,31 +715,39 @@ fn count_lines(bytes: &[u8]) -> u64 {
     newlines + u64::from(!bytes.ends_with(b"\n"))
 }
 
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        <Format as clap::ValueEnum>::from_str(s, true)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const OPTIONS: IngestOptions = IngestOptions {
-        strict: false,
-        last_segment: 10_000,
-    };
+    fn options() -> IngestOptions {
+        IngestOptions::default()
+    }
 
     #[test]
     fn binary_and_empty_files_are_reported_not_read() {
         let mut ingested = Ingested::default();
-        read_bytes("bin.txt", b"0:01 hi\n\0\x01\x02\n", &mut ingested, &OPTIONS).unwrap();
-        read_bytes("empty.txt", b"", &mut ingested, &OPTIONS).unwrap();
-        read_bytes("blank.txt", b"\n  \r\n", &mut ingested, &OPTIONS).unwrap();
+        read_bytes(
+            "bin.txt",
+            b"0:01 hi\n\0\x01\x02\n",
+            &mut ingested,
+            &options(),
+        )
+        .unwrap();
+        read_bytes("empty.txt", b"", &mut ingested, &options()).unwrap();
+        read_bytes("blank.txt", b"\n  \r\n", &mut ingested, &options()).unwrap();
+        read_bytes("bom-only.txt", b"\xEF\xBB\xBF", &mut ingested, &options()).unwrap();
         assert!(ingested.segments.is_empty());
         let kinds: Vec<_> = ingested.diagnostics.iter().map(|d| d.kind).collect();
-        assert_eq!(
-            kinds,
-            [
-                DiagnosticKind::BinaryFile,
-                DiagnosticKind::EmptyFile,
-                DiagnosticKind::EmptyFile
-            ]
-        );
+        use DiagnosticKind::*;
+        assert_eq!(kinds, [BinaryFile, EmptyFile, EmptyFile, EmptyFile]);
         assert_eq!(ingested.sources[0].lines.skipped, 2);
         assert_eq!(ingested.sources[2].lines.blank, 2);
         assert!(
@@ -377,11 +758,45 @@ mod tests {
     }
 
     #[test]
+    fn invalid_utf8_is_reported_once_per_line_with_its_number() {
+        let mut ingested = Ingested::default();
+        let text = b"0:01 ok\n0:02 caf\xE9 \xE9\n0:03 fine\n0:04 \xFF\n";
+        read_bytes("t.txt", text, &mut ingested, &options()).unwrap();
+        let lines: Vec<_> = ingested
+            .diagnostics
+            .iter()
+            .map(|d| (d.kind, d.line))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (DiagnosticKind::InvalidUtf8, 2),
+                (DiagnosticKind::InvalidUtf8, 4)
+            ]
+        );
+        assert_eq!(ingested.segments[1].text, "caf\u{FFFD} \u{FFFD}");
+    }
+
+    #[test]
+    fn unknown_formats_are_skipped_with_a_reason() {
+        let mut ingested = Ingested::default();
+        read_bytes(
+            "notes.txt",
+            b"just prose\nno dates\n",
+            &mut ingested,
+            &options(),
+        )
+        .unwrap();
+        assert!(ingested.segments.is_empty());
+        assert_eq!(ingested.sources[0].lines.skipped, 2);
+    }
+
+    #[test]
     fn strict_turns_the_first_diagnostic_into_an_error() {
         let mut ingested = Ingested::default();
         let strict = IngestOptions {
             strict: true,
-            ..OPTIONS
+            ..options()
         };
         let err = read_bytes("empty.txt", b"", &mut ingested, &strict).unwrap_err();
         assert!(matches!(err, IngestError::Strict(_)));
@@ -396,7 +811,7 @@ mod tests {
         std::fs::write(dir.path().join("notes.pdf"), "%PDF").unwrap();
         std::fs::write(dir.path().join(".hidden.txt"), "0:01 hidden\n").unwrap();
         std::fs::create_dir(dir.path().join("sub")).unwrap();
-        let ingested = read_paths(&[dir.path().to_path_buf()], &OPTIONS).unwrap();
+        let ingested = read_paths(&[dir.path().to_path_buf()], &options()).unwrap();
         let texts: Vec<_> = ingested.segments.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(texts, ["first file", "second file"]);
         assert_eq!(ingested.diagnostics.len(), 1);
@@ -406,7 +821,43 @@ mod tests {
 
     #[test]
     fn unreadable_paths_are_errors_naming_the_path() {
-        let err = read_paths(&[PathBuf::from("/no/such/file.txt")], &OPTIONS).unwrap_err();
+        let err = read_paths(&[PathBuf::from("/no/such/file.txt")], &options()).unwrap_err();
         assert!(err.to_string().starts_with("/no/such/file.txt: "), "{err}");
+    }
+
+    fn two_axes() -> Ingested {
+        let mut ingested = Ingested::default();
+        read_bytes("talk.txt", b"0:10 hello\n", &mut ingested, &options()).unwrap();
+        read_bytes(
+            "2024-03-20-notes.txt",
+            b"dated text\n",
+            &mut ingested,
+            &options(),
+        )
+        .unwrap();
+        ingested
+    }
+
+    #[test]
+    fn offsets_and_instants_do_not_mix_without_an_anchor() {
+        let err = two_axes().resolve_axis(None).unwrap_err().to_string();
+        assert!(
+            err.contains("talk.txt")
+                && err.contains("2024-03-20-notes.txt")
+                && err.contains("--start"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_anchor_moves_recordings_onto_the_instant_axis() {
+        let mut ingested = two_axes();
+        let anchor = crate::time::parse_instant("2024-03-20T09:00:00Z", &Zone::utc()).unwrap();
+        assert_eq!(
+            ingested.resolve_axis(Some(anchor)).unwrap(),
+            TimeAxis::Instant
+        );
+        assert_eq!(ingested.segments[0].start, anchor + 10_000);
+        assert_eq!(ingested.sources[0].axis, Some(TimeAxis::Instant));
     }
 }

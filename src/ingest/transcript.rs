@@ -8,12 +8,9 @@
 //! read as exactly two digits. A stamp may also stand on its own line with the text
 //! on the lines after it. A segment ends where the next one starts.
 
-use std::borrow::Cow;
-
-use super::{
-    Diagnostic, DiagnosticKind, Format, IngestError, IngestOptions, Ingested, Segment, Source,
-};
+use super::{DiagnosticKind, FileReader, Format, IngestError};
 use crate::config::{Millis, clock_label};
+use crate::time::TimeAxis;
 
 /// What the start of a line looks like.
 #[derive(Debug, PartialEq, Eq)]
@@ -65,107 +62,73 @@ fn parse_stamp(line: &str) -> Stamp<'_> {
     Stamp::Valid(ms, &line[lead + 3..])
 }
 
-pub(super) fn parse(
-    source_id: u32,
-    bytes: &[u8],
-    source: &mut Source,
-    ingested: &mut Ingested,
-    options: &IngestOptions,
-) -> Result<(), IngestError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let file = source.path.clone();
-    let mut header: Vec<String> = Vec::new();
-    let mut segments: Vec<Segment> = Vec::new();
-    let lines = &mut source.lines;
+/// Whether text reads as a transcript: at least a quarter of its non-blank lines
+/// start with a valid stamp, so a clock time in prose does not qualify.
+pub(super) fn looks_like_transcript(text: &str) -> bool {
+    let (mut lines, mut stamped) = (0usize, 0usize);
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        lines += 1;
+        stamped += usize::from(matches!(parse_stamp(line), Stamp::Valid(..)));
+    }
+    stamped > 0 && stamped * 4 >= lines
+}
 
-    let mut raw_lines = bytes.split(|&b| b == b'\n').peekable();
-    let mut line_no: u32 = 0;
-    while let Some(raw) = raw_lines.next() {
-        // `split` yields an empty piece after a final newline; it is not a line.
-        if raw.is_empty() && raw_lines.peek().is_none() {
-            break;
-        }
-        line_no += 1;
-        lines.total += 1;
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let text = match std::str::from_utf8(raw) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(e) => {
-                ingested.report(
-                    Diagnostic {
-                        file: file.clone(),
-                        line: line_no,
-                        kind: DiagnosticKind::InvalidUtf8,
-                        message: format!(
-                            "invalid UTF-8 at byte {} of the line; replaced with U+FFFD and kept",
-                            e.valid_up_to() + 1
-                        ),
-                    },
-                    options,
-                )?;
-                String::from_utf8_lossy(raw)
-            }
-        };
-        let trimmed = text.trim();
+pub(super) fn parse(reader: &mut FileReader<'_>, text: &str) -> Result<(), IngestError> {
+    let document = reader.new_document();
+    let mut header: Vec<&str> = Vec::new();
+    // (line, start, text) of each segment; ends are filled in at the end.
+    let mut segments: Vec<(u32, Millis, String)> = Vec::new();
+
+    for (index, line) in text.lines().enumerate() {
+        let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        reader.lines().total += 1;
+        let trimmed = line.trim();
         if trimmed.is_empty() {
-            lines.blank += 1;
+            reader.lines().blank += 1;
             continue;
         }
         match (parse_stamp(trimmed), segments.last_mut()) {
             (Stamp::Valid(at, rest), previous) => {
-                lines.stamped += 1;
+                reader.lines().timing += 1;
                 let mut start = at;
-                if let Some(previous) = previous
-                    && at < previous.start
+                if let Some(&mut (_, previous_start, _)) = previous
+                    && at < previous_start
                 {
-                    ingested.report(
-                        Diagnostic {
-                            file: file.clone(),
-                            line: line_no,
-                            kind: DiagnosticKind::TimeBackwards,
-                            message: format!(
-                                "time goes backwards: {} comes after {}; the text is kept at {}",
-                                clock_label(at),
-                                clock_label(previous.start),
-                                clock_label(previous.start)
-                            ),
-                        },
-                        options,
+                    reader.warn(
+                        line_no,
+                        DiagnosticKind::TimeBackwards,
+                        format!(
+                            "time goes backwards: {} comes after {}; the text is kept at {}",
+                            clock_label(at),
+                            clock_label(previous_start),
+                            clock_label(previous_start)
+                        ),
                     )?;
-                    start = previous.start;
+                    start = previous_start;
                 }
-                segments.push(Segment {
-                    source: source_id,
-                    line: line_no,
-                    start,
-                    end: start,
-                    text: rest.trim().to_string(),
-                });
+                segments.push((line_no, start, rest.trim().to_string()));
             }
             (_, None) => {
-                lines.header += 1;
-                header.push(trimmed.to_string());
+                reader.lines().metadata += 1;
+                header.push(trimmed);
             }
-            (stamp, Some(previous)) => {
+            (stamp, Some((_, previous_start, previous_text))) => {
+                let previous_start = *previous_start;
+                if !previous_text.is_empty() {
+                    previous_text.push(' ');
+                }
+                previous_text.push_str(trimmed);
+                reader.lines().text += 1;
                 if let Stamp::Malformed(reason) = stamp {
-                    ingested.report(
-                        Diagnostic {
-                            file: file.clone(),
-                            line: line_no,
-                            kind: DiagnosticKind::MalformedTimestamp,
-                            message: format!(
-                                "malformed timestamp ({reason}); the line is kept as text of the segment at {}",
-                                clock_label(previous.start)
-                            ),
-                        },
-                        options,
+                    reader.warn(
+                        line_no,
+                        DiagnosticKind::MalformedTimestamp,
+                        format!(
+                            "malformed timestamp ({reason}); the line is kept as text of the segment at {}",
+                            clock_label(previous_start)
+                        ),
                     )?;
                 }
-                lines.continuation += 1;
-                if !previous.text.is_empty() {
-                    previous.text.push(' ');
-                }
-                previous.text.push_str(trimmed);
             }
         }
     }
@@ -173,53 +136,49 @@ pub(super) fn parse(
     if segments.is_empty() {
         // Without a single timestamp the header lines are all the text there is, and
         // none of it can be placed in time.
-        lines.skipped += lines.header;
-        lines.header = 0;
-        ingested.report(
-            Diagnostic {
-                file,
-                line: 0,
-                kind: DiagnosticKind::NoTimestamps,
-                message: format!(
-                    "no line starts with a M:SS or H:MM:SS timestamp; skipped {} lines of text",
-                    lines.skipped
-                ),
-            },
-            options,
-        )?;
-        return Ok(());
+        let lines = reader.lines();
+        lines.skipped += lines.metadata;
+        lines.metadata = 0;
+        let skipped = lines.skipped;
+        return reader.warn(
+            0,
+            DiagnosticKind::NoTimestamps,
+            format!(
+                "no line starts with a M:SS or H:MM:SS timestamp; skipped {skipped} lines of text"
+            ),
+        );
     }
 
-    source.format = Some(Format::Transcript);
+    reader.set_format(Format::Transcript, TimeAxis::Offset);
     let mut header = header.into_iter();
-    source.title = header.next();
-    let description: Vec<String> = header.collect();
+    let title = header.next().map(str::to_string);
+    let description: Vec<&str> = header.collect();
+    let source = reader.source();
+    source.title = title;
     if !description.is_empty() {
         source.description = Some(description.join("\n"));
     }
-    for i in 0..segments.len() {
-        segments[i].end = match segments.get(i + 1) {
-            Some(next) => next.start,
-            None => segments[i].start + options.last_segment,
-        };
+    let last_segment = reader.options().last_segment;
+    let ends: Vec<Millis> = segments
+        .iter()
+        .skip(1)
+        .map(|&(_, start, _)| start)
+        .chain(segments.last().map(|&(_, start, _)| start + last_segment))
+        .collect();
+    for ((line, start, text), end) in segments.into_iter().zip(ends) {
+        reader.push(document, line, start, end, text);
     }
-    ingested.segments.extend(segments);
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{LineCounts, read_bytes};
-
-    const OPTIONS: IngestOptions = IngestOptions {
-        strict: false,
-        last_segment: 10_000,
-    };
+    use crate::ingest::{IngestOptions, Ingested, LineCounts, read_bytes};
 
     fn read(text: &[u8]) -> Ingested {
         let mut ingested = Ingested::default();
-        read_bytes("talk.txt", text, &mut ingested, &OPTIONS).unwrap();
+        read_bytes("talk.txt", text, &mut ingested, &IngestOptions::default()).unwrap();
         ingested
     }
 
@@ -270,11 +229,10 @@ mod tests {
             source.lines,
             LineCounts {
                 total: 8,
-                header: 3,
+                metadata: 3,
                 blank: 3,
-                stamped: 2,
-                continuation: 0,
-                skipped: 0
+                timing: 2,
+                ..LineCounts::default()
             }
         );
         assert!(ingested.diagnostics.is_empty());
@@ -290,7 +248,7 @@ mod tests {
                 (3_723_000, 3_733_000, "later")
             ]
         );
-        assert_eq!(ingested.sources[0].lines.continuation, 3);
+        assert_eq!(ingested.sources[0].lines.text, 3);
     }
 
     #[test]
@@ -339,16 +297,19 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_repaired_and_reported_with_its_line() {
-        let ingested = read(b"0:10 caf\xE9 time\n0:20 ok\n");
-        assert_eq!(ingested.segments[0].text, "caf\u{FFFD} time");
-        let d = &ingested.diagnostics[0];
-        assert_eq!((d.kind, d.line), (DiagnosticKind::InvalidUtf8, 1));
-    }
-
-    #[test]
-    fn text_without_stamps_is_skipped_and_counted() {
-        let ingested = read(b"just some prose\nwith two lines\n");
+    fn text_forced_as_transcript_without_stamps_is_skipped_and_counted() {
+        let mut ingested = Ingested::default();
+        let forced = IngestOptions {
+            format: Some(Format::Transcript),
+            ..IngestOptions::default()
+        };
+        read_bytes(
+            "talk.txt",
+            b"just some prose\nwith two lines\n",
+            &mut ingested,
+            &forced,
+        )
+        .unwrap();
         assert!(ingested.segments.is_empty());
         assert_eq!(ingested.sources[0].lines.skipped, 2);
         assert_eq!(ingested.sources[0].format, None);
@@ -360,7 +321,7 @@ mod tests {
         let mut ingested = Ingested::default();
         let strict = IngestOptions {
             strict: true,
-            ..OPTIONS
+            ..IngestOptions::default()
         };
         let err = read_bytes("t.txt", b"0:10 a\n0:05 b\n", &mut ingested, &strict).unwrap_err();
         assert!(

@@ -1,0 +1,1 @@
+//! Placeholder: shared caption helpers (issue 3).
