@@ -10,13 +10,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
-use themeline::config::{Duration, IdfMode, NormMode, TfMode};
-use themeline::ingest::Ingested;
+use themeline::config::{Duration, GroupBy, IdfMode, NormMode, TfMode};
+use themeline::ingest::{Dedupe, Format, Ingested};
+use themeline::pipeline::Group;
 use themeline::stem::{Language, StemCache};
+use themeline::time::{Zone, parse_instant};
 use themeline::tokenize::TokenStats;
+use themeline::window::{BinBy, WindowLength};
 use themeline::{Config, Pipeline, score};
 
 const EXAMPLES: &str = "\
@@ -91,48 +94,84 @@ struct InspectArgs {
 /// Options shared by `run` and `inspect`; defaults come from `Config::default()`.
 #[derive(Debug, Args)]
 struct OptionArgs {
-    /// Window length: 5m, 90s, 1h30m, PT5M or seconds.
-    #[arg(long, value_name = "DURATION", default_value_t = Duration(Config::default().window))]
-    window: Duration,
+    /// Window length: a duration (5m, 90s, 1h30m, 90d, 2w, PT5M, seconds) or a calendar
+    /// unit for dated input (day, week, month, quarter, year, decade).
+    #[arg(long, value_name = "LENGTH", default_value_t = Config::default().window, help_heading = "Windows")]
+    window: WindowLength,
     /// Start a window every DURATION, for overlapping windows (at most --window).
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help_heading = "Windows")]
     step: Option<Duration>,
-    /// Ranked terms per window (0: all).
-    #[arg(long, value_name = "N", default_value_t = Config::default().top)]
-    top: usize,
-    /// Drop terms seen fewer than N times in the whole run before scoring.
-    #[arg(long, value_name = "N", default_value_t = Config::default().min_count)]
-    min_count: u64,
-    /// Stemming language (any Snowball algorithm: english, german, french, ...).
-    #[arg(long, value_name = "LANG", default_value_t = Config::default().language)]
-    language: Language,
-    /// Term frequency: raw count, or sublinear 1+ln(count).
-    #[arg(long, value_enum, default_value_t = Config::default().tf)]
-    tf: TfMode,
-    /// Inverse document frequency over windows.
-    #[arg(long, value_enum, default_value_t = Config::default().idf)]
-    idf: IdfMode,
-    /// Normalisation of each window's scores.
-    #[arg(long, value_enum, default_value_t = Config::default().norm)]
-    norm: NormMode,
-    /// Keep tokens made only of digits (2024, 12,000).
-    #[arg(long)]
-    keep_numbers: bool,
-    /// Shortest token kept, in characters.
-    #[arg(long, value_name = "N", default_value_t = Config::default().min_token_len)]
-    min_token_len: usize,
-    /// Stop-word file replacing the built-in lists (repeatable).
-    #[arg(long, value_name = "FILE")]
-    stopwords: Vec<PathBuf>,
-    /// Stop-word file added to the lists in use (repeatable).
-    #[arg(long, value_name = "FILE")]
-    add_stopwords: Vec<PathBuf>,
+    /// Split the data's extent into N bins instead of fixed windows.
+    #[arg(long, value_name = "N", help_heading = "Windows")]
+    bins: Option<usize>,
+    /// Bins of equal duration, or of (about) equal numbers of tokens.
+    #[arg(long, value_enum, default_value_t = Config::default().bins_by, help_heading = "Windows")]
+    bins_by: BinBy,
+    /// Time zone for calendar windows and for dates without an offset (IANA name).
+    #[arg(long, value_name = "ZONE", default_value_t = Config::default().tz, help_heading = "Windows")]
+    tz: Zone,
+    /// Anchor recordings at this instant (2024-03-20T09:00:00Z, or a date-time in --tz)
+    /// so they share an axis with dated documents.
+    #[arg(long, value_name = "INSTANT", help_heading = "Windows")]
+    start: Option<String>,
+    /// One timeline over all inputs, or one per input file (adds a `source` column).
+    #[arg(long, value_enum, default_value_t = Config::default().group_by, help_heading = "Windows")]
+    group_by: GroupBy,
+
+    /// Read every input as this format instead of detecting it.
+    #[arg(long, value_enum, help_heading = "Input")]
+    format: Option<Format>,
+    /// JSON Lines/CSV column with the time [default: detected: time, timestamp, date, start, published, ...].
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    time_col: Option<String>,
+    /// JSON Lines/CSV column with text (repeatable; joined in order) [default: detected: text, content, body, ...].
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    text_col: Vec<String>,
+    /// JSON Lines/CSV column naming each record (used in messages).
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    id_col: Option<String>,
+    /// Remove the rolling duplicates of auto-generated captions (auto: when detected).
+    #[arg(long, value_enum, default_value_t = Config::default().dedupe, help_heading = "Input")]
+    dedupe: Dedupe,
     /// How long the last segment of a transcript lasts.
-    #[arg(long, value_name = "DURATION", default_value_t = Duration(Config::default().last_segment))]
+    #[arg(long, value_name = "DURATION", default_value_t = Duration(Config::default().last_segment), help_heading = "Input")]
     last_segment: Duration,
     /// Fail on the first problem in the input instead of skipping or repairing it.
-    #[arg(long)]
+    #[arg(long, help_heading = "Input")]
     strict: bool,
+
+    /// Stemming language (any Snowball algorithm: english, german, french, ...).
+    #[arg(long, value_name = "LANG", default_value_t = Config::default().language, help_heading = "Terms")]
+    language: Language,
+    /// Keep tokens made only of digits (2024, 12,000).
+    #[arg(long, help_heading = "Terms")]
+    keep_numbers: bool,
+    /// Shortest token kept, in characters.
+    #[arg(long, value_name = "N", default_value_t = Config::default().min_token_len, help_heading = "Terms")]
+    min_token_len: usize,
+    /// Stop-word file replacing the built-in lists (repeatable).
+    #[arg(long, value_name = "FILE", help_heading = "Terms")]
+    stopwords: Vec<PathBuf>,
+    /// Stop-word file added to the lists in use (repeatable).
+    #[arg(long, value_name = "FILE", help_heading = "Terms")]
+    add_stopwords: Vec<PathBuf>,
+
+    /// Ranked terms per window (0: all).
+    #[arg(long, value_name = "N", default_value_t = Config::default().top, help_heading = "Scoring")]
+    top: usize,
+    /// Drop terms seen fewer than N times in the whole run before scoring.
+    #[arg(long, value_name = "N", default_value_t = Config::default().min_count, help_heading = "Scoring")]
+    min_count: u64,
+    /// Term frequency: raw count, or sublinear 1+ln(count).
+    #[arg(long, value_enum, default_value_t = Config::default().tf, help_heading = "Scoring")]
+    tf: TfMode,
+    /// Inverse document frequency over windows.
+    #[arg(long, value_enum, default_value_t = Config::default().idf, help_heading = "Scoring")]
+    idf: IdfMode,
+    /// Normalisation of each window's scores.
+    #[arg(long, value_enum, default_value_t = Config::default().norm, help_heading = "Scoring")]
+    norm: NormMode,
+
     /// Worker threads (0: one per core). Output is identical for any value.
     #[arg(long, value_name = "N", default_value_t = 0)]
     threads: usize,
@@ -140,9 +179,21 @@ struct OptionArgs {
 
 impl OptionArgs {
     fn config(&self) -> Config {
+        let start = self.start.as_deref().map(|text| {
+            parse_instant(text, &self.tz).unwrap_or_else(|| {
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::ValueValidation,
+                        format!("invalid value {text:?} for '--start <INSTANT>': not a date or date-time"),
+                    )
+                    .exit()
+            })
+        });
         Config {
-            window: self.window.0,
+            window: self.window,
             step: self.step.map(|d| d.0),
+            bins: self.bins,
+            bins_by: self.bins_by,
             top: self.top,
             min_count: self.min_count,
             language: self.language,
@@ -155,6 +206,14 @@ impl OptionArgs {
             add_stopwords: self.add_stopwords.clone(),
             last_segment: self.last_segment.0,
             strict: self.strict,
+            format: self.format,
+            time_col: self.time_col.clone(),
+            text_col: self.text_col.clone(),
+            id_col: self.id_col.clone(),
+            tz: self.tz.clone(),
+            start,
+            group_by: self.group_by,
+            dedupe: self.dedupe,
         }
     }
 
@@ -236,22 +295,22 @@ fn run(args: &RunArgs) -> Result<()> {
     let inputs = inputs_or_default(&args.inputs);
     let pipeline = Pipeline::new(args.options.config())?;
     let pool = args.options.pool()?;
-    let (ingested, timeline) = pool.install(|| -> Result<_> {
+    let timeline = pool.install(|| -> Result<_> {
         let ingested = pipeline.ingest(&inputs)?;
         if !args.quiet {
             report_diagnostics(&ingested);
         }
-        let timeline = pipeline.run_ingested(&ingested)?;
-        Ok((ingested, timeline))
+        Ok(pipeline.run_ingested(ingested)?)
     })?;
     let written = themeline::write_outputs(&timeline, &args.out)?;
     if !args.quiet {
         let stats = &timeline.meta.statistics;
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         eprintln!(
-            "themeline: {} input(s), {} lines, {} segments, {} tokens, {} windows in {:.2}s; wrote {}",
-            ingested.sources.len(),
+            "themeline: {} input(s), {} lines, {} documents, {} segments, {} tokens, {} windows in {:.2}s; wrote {}",
+            timeline.meta.inputs.len(),
             stats.lines.total,
+            stats.documents,
             stats.segments,
             stats.tokens,
             stats.windows,
@@ -288,52 +347,78 @@ fn inspect(args: &InspectArgs) -> Result<()> {
                     writeln!(out, "{}", serde_json::to_string(segment)?)?;
                 }
             }
-            InspectWhat::Tokens => {
-                let mut stems = StemCache::new(pipeline.config().language);
-                let mut stats = TokenStats::default();
-                for segment in &ingested.segments {
-                    let (mut words, mut terms, mut windows) = (Vec::new(), Vec::new(), Vec::new());
-                    pipeline.analyze_segment(
-                        segment,
-                        &mut stems,
-                        &mut stats,
-                        |w, term, surface| {
-                            words.push(surface.to_string());
-                            terms.push(term.to_string());
-                            windows.push(w.start);
-                        },
-                    );
-                    let row = json!({
-                        "source": segment.source, "line": segment.line,
-                        "start": segment.start as f64 / 1000.0,
-                        "words": words, "terms": terms, "windows": windows,
-                    });
-                    writeln!(out, "{row}")?;
-                }
-            }
-            InspectWhat::Counts => {
-                let counts = pipeline.count(&ingested);
-                let mask = score::vocabulary_mask(&counts, pipeline.config().min_count);
-                let grid = pipeline.grid();
-                for (index, window) in counts.windows.iter().enumerate() {
-                    let terms: serde_json::Map<String, serde_json::Value> = window
-                        .terms
-                        .iter()
-                        .filter(|(id, _)| mask[*id as usize])
-                        .map(|&(id, n)| (counts.terms[id as usize].term.clone(), json!(n)))
-                        .collect();
-                    let w = grid.window(index);
-                    let row = json!({
-                        "window": index,
-                        "start": w.start as f64 / 1000.0,
-                        "end": w.end as f64 / 1000.0,
-                        "counts": terms,
-                    });
-                    writeln!(out, "{row}")?;
+            InspectWhat::Tokens | InspectWhat::Counts => {
+                let mut ingested = ingested;
+                let (_, groups) = pipeline.groups(&mut ingested)?;
+                for group in &groups {
+                    let segments = &ingested.segments[group.segments.clone()];
+                    if args.what == InspectWhat::Tokens {
+                        inspect_tokens(&pipeline, segments, group, &mut out)?;
+                    } else {
+                        inspect_counts(&pipeline, segments, group, &mut out)?;
+                    }
                 }
             }
         }
         out.flush()?;
         Ok(())
     })
+}
+
+fn inspect_tokens(
+    pipeline: &Pipeline,
+    segments: &[themeline::Segment],
+    group: &Group,
+    out: &mut impl Write,
+) -> Result<()> {
+    let mut stems = StemCache::new(pipeline.config().language);
+    let mut stats = TokenStats::default();
+    for segment in segments {
+        let (mut words, mut terms, mut windows) = (Vec::new(), Vec::new(), Vec::new());
+        pipeline.analyze_segment(
+            segment,
+            &group.windows,
+            &mut stems,
+            &mut stats,
+            |w, term, surface| {
+                words.push(surface.to_string());
+                terms.push(term.to_string());
+                windows.push(w.start);
+            },
+        );
+        let row = json!({
+            "source": segment.source, "document": segment.document, "line": segment.line,
+            "start_ms": segment.start, "words": words, "terms": terms, "windows": windows,
+        });
+        writeln!(out, "{row}")?;
+    }
+    Ok(())
+}
+
+fn inspect_counts(
+    pipeline: &Pipeline,
+    segments: &[themeline::Segment],
+    group: &Group,
+    out: &mut impl Write,
+) -> Result<()> {
+    let counts = pipeline.count(segments, &group.windows, group.extent);
+    let mask = score::vocabulary_mask(&counts, pipeline.config().min_count);
+    for (index, window) in counts.windows.iter().enumerate() {
+        let terms: serde_json::Map<String, serde_json::Value> = window
+            .terms
+            .iter()
+            .filter(|(id, _)| mask[*id as usize])
+            .map(|&(id, n)| (counts.terms[id as usize].term.clone(), json!(n)))
+            .collect();
+        let w = group.windows.window(index);
+        let row = json!({
+            "source": group.source,
+            "window": index,
+            "start_ms": w.start,
+            "end_ms": w.end,
+            "counts": terms,
+        });
+        writeln!(out, "{row}")?;
+    }
+    Ok(())
 }

@@ -12,7 +12,10 @@ use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
+use crate::ingest::{Columns, Dedupe, Format, IngestOptions};
 use crate::stem::Language;
+use crate::time::{Zone, rfc3339};
+use crate::window::{BinBy, WindowLength, WindowSpec};
 
 /// A time on the run's axis, or a span of time, in whole milliseconds.
 ///
@@ -82,15 +85,29 @@ pub enum NormMode {
     None,
 }
 
+/// Whether the run makes one timeline or one per source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    /// One timeline over all inputs.
+    #[default]
+    None,
+    /// One timeline per input file, each with its own windows and IDF.
+    Source,
+}
+
 /// Every option of a run. `Config::default()` is the documented default run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
-    /// Window length.
-    #[serde(serialize_with = "serialize_duration")]
-    pub window: Millis,
-    /// Distance between window starts; `None` means windows do not overlap.
+    /// Window length: a duration or a calendar unit.
+    pub window: WindowLength,
+    /// Distance between window starts for durations; `None` means windows do not overlap.
     #[serde(serialize_with = "serialize_opt_duration")]
     pub step: Option<Millis>,
+    /// Equal bins over the data's extent instead of `window`.
+    pub bins: Option<usize>,
+    /// Whether bins are equal in time or in tokens.
+    pub bins_by: BinBy,
     /// Ranked terms kept per window (0 keeps all).
     pub top: usize,
     /// Terms seen fewer times than this in the whole run are dropped before scoring.
@@ -116,13 +133,32 @@ pub struct Config {
     pub last_segment: Millis,
     /// Fail on the first problem in the input instead of skipping or repairing it.
     pub strict: bool,
+    /// Read every input as this format instead of detecting it.
+    pub format: Option<Format>,
+    /// JSON Lines / CSV column with the time (detected when unset).
+    pub time_col: Option<String>,
+    /// JSON Lines / CSV columns with the text, joined in order (detected when empty).
+    pub text_col: Vec<String>,
+    /// JSON Lines / CSV column naming each record.
+    pub id_col: Option<String>,
+    /// Time zone for calendar windows and for dates written without an offset.
+    pub tz: Zone,
+    /// Anchors recordings (offsets) at this instant, so they join dated documents.
+    #[serde(serialize_with = "serialize_opt_instant")]
+    pub start: Option<Millis>,
+    /// One timeline, or one per source.
+    pub group_by: GroupBy,
+    /// Removal of the rolling duplicates of auto-generated captions.
+    pub dedupe: Dedupe,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
-            window: 5 * 60_000,
+            window: WindowLength::Duration(5 * 60_000),
             step: None,
+            bins: None,
+            bins_by: BinBy::Time,
             top: 10,
             min_count: 2,
             language: Language::English,
@@ -135,6 +171,14 @@ impl Default for Config {
             add_stopwords: Vec::new(),
             last_segment: 10_000,
             strict: false,
+            format: None,
+            time_col: None,
+            text_col: Vec::new(),
+            id_col: None,
+            tz: Zone::utc(),
+            start: None,
+            group_by: GroupBy::None,
+            dedupe: Dedupe::Auto,
         }
     }
 }
@@ -142,36 +186,84 @@ impl Default for Config {
 impl Config {
     /// Checks the options that types alone cannot.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.window <= 0 {
-            return Err(ConfigError::InvalidValue {
-                option: "window",
-                reason: "must be longer than zero".into(),
-            });
+        let invalid = |option, reason: &str| {
+            Err(ConfigError::InvalidValue {
+                option,
+                reason: reason.to_string(),
+            })
+        };
+        match (self.window, self.step, self.bins) {
+            (_, Some(_), Some(_)) => return invalid("step", "cannot be combined with --bins"),
+            (WindowLength::Calendar(unit), Some(_), None) => {
+                return Err(ConfigError::InvalidValue {
+                    option: "step",
+                    reason: format!("works with duration windows, not --window {}", unit.name()),
+                });
+            }
+            (WindowLength::Duration(size), step, _) => {
+                if size <= 0 {
+                    return invalid("window", "must be longer than zero");
+                }
+                if let Some(step) = step
+                    && (step <= 0 || step > size)
+                {
+                    return Err(ConfigError::InvalidValue {
+                        option: "step",
+                        reason: format!(
+                            "must be longer than zero and at most the window ({})",
+                            Duration(size)
+                        ),
+                    });
+                }
+            }
+            _ => {}
         }
-        if let Some(step) = self.step
-            && (step <= 0 || step > self.window)
-        {
-            return Err(ConfigError::InvalidValue {
-                option: "step",
-                reason: format!(
-                    "must be longer than zero and at most the window ({})",
-                    Duration(self.window)
-                ),
-            });
+        if self.bins == Some(0) {
+            return invalid("bins", "must be at least 1");
         }
         if self.last_segment < 0 {
-            return Err(ConfigError::InvalidValue {
-                option: "last-segment",
-                reason: "must not be negative".into(),
-            });
+            return invalid("last-segment", "must not be negative");
         }
         if self.min_token_len == 0 {
-            return Err(ConfigError::InvalidValue {
-                option: "min-token-len",
-                reason: "must be at least 1".into(),
-            });
+            return invalid("min-token-len", "must be at least 1");
         }
         Ok(())
+    }
+
+    /// The windows these options ask for.
+    pub fn window_spec(&self) -> WindowSpec {
+        if let Some(count) = self.bins {
+            return WindowSpec::Bins {
+                count,
+                by: self.bins_by,
+            };
+        }
+        match self.window {
+            WindowLength::Duration(size) => WindowSpec::Span {
+                size,
+                step: self.step.unwrap_or(size),
+            },
+            WindowLength::Calendar(unit) => WindowSpec::Calendar {
+                unit,
+                zone: self.tz.clone(),
+            },
+        }
+    }
+
+    /// The options of the ingest stage.
+    pub fn ingest_options(&self) -> IngestOptions {
+        IngestOptions {
+            strict: self.strict,
+            last_segment: self.last_segment,
+            format: self.format,
+            columns: Columns {
+                time: self.time_col.clone(),
+                text: self.text_col.clone(),
+                id: self.id_col.clone(),
+            },
+            zone: self.tz.clone(),
+            dedupe: self.dedupe,
+        }
     }
 }
 
@@ -191,7 +283,9 @@ impl FromStr for Duration {
             reason,
         };
         let trimmed = s.trim();
-        let millis = if let Ok(secs) = trimmed.parse::<u64>() {
+        let millis = if let Some(ms) = calendar_days(trimmed) {
+            ms.ok_or_else(|| invalid("too long".into()))?
+        } else if let Ok(secs) = trimmed.parse::<u64>() {
             i64::try_from(secs)
                 .ok()
                 .and_then(|s| s.checked_mul(1000))
@@ -209,14 +303,40 @@ impl FromStr for Duration {
     }
 }
 
+/// `90d`, `2w`, `3 days`: whole days and weeks of 24 hours, which jiff's
+/// `SignedDuration` declines to parse because calendar days can be 23 or 25 hours.
+/// `None` when the text is not in this form; `Some(None)` when it overflows.
+fn calendar_days(text: &str) -> Option<Option<Millis>> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let days_per_unit = match unit.trim() {
+        "d" | "day" | "days" => 1,
+        "w" | "week" | "weeks" => 7,
+        _ => return None,
+    };
+    let n: i64 = number.parse().ok()?;
+    Some(n.checked_mul(days_per_unit * 86_400_000))
+}
+
 impl fmt::Display for Duration {
-    /// The shortest `1h30m5s`-style spelling; milliseconds appear only when present.
+    /// The shortest `1d1h30m5s`-style spelling; milliseconds appear only when present.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0;
         if ms == 0 {
             return f.write_str("0s");
         }
-        let (h, m, s, rest) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+        // Days only for whole days: `1d1h` would not read back (see `calendar_days`).
+        let whole_days = ms % 86_400_000 == 0;
+        let (d, h, m, s, rest) = (
+            if whole_days { ms / 86_400_000 } else { 0 },
+            if whole_days { 0 } else { ms / 3_600_000 },
+            ms / 60_000 % 60,
+            ms / 1000 % 60,
+            ms % 1000,
+        );
+        if d != 0 {
+            write!(f, "{d}d")?;
+        }
         if h != 0 {
             write!(f, "{h}h")?;
         }
@@ -249,6 +369,13 @@ fn serialize_duration<S: Serializer>(ms: &Millis, s: S) -> Result<S::Ok, S::Erro
     s.collect_str(&Duration(*ms))
 }
 
+fn serialize_opt_instant<S: Serializer>(ms: &Option<Millis>, s: S) -> Result<S::Ok, S::Error> {
+    match ms {
+        Some(ms) => s.serialize_str(&rfc3339(*ms)),
+        None => s.serialize_none(),
+    }
+}
+
 fn serialize_opt_duration<S: Serializer>(ms: &Option<Millis>, s: S) -> Result<S::Ok, S::Error> {
     match ms {
         Some(ms) => s.collect_str(&Duration(*ms)),
@@ -268,11 +395,14 @@ mod tests {
         assert_eq!("PT2M".parse::<Duration>().unwrap().0, 120_000);
         assert_eq!("300".parse::<Duration>().unwrap().0, 300_000);
         assert_eq!("1500ms".parse::<Duration>().unwrap().0, 1_500);
+        assert_eq!("90d".parse::<Duration>().unwrap().0, 90 * 86_400_000);
+        assert_eq!("2w".parse::<Duration>().unwrap().0, 14 * 86_400_000);
+        assert_eq!("3 days".parse::<Duration>().unwrap().0, 3 * 86_400_000);
     }
 
     #[test]
     fn bad_durations_are_rejected_with_the_value() {
-        for bad in ["", "5x", "0s", "-5m", "soon"] {
+        for bad in ["", "5x", "0s", "-5m", "soon", "0d", "5 fortnights"] {
             let err = bad.parse::<Duration>().unwrap_err().to_string();
             assert!(err.contains(&format!("{bad:?}")), "{err}");
         }
@@ -285,6 +415,8 @@ mod tests {
             (5_400_000, "1h30m"),
             (90_000, "1m30s"),
             (1_500, "1s500ms"),
+            (90 * 86_400_000, "90d"),
+            (86_400_000 + 3_600_000, "25h"),
         ] {
             assert_eq!(Duration(ms).to_string(), text);
             assert_eq!(text.parse::<Duration>().unwrap().0, ms);
@@ -299,12 +431,56 @@ mod tests {
     }
 
     #[test]
-    fn validation_rejects_steps_longer_than_the_window() {
-        let config = Config {
+    fn validation_rejects_impossible_window_combinations() {
+        let bad = |config: Config| config.validate().unwrap_err().to_string();
+        let step = Config {
             step: Some(10 * 60_000),
             ..Config::default()
         };
-        assert!(config.validate().unwrap_err().to_string().contains("step"));
+        assert!(bad(step).contains("at most the window"));
+        let calendar = Config {
+            window: WindowLength::Calendar(crate::window::CalendarUnit::Month),
+            step: Some(1000),
+            ..Config::default()
+        };
+        assert!(bad(calendar).contains("--window month"));
+        let bins_and_step = Config {
+            bins: Some(4),
+            step: Some(1000),
+            ..Config::default()
+        };
+        assert!(bad(bins_and_step).contains("--bins"));
+        let no_bins = Config {
+            bins: Some(0),
+            ..Config::default()
+        };
+        assert!(bad(no_bins).contains("at least 1"));
         assert!(Config::default().validate().is_ok());
+    }
+
+    #[test]
+    fn window_specs_follow_the_options() {
+        let sliding = Config {
+            step: Some(60_000),
+            ..Config::default()
+        };
+        assert_eq!(
+            sliding.window_spec(),
+            WindowSpec::Span {
+                size: 300_000,
+                step: 60_000
+            }
+        );
+        let bins = Config {
+            bins: Some(12),
+            ..Config::default()
+        };
+        assert_eq!(
+            bins.window_spec(),
+            WindowSpec::Bins {
+                count: 12,
+                by: BinBy::Time
+            }
+        );
     }
 }

@@ -13,7 +13,7 @@
 use std::collections::hash_map::Entry;
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::config::Millis;
@@ -45,6 +45,8 @@ impl TermInfo {
 /// The counts of one window.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct WindowCounts {
+    /// Documents with a segment starting in the window.
+    pub documents: u64,
     /// Segments that start in the window.
     pub segments: u64,
     /// Tokens (kept words) placed in the window.
@@ -94,9 +96,21 @@ pub struct CountBuilder {
     /// same term, so the word alone is the key.
     forms: FxHashMap<Box<str>, (TermId, u64)>,
     windows: Vec<FxHashMap<TermId, u64>>,
-    tallies: Vec<(u64, u64)>,
+    tallies: Vec<Tally>,
     tokens: TokenStats,
     extent: Millis,
+}
+
+/// Per-window totals besides term counts.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    segments: u64,
+    tokens: u64,
+    /// Documents seen in this process. A set, because one document's segments may
+    /// be counted by several workers.
+    documents: FxHashSet<u32>,
+    /// Documents counted elsewhere (a finished [`Counts`] keeps only the number).
+    documents_elsewhere: u64,
 }
 
 impl CountBuilder {
@@ -118,7 +132,7 @@ impl CountBuilder {
     fn grow(&mut self, windows: usize) {
         if self.windows.len() < windows {
             self.windows.resize_with(windows, FxHashMap::default);
-            self.tallies.resize(windows, (0, 0));
+            self.tallies.resize_with(windows, Tally::default);
         }
     }
 
@@ -139,15 +153,16 @@ impl CountBuilder {
         self.grow(windows.end);
         for w in windows {
             *self.windows[w].entry(id).or_default() += 1;
-            self.tallies[w].1 += 1;
+            self.tallies[w].tokens += 1;
         }
     }
 
-    /// Records a segment starting in `windows` and ending at `end`.
-    pub fn add_segment(&mut self, windows: Range<usize>, end: Millis) {
+    /// Records a segment of `document` starting in `windows` and ending at `end`.
+    pub fn add_segment(&mut self, windows: Range<usize>, document: u32, end: Millis) {
         self.grow(windows.end);
         for w in windows {
-            self.tallies[w].0 += 1;
+            self.tallies[w].segments += 1;
+            self.tallies[w].documents.insert(document);
         }
         self.extent = self.extent.max(end);
     }
@@ -174,8 +189,12 @@ impl CountBuilder {
             for (id, n) in counts {
                 *mine.entry(remap[id as usize]).or_default() += n;
             }
-            self.tallies[w].0 += other.tallies[w].0;
-            self.tallies[w].1 += other.tallies[w].1;
+        }
+        for (mine, theirs) in self.tallies.iter_mut().zip(other.tallies) {
+            mine.segments += theirs.segments;
+            mine.tokens += theirs.tokens;
+            mine.documents.extend(theirs.documents);
+            mine.documents_elsewhere += theirs.documents_elsewhere;
         }
         self.tokens.merge(&other.tokens);
         self.extent = self.extent.max(other.extent);
@@ -213,15 +232,16 @@ impl CountBuilder {
             .windows
             .into_iter()
             .zip(self.tallies)
-            .map(|(counts, (segments, tokens))| {
+            .map(|(counts, tally)| {
                 let mut terms: Vec<(TermId, u64)> = counts
                     .into_iter()
                     .map(|(old, n)| (new_id[old as usize], n))
                     .collect();
                 terms.sort_unstable();
                 WindowCounts {
-                    segments,
-                    tokens,
+                    documents: tally.documents.len() as u64 + tally.documents_elsewhere,
+                    segments: tally.segments,
+                    tokens: tally.tokens,
                     terms,
                 }
             })
@@ -251,7 +271,12 @@ impl From<Counts> for CountBuilder {
         builder.grow(counts.windows.len());
         for (w, window) in counts.windows.into_iter().enumerate() {
             builder.windows[w].extend(window.terms);
-            builder.tallies[w] = (window.segments, window.tokens);
+            builder.tallies[w] = Tally {
+                segments: window.segments,
+                tokens: window.tokens,
+                documents: FxHashSet::default(),
+                documents_elsewhere: window.documents,
+            };
         }
         builder
     }
@@ -271,7 +296,7 @@ mod tests {
             let term = format!("t{stem}");
             let surface = format!("t{stem}{}", "s".repeat(variant as usize));
             b.add(&term, &surface, w..w + 1 + (variant as usize % 2));
-            b.add_segment(w..w + 1, (w as Millis + 1) * 1000);
+            b.add_segment(w..w + 1, u32::from(stem), (w as Millis + 1) * 1000);
         }
         b
     }

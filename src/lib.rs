@@ -9,7 +9,7 @@
 //! | ingest | [`ingest`] | files → [`Segment`]s (timed text), [`Diagnostic`]s |
 //! | tokenize | [`tokenize`] | text → case-folded word tokens, through filters |
 //! | stem | [`stem`] | word → Snowball stem, cached |
-//! | window | [`window`] | time → window indices on a [`WindowGrid`] |
+//! | window | [`window`] | time → window indices ([`window::Windows`]: durations, calendar units, bins) |
 //! | count | [`count`] | tokens → per-window [`Counts`] (mergeable) |
 //! | score | [`score`] | counts → TF-IDF per window (scikit-learn's formulas) |
 //! | emit | [`emit`] | [`Timeline`] → `terms.csv`, `windows.csv`, `timeline.json` |
@@ -33,7 +33,7 @@
 //!
 //! let leaders: Vec<&str> = timeline.windows.iter().map(|w| w.terms[0].label.as_str()).collect();
 //! assert_eq!(leaders, ["ai", "security"]);
-//! assert_eq!(timeline.windows[1].start_label, "0:02:30");
+//! assert_eq!(timeline.windows[1].label, "0:02:30");
 //! assert_eq!(timeline.meta.inputs[0].title.as_deref(), Some("Platform news"));
 //! # Ok::<(), themeline::Error>(())
 //! ```
@@ -60,7 +60,7 @@ pub use count::Counts;
 pub use emit::{EmitError, Sink, write_outputs};
 pub use ingest::{Diagnostic, IngestError, Segment};
 pub use pipeline::{Pipeline, PipelineBuilder, Timeline};
-pub use window::WindowGrid;
+pub use window::{WindowGrid, Windows};
 
 /// Why a run failed.
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +74,9 @@ pub enum Error {
     /// The outputs could not be written.
     #[error(transparent)]
     Emit(#[from] EmitError),
+    /// The windows cannot be laid over the data.
+    #[error(transparent)]
+    Window(#[from] window::WindowError),
     /// Nothing in the inputs could be placed in time.
     #[error("no text to analyse: {inputs} input file(s) read, {diagnostics} problem(s) reported")]
     NoText {

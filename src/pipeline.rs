@@ -1,25 +1,31 @@
 //! The stages wired together: inputs in, a [`Timeline`] out.
 //!
 //! [`Pipeline`] owns nothing but the run's options and its analyzer; each call runs
-//! ingest → tokenize → stem → window → count → score and returns plain data. The
-//! expensive middle (tokenize, stem, count) is a rayon fold over segments: every
-//! worker gets its own stem cache and [`CountBuilder`], and the builders are merged
-//! at the end. The [`Timeline`] is what every emitter reads.
+//! ingest → tokenize → stem → window → count → score and returns plain data. After
+//! ingest the run settles its time axis (offsets into recordings, or instants), cuts
+//! the segments into groups (one, or one per source with `--group-by source`), and
+//! resolves each group's windows against that group's extent. The expensive middle
+//! (tokenize, stem, count) is a rayon fold over segments: every worker gets its own
+//! stem cache and [`CountBuilder`], and the builders are merged at the end. The
+//! [`Timeline`] is what every emitter reads.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::ops::Range;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::Error;
-use crate::config::{Config, Millis, clock_label};
+use crate::config::{Config, GroupBy, Millis};
 use crate::count::{CountBuilder, Counts};
-use crate::ingest::{self, Diagnostic, IngestOptions, Ingested, LineCounts, Segment, Source};
+use crate::ingest::{self, Diagnostic, Ingested, LineCounts, Segment, Source};
 use crate::score::{TfIdf, top_terms, vocabulary_mask};
 use crate::stem::{Language, StemCache};
+use crate::time::{TimeAxis, rfc3339};
 use crate::tokenize::{Analyzer, DropReason, TokenStats};
-use crate::window::{WindowGrid, token_time};
+use crate::window::{Extent, Windows, token_bin_edges, token_time};
 
 /// Version of the `timeline.json` layout; bumped on breaking changes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -44,7 +50,7 @@ pub struct PipelineBuilder {
 impl PipelineBuilder {
     /// Window length.
     pub fn window(mut self, size: std::time::Duration) -> Self {
-        self.config.window = size.as_millis() as Millis;
+        self.config.window = crate::window::WindowLength::Duration(size.as_millis() as Millis);
         self
     }
 
@@ -98,6 +104,35 @@ impl PipelineBuilder {
     }
 }
 
+/// A time as written out: seconds into a recording, or an instant in RFC 3339 (UTC).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum TimeValue {
+    /// Seconds from the start of the recording.
+    Seconds(f64),
+    /// An RFC 3339 instant in UTC.
+    Instant(String),
+}
+
+impl TimeValue {
+    /// The value of `t` on `axis`.
+    pub fn new(t: Millis, axis: TimeAxis) -> Self {
+        match axis {
+            TimeAxis::Offset => TimeValue::Seconds(t as f64 / 1000.0),
+            TimeAxis::Instant => TimeValue::Instant(rfc3339(t)),
+        }
+    }
+}
+
+impl fmt::Display for TimeValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeValue::Seconds(s) => s.fmt(f),
+            TimeValue::Instant(s) => f.write_str(s),
+        }
+    }
+}
+
 /// One ranked term of a window.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankedTerm {
@@ -116,20 +151,29 @@ pub struct RankedTerm {
 /// One window of the timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WindowReport {
-    /// Position on the grid, from 0.
+    /// The source this window's timeline belongs to, with `--group-by source`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Position in its timeline, from 0.
     pub index: usize,
-    /// Start, in seconds from the start of the recording.
-    pub start: f64,
-    /// End (exclusive), in seconds.
-    pub end: f64,
-    /// Start as `H:MM:SS`.
-    pub start_label: String,
-    /// End as `H:MM:SS`.
-    pub end_label: String,
+    /// Start: seconds into the recording, or an RFC 3339 instant.
+    pub start: TimeValue,
+    /// End (exclusive), like `start`.
+    pub end: TimeValue,
+    /// Start in milliseconds on the run's axis (offset, or since the Unix epoch).
+    pub start_ms: Millis,
+    /// End in milliseconds on the run's axis.
+    pub end_ms: Millis,
+    /// How people name the window: `0:05:00`, `1790s`, `2024-Q1`, `2024-03-20`.
+    pub label: String,
+    /// Documents with a segment starting in the window.
+    pub documents: u64,
     /// Segments starting in the window.
     pub segments: u64,
     /// Tokens in the window, before `min_count` pruning.
     pub tokens: u64,
+    /// Whether the data starts or ends inside the window.
+    pub partial: bool,
     /// The best-ranked terms.
     pub terms: Vec<RankedTerm>,
 }
@@ -139,6 +183,8 @@ pub struct WindowReport {
 pub struct Statistics {
     /// How the input lines were used, summed over sources.
     pub lines: LineCounts,
+    /// Documents read.
+    pub documents: u64,
     /// Segments read.
     pub segments: u64,
     /// Words found by segmentation.
@@ -153,7 +199,7 @@ pub struct Statistics {
     pub terms: u64,
     /// Distinct terms that met `min_count` and were scored.
     pub terms_scored: u64,
-    /// Windows in the timeline.
+    /// Windows in the timeline (over all groups).
     pub windows: u64,
     /// Input problems, by kind.
     pub diagnostics: BTreeMap<&'static str, u64>,
@@ -166,8 +212,8 @@ pub struct Meta {
     pub tool: &'static str,
     /// The themeline version that wrote the file.
     pub version: &'static str,
-    /// `offset`: times are seconds from the start of the recording.
-    pub time_axis: &'static str,
+    /// `offset` (seconds into recordings) or `instant` (dates).
+    pub time_axis: TimeAxis,
     /// The inputs, in the order read.
     pub inputs: Vec<Source>,
     /// The options of the run.
@@ -185,8 +231,22 @@ pub struct Timeline {
     pub schema_version: u32,
     /// Inputs, options and statistics.
     pub meta: Meta,
-    /// Every window of the grid, in time order, empty ones included.
+    /// Every window, in time order (grouped by source with `--group-by source`),
+    /// empty ones included.
     pub windows: Vec<WindowReport>,
+}
+
+/// Segments that share one timeline, and that timeline's windows.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The source, when timelines are per source.
+    pub source: Option<String>,
+    /// The group's segments in [`Ingested::segments`].
+    pub segments: Range<usize>,
+    /// The extent of its data.
+    pub extent: Extent,
+    /// Its windows.
+    pub windows: Windows,
 }
 
 impl Pipeline {
@@ -207,53 +267,94 @@ impl Pipeline {
         &self.config
     }
 
-    /// The window grid of this run.
-    pub fn grid(&self) -> WindowGrid {
-        WindowGrid::new(self.config.window, self.config.step)
-    }
-
-    fn ingest_options(&self) -> IngestOptions {
-        IngestOptions {
-            strict: self.config.strict,
-            last_segment: self.config.last_segment,
-            ..IngestOptions::default()
-        }
-    }
-
     /// Reads files and directories.
     pub fn ingest(&self, paths: &[PathBuf]) -> Result<Ingested, Error> {
-        Ok(ingest::read_paths(paths, &self.ingest_options())?)
+        Ok(ingest::read_paths(paths, &self.config.ingest_options())?)
     }
 
     /// Reads in-memory text as one input called `name`.
     pub fn ingest_text(&self, name: &str, text: &str) -> Result<Ingested, Error> {
         let mut ingested = Ingested::default();
-        ingest::read_bytes(name, text.as_bytes(), &mut ingested, &self.ingest_options())?;
+        ingest::read_bytes(
+            name,
+            text.as_bytes(),
+            &mut ingested,
+            &self.config.ingest_options(),
+        )?;
         Ok(ingested)
+    }
+
+    /// Settles the time axis (anchoring recordings at `--start`) and cuts the
+    /// segments into timelines with resolved windows.
+    pub fn groups(&self, ingested: &mut Ingested) -> Result<(TimeAxis, Vec<Group>), Error> {
+        let axis = ingested.resolve_axis(self.config.start)?;
+        let mut ranges: Vec<(Option<String>, Range<usize>)> = Vec::new();
+        match self.config.group_by {
+            GroupBy::None => ranges.push((None, 0..ingested.segments.len())),
+            GroupBy::Source => {
+                let mut start = 0;
+                for (i, segment) in ingested.segments.iter().enumerate() {
+                    let next = ingested.segments.get(i + 1).map(|s| s.source);
+                    if next != Some(segment.source) {
+                        let path = ingested.sources[segment.source as usize].path.clone();
+                        ranges.push((Some(path), start..i + 1));
+                        start = i + 1;
+                    }
+                }
+            }
+        }
+        let spec = self.config.window_spec();
+        let mut groups = Vec::with_capacity(ranges.len());
+        for (source, range) in ranges {
+            let segments = &ingested.segments[range.clone()];
+            let extent = extent(segments, axis);
+            let windows = Windows::resolve(&spec, axis, extent, &self.config.tz, |bins| {
+                token_bin_edges(&self.tokens_by_time(segments), bins)
+            })?;
+            groups.push(Group {
+                source,
+                segments: range,
+                extent,
+                windows,
+            });
+        }
+        Ok((axis, groups))
+    }
+
+    /// `(start, tokens)` per segment, sorted by time: what bins by tokens split.
+    fn tokens_by_time(&self, segments: &[Segment]) -> Vec<(Millis, u64)> {
+        let mut pairs: Vec<(Millis, u64)> = segments
+            .par_iter()
+            .map(|segment| {
+                let mut stats = TokenStats::default();
+                self.analyzer.analyze(&segment.text, &mut stats, |_| {});
+                (segment.start, stats.kept)
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs
     }
 
     /// Calls `on_token(window range, term, surface)` for every token of a segment.
     pub fn analyze_segment(
         &self,
         segment: &Segment,
+        windows: &Windows,
         stems: &mut StemCache,
         stats: &mut TokenStats,
-        mut on_token: impl FnMut(std::ops::Range<usize>, &str, &str),
+        mut on_token: impl FnMut(Range<usize>, &str, &str),
     ) {
-        let grid = self.grid();
         let len = segment.text.len();
         self.analyzer.analyze(&segment.text, stats, |token| {
             let at = token_time(segment.start, segment.end, token.offset, len);
-            on_token(grid.containing(at), stems.stem(&token.text), &token.text);
+            on_token(windows.containing(at), stems.stem(&token.text), &token.text);
         });
     }
 
-    /// Tokenizes, stems, windows and counts the segments, in parallel.
-    pub fn count(&self, ingested: &Ingested) -> Counts {
-        let grid = self.grid();
+    /// Tokenizes, stems, windows and counts segments, in parallel.
+    pub fn count(&self, segments: &[Segment], windows: &Windows, extent: Extent) -> Counts {
         let language = self.config.language;
-        let builder = ingested
-            .segments
+        let builder = segments
             .par_iter()
             .with_min_len(64)
             .fold(
@@ -265,12 +366,17 @@ impl Pipeline {
                     )
                 },
                 |(mut stems, mut builder, mut stats), segment| {
-                    builder.add_segment(grid.containing(segment.start), segment.end);
+                    builder.add_segment(
+                        windows.containing(segment.start),
+                        segment.document,
+                        segment.end,
+                    );
                     self.analyze_segment(
                         segment,
+                        windows,
                         &mut stems,
                         &mut stats,
-                        |windows, term, surface| builder.add(term, surface, windows),
+                        |w, term, surface| builder.add(term, surface, w),
                     );
                     (stems, builder, stats)
                 },
@@ -283,17 +389,11 @@ impl Pipeline {
                 a.merge(b);
                 a
             });
-        let end = ingested
-            .segments
-            .iter()
-            .map(|s| s.end.max(s.start + 1))
-            .max()
-            .unwrap_or(0);
-        builder.finish(grid.len_to(end))
+        builder.finish(windows.len_to(extent.end))
     }
 
-    /// Scores counts and assembles the timeline.
-    pub fn timeline(&self, ingested: &Ingested, counts: &Counts) -> Timeline {
+    /// Scores one group's counts into window reports.
+    fn reports(&self, group: &Group, axis: TimeAxis, counts: &Counts) -> Vec<WindowReport> {
         let config = &self.config;
         let tfidf = TfIdf {
             tf: config.tf,
@@ -301,13 +401,12 @@ impl Pipeline {
             norm: config.norm,
         };
         let scores = tfidf.score(counts, config.min_count);
-        let grid = self.grid();
-        let windows = scores
+        scores
             .into_iter()
             .zip(&counts.windows)
             .enumerate()
             .map(|(index, (scores, window_counts))| {
-                let window = grid.window(index);
+                let window = group.windows.window(index);
                 let terms = top_terms(scores, config.top)
                     .into_iter()
                     .zip(1..)
@@ -323,86 +422,108 @@ impl Pipeline {
                     })
                     .collect();
                 WindowReport {
+                    source: group.source.clone(),
                     index,
-                    start: seconds(window.start),
-                    end: seconds(window.end),
-                    start_label: clock_label(window.start),
-                    end_label: clock_label(window.end),
+                    start: TimeValue::new(window.start, axis),
+                    end: TimeValue::new(window.end, axis),
+                    start_ms: window.start,
+                    end_ms: window.end,
+                    label: group.windows.label(index, axis, &config.tz),
+                    documents: window_counts.documents,
                     segments: window_counts.segments,
                     tokens: window_counts.tokens,
+                    partial: window.start < group.extent.start || window.end > group.extent.end,
                     terms,
                 }
             })
-            .collect::<Vec<_>>();
-
-        let lines = ingested.line_counts();
-        let statistics = Statistics {
-            lines,
-            segments: ingested.segments.len() as u64,
-            words: counts.tokens.words,
-            tokens: counts.tokens.kept,
-            dropped: counts.tokens.dropped.clone(),
-            stage_directions: counts.tokens.stage_directions.clone(),
-            terms: counts.terms.len() as u64,
-            terms_scored: vocabulary_mask(counts, config.min_count)
-                .iter()
-                .filter(|&&kept| kept)
-                .count() as u64,
-            windows: windows.len() as u64,
-            diagnostics: ingested.diagnostic_counts(),
-        };
-        Timeline {
-            schema_version: SCHEMA_VERSION,
-            meta: Meta {
-                tool: "themeline",
-                version: env!("CARGO_PKG_VERSION"),
-                time_axis: "offset",
-                inputs: ingested.sources.clone(),
-                options: config.clone(),
-                statistics,
-                diagnostics: ingested
-                    .diagnostics
-                    .iter()
-                    .take(MAX_LISTED_DIAGNOSTICS)
-                    .cloned()
-                    .collect(),
-            },
-            windows,
-        }
+            .collect()
     }
 
     /// Runs every stage on files and directories.
     pub fn run(&self, paths: &[PathBuf]) -> Result<Timeline, Error> {
-        let ingested = self.ingest(paths)?;
-        self.run_ingested(&ingested)
+        self.run_ingested(self.ingest(paths)?)
     }
 
     /// Runs every stage on in-memory text.
     pub fn run_text(&self, name: &str, text: &str) -> Result<Timeline, Error> {
-        let ingested = self.ingest_text(name, text)?;
-        self.run_ingested(&ingested)
+        self.run_ingested(self.ingest_text(name, text)?)
     }
 
     /// Runs the stages after ingest. Fails when the inputs hold no text at all.
-    pub fn run_ingested(&self, ingested: &Ingested) -> Result<Timeline, Error> {
+    pub fn run_ingested(&self, mut ingested: Ingested) -> Result<Timeline, Error> {
         if ingested.segments.is_empty() {
             return Err(Error::NoText {
                 inputs: ingested.sources.len(),
                 diagnostics: ingested.diagnostics.len(),
             });
         }
-        let counts = self.count(ingested);
-        Ok(self.timeline(ingested, &counts))
+        let (axis, groups) = self.groups(&mut ingested)?;
+        let mut windows = Vec::new();
+        let mut tokens = TokenStats::default();
+        let mut terms = BTreeSet::new();
+        let mut terms_scored = BTreeSet::new();
+        for group in &groups {
+            let segments = &ingested.segments[group.segments.clone()];
+            let counts = self.count(segments, &group.windows, group.extent);
+            windows.extend(self.reports(group, axis, &counts));
+            tokens.merge(&counts.tokens);
+            let mask = vocabulary_mask(&counts, self.config.min_count);
+            for (info, kept) in counts.terms.iter().zip(mask) {
+                if kept {
+                    terms_scored.insert(info.term.clone());
+                }
+                terms.insert(info.term.clone());
+            }
+        }
+        let statistics = Statistics {
+            lines: ingested.line_counts(),
+            documents: u64::from(ingested.documents),
+            segments: ingested.segments.len() as u64,
+            words: tokens.words,
+            tokens: tokens.kept,
+            dropped: tokens.dropped,
+            stage_directions: tokens.stage_directions,
+            terms: terms.len() as u64,
+            terms_scored: terms_scored.len() as u64,
+            windows: windows.len() as u64,
+            diagnostics: ingested.diagnostic_counts(),
+        };
+        ingested.diagnostics.truncate(MAX_LISTED_DIAGNOSTICS);
+        Ok(Timeline {
+            schema_version: SCHEMA_VERSION,
+            meta: Meta {
+                tool: "themeline",
+                version: env!("CARGO_PKG_VERSION"),
+                time_axis: axis,
+                inputs: ingested.sources,
+                options: self.config.clone(),
+                statistics,
+                diagnostics: ingested.diagnostics,
+            },
+            windows,
+        })
     }
 }
 
-fn seconds(ms: Millis) -> f64 {
-    ms as f64 / 1000.0
+/// The extent of some segments: recordings start at 0, dated documents at the
+/// first date; the end is just after the last time.
+fn extent(segments: &[Segment], axis: TimeAxis) -> Extent {
+    let start = match axis {
+        TimeAxis::Offset => 0,
+        TimeAxis::Instant => segments.iter().map(|s| s.start).min().unwrap_or(0),
+    };
+    let end = segments
+        .iter()
+        .map(|s| s.end.max(s.start + 1))
+        .max()
+        .unwrap_or(start + 1);
+    Extent { start, end }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::window::WindowLength;
 
     const TALK: &str = "A Talk\n\n0:00 Kubernetes security matters. Security!\n\
         1:00 more security and kubernetes\n2:00 AI models and AI agents\n\
@@ -416,6 +537,10 @@ mod tests {
             .unwrap()
     }
 
+    fn labels(timeline: &Timeline) -> Vec<&str> {
+        timeline.windows.iter().map(|w| w.label.as_str()).collect()
+    }
+
     #[test]
     fn windows_rank_their_distinctive_terms() {
         let timeline = pipeline(120).run_text("talk.txt", TALK).unwrap();
@@ -425,6 +550,10 @@ mod tests {
         assert_eq!(timeline.windows[1].terms[0].count, 3);
         assert_eq!(timeline.meta.inputs[0].title.as_deref(), Some("A Talk"));
         assert_eq!(timeline.meta.statistics.segments, 4);
+        assert_eq!(timeline.meta.time_axis, TimeAxis::Offset);
+        assert_eq!(labels(&timeline), ["0:00:00", "0:02:00"]);
+        assert_eq!(timeline.windows[1].start, TimeValue::Seconds(120.0));
+        assert!(!timeline.windows[0].partial && timeline.windows[1].partial);
     }
 
     #[test]
@@ -433,9 +562,134 @@ mod tests {
         let timeline = pipeline(120).run_text("gap.txt", text).unwrap();
         assert_eq!(timeline.windows.len(), 6);
         for w in &timeline.windows[1..4] {
-            assert_eq!((w.tokens, w.segments, w.terms.len()), (0, 0, 0));
+            assert_eq!(
+                (w.tokens, w.segments, w.documents, w.terms.len()),
+                (0, 0, 0, 0)
+            );
         }
-        assert_eq!(timeline.windows[4].start_label, "0:08:00");
+        assert_eq!(timeline.windows[4].label, "0:08:00");
+    }
+
+    fn dated(config: Config, docs: &[(&str, &str)]) -> Timeline {
+        let pipeline = Pipeline::new(Config {
+            min_count: 1,
+            ..config
+        })
+        .unwrap();
+        let mut ingested = Ingested::default();
+        for (name, text) in docs {
+            ingest::read_bytes(
+                name,
+                text.as_bytes(),
+                &mut ingested,
+                &pipeline.config.ingest_options(),
+            )
+            .unwrap();
+        }
+        pipeline.run_ingested(ingested).unwrap()
+    }
+
+    #[test]
+    fn dated_documents_get_calendar_windows_with_rfc3339_times() {
+        let config = Config {
+            window: "decade".parse::<WindowLength>().unwrap(),
+            ..Config::default()
+        };
+        let docs = [
+            ("1790-washington.txt", "union militia treasury"),
+            ("1795-washington.txt", "treasury credit"),
+            ("1821-monroe.txt", "navy commerce navy"),
+        ];
+        let timeline = dated(config, &docs);
+        assert_eq!(timeline.meta.time_axis, TimeAxis::Instant);
+        assert_eq!(labels(&timeline), ["1790s", "1800s", "1810s", "1820s"]);
+        let first = &timeline.windows[0];
+        assert_eq!(
+            first.start,
+            TimeValue::Instant("1790-01-01T00:00:00Z".into())
+        );
+        assert_eq!((first.documents, first.segments), (2, 2));
+        assert_eq!(first.terms[0].label, "treasury");
+        assert_eq!(timeline.windows[1].tokens, 0);
+        assert_eq!(timeline.windows[3].terms[0].label, "navy");
+        // The data starts on 1 January 1790 and ends just after 1 January 1821.
+        assert!(!first.partial && timeline.windows[3].partial);
+    }
+
+    #[test]
+    fn recordings_and_documents_mix_only_with_an_anchor() {
+        let docs = [
+            ("talk.txt", "0:00 security talk\n"),
+            ("2024-03-21-notes.txt", "notes on ai"),
+        ];
+        let pipeline = Pipeline::new(Config::default()).unwrap();
+        let mut ingested = Ingested::default();
+        for (name, text) in docs {
+            ingest::read_bytes(
+                name,
+                text.as_bytes(),
+                &mut ingested,
+                &pipeline.config.ingest_options(),
+            )
+            .unwrap();
+        }
+        let err = pipeline.run_ingested(ingested).unwrap_err();
+        assert!(err.to_string().contains("--start"), "{err}");
+
+        let anchored = Config {
+            window: "day".parse().unwrap(),
+            start: crate::time::parse_instant("2024-03-20T09:00:00Z", &crate::time::Zone::utc()),
+            ..Config::default()
+        };
+        let timeline = dated(anchored, &docs);
+        assert_eq!(labels(&timeline), ["2024-03-20", "2024-03-21"]);
+        assert_eq!(timeline.windows[0].terms[0].label, "security");
+    }
+
+    #[test]
+    fn timelines_per_source_have_their_own_windows() {
+        let config = Config {
+            window: "1m".parse().unwrap(),
+            group_by: GroupBy::Source,
+            ..Config::default()
+        };
+        let timeline = dated(
+            config,
+            &[
+                ("a.txt", "0:00 alpha\n1:00 beta\n"),
+                ("b.txt", "0:00 gamma\n"),
+            ],
+        );
+        let sources: Vec<_> = timeline
+            .windows
+            .iter()
+            .map(|w| (w.source.as_deref().unwrap(), w.index))
+            .collect();
+        assert_eq!(sources, [("a.txt", 0), ("a.txt", 1), ("b.txt", 0)]);
+        assert_eq!(timeline.windows[2].terms[0].label, "gamma");
+    }
+
+    #[test]
+    fn token_bins_hold_similar_numbers_of_tokens() {
+        let text: String = (0..40)
+            .map(|i| {
+                let words = if i < 10 {
+                    "alpha beta gamma delta epsilon zeta"
+                } else {
+                    "omega"
+                };
+                format!("{}:{:02} {words}\n", i / 60, i % 60)
+            })
+            .collect();
+        let config = Config {
+            bins: Some(3),
+            bins_by: crate::window::BinBy::Tokens,
+            ..Config::default()
+        };
+        let timeline = dated(config, &[("t.txt", &text)]);
+        let tokens: Vec<u64> = timeline.windows.iter().map(|w| w.tokens).collect();
+        assert_eq!(tokens.iter().sum::<u64>(), 90);
+        assert!(tokens.iter().all(|&n| (25..=35).contains(&n)), "{tokens:?}");
     }
 
     #[test]
@@ -452,17 +706,21 @@ mod tests {
             })
             .collect();
         let p = pipeline(60);
-        let ingested = p.ingest_text("big.txt", &text).unwrap();
+        let mut ingested = p.ingest_text("big.txt", &text).unwrap();
+        let (_, groups) = p.groups(&mut ingested).unwrap();
+        let group = &groups[0];
         let pool = |n| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
                 .unwrap()
         };
-        let one = pool(1).install(|| p.count(&ingested));
-        let four = pool(4).install(|| p.count(&ingested));
+        let count = || p.count(&ingested.segments, &group.windows, group.extent);
+        let one = pool(1).install(count);
+        let four = pool(4).install(count);
         assert_eq!(one, four);
         assert!(one.windows.len() >= 33);
+        assert_eq!(one.windows[0].documents, 1);
     }
 
     #[test]

@@ -291,7 +291,7 @@ fn inspect_prints_window_counts_as_json_lines() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(rows.len(), 13);
-    assert_eq!(rows[7]["start"], 2100.0);
+    assert_eq!(rows[7]["start_ms"], 2_100_000);
     assert!(rows[7]["counts"]["secur"].as_u64().unwrap() >= 10);
 }
 

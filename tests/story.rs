@@ -19,11 +19,11 @@ fn default_run() -> Timeline {
 }
 
 fn window_at(timeline: &Timeline, minute: f64) -> &WindowReport {
-    let t = minute * 60.0;
+    let t = (minute * 60_000.0) as i64;
     timeline
         .windows
         .iter()
-        .find(|w| w.start <= t && t < w.end)
+        .find(|w| w.start_ms <= t && t < w.end_ms)
         .unwrap_or_else(|| panic!("no window contains minute {minute}"))
 }
 
@@ -36,9 +36,9 @@ fn assert_has_any(timeline: &Timeline, minute: f64, wanted: &[&str]) {
     let top = labels(window);
     assert!(
         wanted.iter().any(|w| top.contains(w)),
-        "window {}–{} (minute {minute}) top terms {top:?} lack all of {wanted:?}",
-        window.start_label,
-        window.end_label
+        "window {} (to {} s, minute {minute}) top terms {top:?} lack all of {wanted:?}",
+        window.label,
+        window.end_ms / 1000
     );
 }
 
@@ -97,7 +97,8 @@ fn the_run_reads_the_whole_transcript() {
     );
     // The transcript runs to 1:01:10 (+10 s for the last segment): 13 five-minute windows.
     assert_eq!(timeline.windows.len(), 13);
-    assert_eq!(timeline.windows.last().unwrap().end_label, "1:05:00");
+    assert_eq!(timeline.windows.last().unwrap().end_ms, 3_900_000);
+    assert_eq!(timeline.windows.last().unwrap().label, "1:00:00");
     assert!(stats.stage_directions["music"] >= 1);
     // Every window holds text and ranks its full quota of terms.
     for w in &timeline.windows {

@@ -8,16 +8,19 @@
 use std::io::Write;
 
 use super::{EmitError, Sink};
+use crate::config::GroupBy;
 use crate::pipeline::{Meta, WindowReport};
 
 /// `terms.csv`: one row per window and ranked term.
 ///
-/// Columns: `window, start, end, rank, term, label, score, count`, with `start` and
-/// `end` in seconds from the start of the recording. Windows with no terms have no
-/// rows here; `windows.csv` lists every window.
+/// Columns: `window, start, end, rank, term, label, score, count`, preceded by
+/// `source` when timelines are per source. `start` and `end` are seconds from the
+/// start of the recording, or RFC 3339 instants for dated documents. Windows with
+/// no terms have no rows here; `windows.csv` lists every window.
 #[derive(Debug)]
 pub struct TermsCsv<W: Write> {
     writer: csv::Writer<W>,
+    per_source: bool,
 }
 
 impl<W: Write> TermsCsv<W> {
@@ -25,15 +28,25 @@ impl<W: Write> TermsCsv<W> {
     pub fn new(writer: W) -> Self {
         TermsCsv {
             writer: csv::Writer::from_writer(writer),
+            per_source: false,
         }
     }
 }
 
+fn per_source(meta: &Meta) -> bool {
+    meta.options.group_by == GroupBy::Source
+}
+
 impl<W: Write> Sink for TermsCsv<W> {
-    fn begin(&mut self, _meta: &Meta) -> Result<(), EmitError> {
-        self.writer.write_record([
+    fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
+        self.per_source = per_source(meta);
+        let columns = [
             "window", "start", "end", "rank", "term", "label", "score", "count",
-        ])?;
+        ];
+        if self.per_source {
+            self.writer.write_field("source")?;
+        }
+        self.writer.write_record(columns)?;
         Ok(())
     }
 
@@ -44,6 +57,10 @@ impl<W: Write> Sink for TermsCsv<W> {
             window.end.to_string(),
         );
         for term in &window.terms {
+            if self.per_source {
+                self.writer
+                    .write_field(window.source.as_deref().unwrap_or(""))?;
+            }
             self.writer.write_record([
                 index.as_str(),
                 &start,
@@ -66,10 +83,13 @@ impl<W: Write> Sink for TermsCsv<W> {
 
 /// `windows.csv`: one row per window, empty windows included.
 ///
-/// Columns: `window, start, end, start_label, end_label, segments, tokens`.
+/// Columns: `window, start, end, label, documents, segments, tokens, partial`,
+/// preceded by `source` when timelines are per source. `partial` is `true` when the
+/// data starts or ends inside the window, so its counts cover less than its length.
 #[derive(Debug)]
 pub struct WindowsCsv<W: Write> {
     writer: csv::Writer<W>,
+    per_source: bool,
 }
 
 impl<W: Write> WindowsCsv<W> {
@@ -77,33 +97,44 @@ impl<W: Write> WindowsCsv<W> {
     pub fn new(writer: W) -> Self {
         WindowsCsv {
             writer: csv::Writer::from_writer(writer),
+            per_source: false,
         }
     }
 }
 
 impl<W: Write> Sink for WindowsCsv<W> {
-    fn begin(&mut self, _meta: &Meta) -> Result<(), EmitError> {
+    fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
+        self.per_source = per_source(meta);
+        if self.per_source {
+            self.writer.write_field("source")?;
+        }
         self.writer.write_record([
             "window",
             "start",
             "end",
-            "start_label",
-            "end_label",
+            "label",
+            "documents",
             "segments",
             "tokens",
+            "partial",
         ])?;
         Ok(())
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
+        if self.per_source {
+            self.writer
+                .write_field(window.source.as_deref().unwrap_or(""))?;
+        }
         self.writer.write_record([
             window.index.to_string().as_str(),
             &window.start.to_string(),
             &window.end.to_string(),
-            &window.start_label,
-            &window.end_label,
+            &window.label,
+            &window.documents.to_string(),
             &window.segments.to_string(),
             &window.tokens.to_string(),
+            if window.partial { "true" } else { "false" },
         ])?;
         Ok(())
     }
@@ -118,18 +149,22 @@ impl<W: Write> Sink for WindowsCsv<W> {
 mod tests {
     use super::*;
     use crate::emit::emit;
-    use crate::pipeline::RankedTerm;
+    use crate::pipeline::{RankedTerm, TimeValue};
     use crate::{Config, Pipeline};
 
     fn report(terms: Vec<RankedTerm>) -> WindowReport {
         WindowReport {
+            source: None,
             index: 2,
-            start: 600.0,
-            end: 900.0,
-            start_label: "0:10:00".into(),
-            end_label: "0:15:00".into(),
+            start: TimeValue::Seconds(600.0),
+            end: TimeValue::Seconds(900.0),
+            start_ms: 600_000,
+            end_ms: 900_000,
+            label: "0:10:00".into(),
+            documents: 1,
             segments: 4,
             tokens: 9,
+            partial: false,
             terms,
         }
     }
@@ -183,9 +218,12 @@ mod tests {
         let rows: Vec<&str> = text.lines().collect();
         assert_eq!(
             rows[0],
-            "window,start,end,start_label,end_label,segments,tokens"
+            "window,start,end,label,documents,segments,tokens,partial"
         );
         assert_eq!(rows.len(), 1 + 4);
-        assert_eq!(rows[2], "1,60,120,0:01:00,0:02:00,0,0");
+        assert_eq!(rows[1], "0,0,60,0:00:00,1,1,1,false");
+        assert_eq!(rows[2], "1,60,120,0:01:00,0,0,0,false");
+        // The data ends at 3:10 (the last segment lasts 10 s), inside the last window.
+        assert_eq!(rows[4], "3,180,240,0:03:00,1,1,1,true");
     }
 }

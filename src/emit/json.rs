@@ -1,8 +1,10 @@
 //! `timeline.json`: the whole run as one JSON document.
 //!
-//! Layout: `{"schema_version", "meta": {inputs, options, statistics, diagnostics},
-//! "windows": [{index, start, end, start_label, end_label, segments, tokens,
-//! terms: [{rank, term, label, score, count}]}]}`. Arrays are row-oriented (one
+//! Layout: `{"schema_version", "meta": {time_axis, inputs, options, statistics,
+//! diagnostics}, "windows": [{source?, index, start, end, start_ms, end_ms, label,
+//! documents, segments, tokens, partial, terms: [{rank, term, label, score,
+//! count}]}]}`. `start`/`end` are seconds for recordings and RFC 3339 (UTC) for
+//! dated documents; `start_ms`/`end_ms` are always integers on the run's axis. Arrays are row-oriented (one
 //! object per window, one per term) because that is what dashboard data sources
 //! such as Grafana's Infinity plugin can read. Numbers are JSON numbers, never
 //! formatted strings. Output is pretty-printed: people diff and read it too.
