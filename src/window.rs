@@ -210,9 +210,28 @@ pub enum WindowSpec {
     },
 }
 
+/// The most windows one timeline may have. A stray date (year 1 in a corpus of
+/// 2024 talks) with five-minute windows would otherwise ask for billions of them.
+pub const MAX_WINDOWS: usize = 1_000_000;
+
 /// Errors in resolving windows against the data.
 #[derive(Debug, thiserror::Error)]
 pub enum WindowError {
+    /// The data spans too many windows.
+    #[error(
+        "the data from {from} to {to} would need {count} windows (at most {max}): \
+         choose a longer --window, or --bins; a stray date in the input can cause this"
+    )]
+    TooMany {
+        /// How many windows were needed.
+        count: u128,
+        /// The limit.
+        max: usize,
+        /// The start of the data, as a label.
+        from: String,
+        /// The end of the data, as a label.
+        to: String,
+    },
     /// Calendar windows need dates.
     #[error(
         "--window {unit} needs dated input: the inputs are recordings timed from their start; \
@@ -336,6 +355,19 @@ impl Windows {
         zone: &Zone,
         token_edges: impl FnOnce(usize) -> Vec<Millis>,
     ) -> Result<Windows, WindowError> {
+        let needed = windows_needed(spec, axis, extent, zone);
+        if needed > MAX_WINDOWS as u128 {
+            let label = |t| match axis {
+                TimeAxis::Offset => clock_label(t),
+                TimeAxis::Instant => crate::time::rfc3339(t),
+            };
+            return Err(WindowError::TooMany {
+                count: needed,
+                max: MAX_WINDOWS,
+                from: label(extent.start),
+                to: label(extent.end),
+            });
+        }
         Ok(match spec {
             WindowSpec::Span { size, step } => {
                 let origin = match axis {
@@ -453,6 +485,23 @@ impl Windows {
                 }
             }
         }
+    }
+}
+
+/// An upper bound on the windows a spec needs over an extent, computed without
+/// building them (and without overflow).
+fn windows_needed(spec: &WindowSpec, axis: TimeAxis, extent: Extent, zone: &Zone) -> u128 {
+    let span = (i128::from(extent.end) - i128::from(extent.start)).max(0) as u128;
+    match spec {
+        // One more for the alignment of the origin to midnight on instants.
+        WindowSpec::Span { step, .. } => span / (*step).max(1) as u128 + 2,
+        WindowSpec::Calendar { unit, .. } if axis == TimeAxis::Instant => {
+            let first = calendar_index(*unit, zone, extent.start);
+            let last = calendar_index(*unit, zone, extent.end - 1);
+            (i128::from(last) - i128::from(first) + 1).max(0) as u128
+        }
+        WindowSpec::Calendar { .. } => 0,
+        WindowSpec::Bins { count, .. } => *count as u128,
     }
 }
 
@@ -655,6 +704,30 @@ mod tests {
         assert_eq!(windows.window(0).start, at("2024-03-20"));
         assert_eq!(windows.label(1, TimeAxis::Instant, &utc()), "2024-06-18");
         assert_eq!(windows.len_to(extent.end), 3);
+    }
+
+    #[test]
+    fn absurd_window_counts_are_refused_before_allocating() {
+        let spec = WindowSpec::Span {
+            size: 300_000,
+            step: 300_000,
+        };
+        let extent = Extent {
+            start: at("0001-01-01"),
+            end: at("2024-01-01"),
+        };
+        let err =
+            Windows::resolve(&spec, TimeAxis::Instant, extent, &utc(), |_| Vec::new()).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("0001-01-01T00:00:00Z") && message.contains("longer --window"),
+            "{message}"
+        );
+        let days = WindowSpec::Calendar {
+            unit: CalendarUnit::Day,
+            zone: utc(),
+        };
+        assert!(Windows::resolve(&days, TimeAxis::Instant, extent, &utc(), |_| Vec::new()).is_ok());
     }
 
     #[test]

@@ -556,15 +556,35 @@ fn directory_files(
         source,
     };
     let mut files = Vec::new();
+    let mut unreadable = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io_error)? {
         let path = entry.map_err(io_error)?.path();
         let hidden = path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden || !path.is_file() {
+        if hidden {
             continue;
         }
-        files.push(path);
+        // `metadata` follows symlinks, so a dangling link shows up as an error here.
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => files.push(path),
+            // Directories are read one level deep: subdirectories are not inputs.
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => unreadable.push((path, "not a regular file".to_string())),
+            Err(e) => unreadable.push((path, e.to_string())),
+        }
+    }
+    unreadable.sort();
+    for (path, reason) in unreadable {
+        ingested.report(
+            Diagnostic {
+                file: path.display().to_string(),
+                line: 0,
+                kind: DiagnosticKind::UnreadableFile,
+                message: format!("cannot read: {reason}; skipped"),
+            },
+            options,
+        )?;
     }
     files.sort();
     let mut readable = Vec::new();

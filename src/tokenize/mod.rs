@@ -92,16 +92,23 @@ impl TokenFilter for StopWordFilter {
     }
 }
 
-/// Drops tokens with no letter in them: `2024`, `12,000`, `3.5`.
+/// Drops numbers: tokens with no letter in them (`2024`, `12,000`, `3.5`) and
+/// ordinals (`1st`, `92nd`, `93d`, `19th`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NumberFilter;
 
 impl TokenFilter for NumberFilter {
     fn apply(&self, token: &mut Token) -> Result<(), DropReason> {
-        if token.text.chars().any(char::is_alphabetic) {
-            Ok(())
-        } else {
+        let text = token.text.as_str();
+        let digits_end = text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len());
+        let ordinal =
+            digits_end > 0 && matches!(&text[digits_end..], "st" | "nd" | "rd" | "th" | "d");
+        if ordinal || !text.chars().any(char::is_alphabetic) {
             Err(DropReason::Number)
+        } else {
+            Ok(())
         }
     }
 }
@@ -311,9 +318,12 @@ mod tests {
 
     #[test]
     fn numbers_and_short_words_are_dropped_but_ai_and_ml_survive() {
-        let (words, stats) = tokens(&default_analyzer(), "12,000 attendees 134 AI ML x 3.5 k8s");
-        assert_eq!(words, ["attendees", "ai", "ml", "k8s"]);
-        assert_eq!(stats.dropped[&DropReason::Number], 3);
+        let (words, stats) = tokens(
+            &default_analyzer(),
+            "12,000 attendees 134 AI ML x 3.5 k8s 92nd 1st mp3 3rdparty",
+        );
+        assert_eq!(words, ["attendees", "ai", "ml", "k8s", "mp3", "3rdparty"]);
+        assert_eq!(stats.dropped[&DropReason::Number], 5);
         assert_eq!(stats.dropped[&DropReason::TooShort], 1);
     }
 
