@@ -92,20 +92,24 @@ impl TokenFilter for StopWordFilter {
     }
 }
 
-/// Drops numbers: tokens with no letter in them (`2024`, `12,000`, `3.5`) and
-/// ordinals (`1st`, `92nd`, `93d`, `19th`).
+/// Drops numbers: tokens with no letter in them (`2024`, `12,000`, `3.5`), and
+/// numbers with an ordinal or one-letter suffix (`1st`, `92nd`, `93d`, `4m`,
+/// `8.5m`, `90s`). A word after the digits (`3rdparty`, `2fa`) or letters first
+/// (`k8s`, `mp3`) make a term.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NumberFilter;
 
 impl TokenFilter for NumberFilter {
     fn apply(&self, token: &mut Token) -> Result<(), DropReason> {
         let text = token.text.as_str();
-        let digits_end = text
-            .find(|c: char| !c.is_ascii_digit())
+        let starts_with_digit = text.starts_with(|c: char| c.is_ascii_digit());
+        let numeric_end = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '\''))
             .unwrap_or(text.len());
-        let ordinal =
-            digits_end > 0 && matches!(&text[digits_end..], "st" | "nd" | "rd" | "th" | "d");
-        if ordinal || !text.chars().any(char::is_alphabetic) {
+        let suffix = &text[numeric_end..];
+        let short_suffix = matches!(suffix, "st" | "nd" | "rd" | "th")
+            || (suffix.chars().count() <= 1 && suffix.chars().all(char::is_alphabetic));
+        if (starts_with_digit && short_suffix) || !text.chars().any(char::is_alphabetic) {
             Err(DropReason::Number)
         } else {
             Ok(())
@@ -320,10 +324,10 @@ mod tests {
     fn numbers_and_short_words_are_dropped_but_ai_and_ml_survive() {
         let (words, stats) = tokens(
             &default_analyzer(),
-            "12,000 attendees 134 AI ML x 3.5 k8s 92nd 1st mp3 3rdparty",
+            "12,000 attendees 134 AI ML x 3.5 k8s 92nd 1st mp3 3rdparty 8.5m 2fa",
         );
-        assert_eq!(words, ["attendees", "ai", "ml", "k8s", "mp3", "3rdparty"]);
-        assert_eq!(stats.dropped[&DropReason::Number], 5);
+        assert_eq!(words, ["attendees", "ai", "ml", "k8s", "mp3", "3rdparty", "2fa"]);
+        assert_eq!(stats.dropped[&DropReason::Number], 6);
         assert_eq!(stats.dropped[&DropReason::TooShort], 1);
     }
 
