@@ -1,25 +1,777 @@
-//! Placeholder: being written (issue 3).
+//! JSON Lines and CSV: one record per document, with a time column and text
+//! columns.
+//!
+//! Exports of talks, posts, tickets or transcripts usually come as records. Each
+//! record becomes a document with one segment. Columns are named with `--time-col`,
+//! `--text-col` (repeatable: a talk's `title` and `description` are joined) and
+//! `--id-col`, or detected from the first record's field names
+//! ([`TIME_COLUMNS`], [`TEXT_COLUMNS`], [`ID_COLUMNS`], case-insensitive).
+//!
+//! A time is a date when it reads as one (`2024-03-20`, RFC 3339, `2024-03`, a
+//! four-digit year) and otherwise an offset into a recording (`1:02:03`, `75.5`);
+//! a JSON number is seconds, except in a column named like `year`. The first usable
+//! record fixes the file's axis. Records on an offset axis (a CSV of transcript
+//! lines) end at an `end` column, or `start + duration`, or the next record's start.
+//! A record that cannot be used is skipped with a diagnostic naming its line.
 
-use super::{FileReader, IngestError};
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+use super::{DiagnosticKind, FileReader, Format, IngestError};
+use crate::config::Millis;
+use crate::time::{TimeAxis, Zone, parse_instant, parse_offset};
+
+/// Names tried for the time column, in order.
+pub const TIME_COLUMNS: &[&str] = &[
+    "time",
+    "timestamp",
+    "date",
+    "datetime",
+    "start",
+    "published",
+    "published_at",
+    "recorded",
+    "created_at",
+    "created",
+    "year",
+];
+
+/// Names tried for the text column, in order (the first present is used).
+pub const TEXT_COLUMNS: &[&str] = &[
+    "text",
+    "content",
+    "body",
+    "transcript",
+    "message",
+    "abstract",
+    "description",
+    "summary",
+    "title",
+];
+
+/// Names tried for the id column, in order.
+pub const ID_COLUMNS: &[&str] = &["id", "video_id", "fileid", "slug"];
+
+/// A field's value, whatever the format.
+#[derive(Debug, Clone, PartialEq)]
+enum Field<'a> {
+    Text(Cow<'a, str>),
+    Number(f64),
+    Missing,
+}
+
+/// Which columns hold what, resolved against the first record.
+#[derive(Debug, Clone)]
+struct Layout {
+    time: String,
+    text: Vec<String>,
+    id: Option<String>,
+    end: Option<String>,
+    duration: Option<String>,
+}
+
+impl Layout {
+    /// Resolves the options against the names of the first record; `Err` says why
+    /// the file cannot be read.
+    fn resolve(names: &[&str], reader: &FileReader<'_>) -> Result<Layout, String> {
+        let columns = &reader.options().columns;
+        let find = |wanted: &str| {
+            names
+                .iter()
+                .find(|n| n.eq_ignore_ascii_case(wanted))
+                .map(|n| n.to_string())
+        };
+        let first_of = |candidates: &[&str]| candidates.iter().find_map(|c| find(c));
+        let listed = || names.join(", ");
+        let time = match &columns.time {
+            Some(name) => find(name)
+                .ok_or_else(|| format!("no time column {name:?} (columns: {})", listed()))?,
+            None => first_of(TIME_COLUMNS).ok_or_else(|| {
+                format!(
+                    "no time column found among {} (name one with --time-col)",
+                    listed()
+                )
+            })?,
+        };
+        let text = if columns.text.is_empty() {
+            vec![first_of(TEXT_COLUMNS).ok_or_else(|| {
+                format!(
+                    "no text column found among {} (name one with --text-col)",
+                    listed()
+                )
+            })?]
+        } else {
+            columns
+                .text
+                .iter()
+                .map(|name| {
+                    find(name)
+                        .ok_or_else(|| format!("no text column {name:?} (columns: {})", listed()))
+                })
+                .collect::<Result<_, _>>()?
+        };
+        let id = match &columns.id {
+            Some(name) => Some(
+                find(name)
+                    .ok_or_else(|| format!("no id column {name:?} (columns: {})", listed()))?,
+            ),
+            None => first_of(ID_COLUMNS),
+        };
+        Ok(Layout {
+            time,
+            text,
+            id,
+            end: find("end"),
+            duration: find("duration"),
+        })
+    }
+}
+
+/// A record that passed: where it is, when, and its text.
+#[derive(Debug)]
+struct Row {
+    line: u32,
+    document: u32,
+    start: Millis,
+    end: Option<Millis>,
+    text: String,
+}
+
+/// Reads a time field; the axis comes with it.
+fn read_time(field: &Field<'_>, column: &str, zone: &Zone) -> Result<(Millis, TimeAxis), String> {
+    match field {
+        Field::Missing => Err(format!("no {column:?}")),
+        Field::Text(text) if text.trim().is_empty() => Err(format!("empty {column:?}")),
+        Field::Text(text) => parse_instant(text, zone)
+            .map(|t| (t, TimeAxis::Instant))
+            .or_else(|| parse_offset(text).map(|t| (t, TimeAxis::Offset)))
+            .ok_or_else(|| format!("unreadable {column:?} {text:?}")),
+        Field::Number(n) if column.to_ascii_lowercase().contains("year") => {
+            let year = n.trunc() as i64;
+            (n.fract() == 0.0 && (-9999..=9999).contains(&year))
+                .then(|| parse_instant(&format!("{year:04}"), zone))
+                .flatten()
+                .map(|t| (t, TimeAxis::Instant))
+                .ok_or_else(|| format!("unreadable year {n}"))
+        }
+        Field::Number(n) if n.is_finite() && *n >= 0.0 && *n < 1e12 => {
+            Ok(((n * 1000.0).round() as Millis, TimeAxis::Offset))
+        }
+        Field::Number(n) => Err(format!("unreadable {column:?} {n}")),
+    }
+}
+
+/// Reads a field holding a duration or an end offset, in seconds or clock form.
+fn read_offset(field: &Field<'_>) -> Option<Millis> {
+    match field {
+        Field::Text(text) => parse_offset(text),
+        Field::Number(n) if n.is_finite() && *n >= 0.0 && *n < 1e12 => {
+            Some((n * 1000.0).round() as Millis)
+        }
+        _ => None,
+    }
+}
+
+/// Shared record handling: checks each record, then adds the documents.
+struct Records<'r, 'a> {
+    reader: &'r mut FileReader<'a>,
+    layout: Layout,
+    axis: Option<TimeAxis>,
+    rows: Vec<Row>,
+}
+
+/// Why a record was skipped.
+type Skip = (DiagnosticKind, String);
+
+impl<'r, 'a> Records<'r, 'a> {
+    fn new(reader: &'r mut FileReader<'a>, layout: Layout) -> Self {
+        Records {
+            reader,
+            layout,
+            axis: None,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Checks one record, given a way to read its fields; returns why it was
+    /// skipped, if it was.
+    fn record<'v>(&mut self, line: u32, get: impl Fn(&str) -> Field<'v>) -> Result<(), Skip> {
+        let layout = &self.layout;
+        let name = match layout.id.as_deref().map(&get) {
+            Some(Field::Text(id)) => format!("record {id:?}"),
+            Some(Field::Number(id)) => format!("record {id}"),
+            _ => "record".to_string(),
+        };
+        let zone = &self.reader.options().zone;
+        let (start, axis) = read_time(&get(&layout.time), &layout.time, zone).map_err(|why| {
+            let kind = if why.starts_with("unreadable") {
+                DiagnosticKind::MalformedTimestamp
+            } else {
+                DiagnosticKind::MissingField
+            };
+            (kind, format!("{name} has {why}; skipped"))
+        })?;
+        match self.axis {
+            None => self.axis = Some(axis),
+            Some(file_axis) if file_axis != axis => {
+                let (this, file) = match axis {
+                    TimeAxis::Instant => ("a date", "offsets into a recording"),
+                    TimeAxis::Offset => ("an offset into a recording", "dates"),
+                };
+                return Err((
+                    DiagnosticKind::MalformedTimestamp,
+                    format!(
+                        "{name}'s {:?} is {this}, but this file's times are {file}; skipped",
+                        layout.time
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+        let mut parts: Vec<Cow<'v, str>> = Vec::new();
+        let mut any_field = false;
+        for column in &layout.text {
+            match get(column) {
+                Field::Text(text) => {
+                    any_field = true;
+                    if !text.trim().is_empty() {
+                        parts.push(text);
+                    }
+                }
+                Field::Number(n) => {
+                    any_field = true;
+                    parts.push(Cow::Owned(n.to_string()));
+                }
+                Field::Missing => {}
+            }
+        }
+        if !any_field {
+            return Err((
+                DiagnosticKind::MissingField,
+                format!("{name} has no {}; skipped", layout.text.join(" or ")),
+            ));
+        }
+        let end = if axis == TimeAxis::Offset {
+            let end = layout.end.as_deref().and_then(|c| read_offset(&get(c)));
+            let duration = layout
+                .duration
+                .as_deref()
+                .and_then(|c| read_offset(&get(c)));
+            end.or(duration.map(|d| start + d))
+                .map(|end| end.max(start))
+        } else {
+            Some(start)
+        };
+        let document = self.reader.new_document();
+        self.rows.push(Row {
+            line,
+            document,
+            start,
+            end,
+            text: parts.join("\n"),
+        });
+        Ok(())
+    }
+
+    /// Adds the segments and records the format; offsets without an end run to the
+    /// next record (the last: `--last-segment`).
+    fn finish(self, format: Format) -> Result<(), IngestError> {
+        let Records {
+            reader, axis, rows, ..
+        } = self;
+        let Some(axis) = axis else {
+            return Ok(());
+        };
+        let last_segment = reader.options().last_segment;
+        let starts: Vec<Millis> = rows.iter().map(|r| r.start).collect();
+        for (i, row) in rows.into_iter().enumerate() {
+            let end = row.end.unwrap_or_else(|| match starts.get(i + 1) {
+                Some(&next) if next >= row.start => next,
+                _ => row.start + last_segment,
+            });
+            if !row.text.is_empty() {
+                reader.push(row.document, row.line, row.start, end, row.text);
+            }
+        }
+        reader.set_format(format, axis);
+        Ok(())
+    }
+}
+
+fn json_field<'v>(object: &'v Map<String, Value>, column: &str) -> Field<'v> {
+    let value = object.get(column).or_else(|| {
+        object
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(column))
+            .map(|(_, v)| v)
+    });
+    match value {
+        None | Some(Value::Null) => Field::Missing,
+        Some(Value::String(s)) => Field::Text(Cow::Borrowed(s)),
+        Some(Value::Number(n)) => n.as_f64().map_or(Field::Missing, Field::Number),
+        Some(Value::Bool(b)) => Field::Text(Cow::Owned(b.to_string())),
+        Some(Value::Array(items)) => {
+            let texts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            if texts.is_empty() {
+                Field::Missing
+            } else {
+                Field::Text(Cow::Owned(texts.join(", ")))
+            }
+        }
+        Some(Value::Object(_)) => Field::Missing,
+    }
+}
 
 pub(super) fn parse_json_lines(reader: &mut FileReader<'_>, text: &str) -> Result<(), IngestError> {
-    let total = text.lines().count() as u64;
-    reader.lines().total = total;
-    reader.lines().skipped = total;
-    reader.warn(
-        0,
-        super::DiagnosticKind::UnknownFormat,
-        "jsonl reader is not supported yet; skipped",
-    )
+    reader.lines().total += text.lines().count() as u64;
+    let parse = |line: &str| match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(_) => Err("not a JSON object; skipped".to_string()),
+        Err(e) => Err(format!("invalid JSON ({e}); skipped")),
+    };
+    // The first object fixes the layout; later records are checked against it.
+    let first = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, line)| parse(line).ok().map(|object| (i, object)));
+    let Some((first_index, first_object)) = first else {
+        // Not one object: every non-blank line is reported.
+        for (index, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                reader.lines().blank += 1;
+            } else if let Err(message) = parse(line) {
+                reader.lines().skipped += 1;
+                let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+                reader.warn(number, DiagnosticKind::MalformedRecord, message)?;
+            }
+        }
+        return Ok(());
+    };
+    let names: Vec<&str> = first_object.keys().map(String::as_str).collect();
+    let layout = match Layout::resolve(&names, reader) {
+        Ok(layout) => layout,
+        Err(why) => {
+            let used = text.lines().filter(|l| !l.trim().is_empty()).count() as u64;
+            let lines = reader.lines();
+            lines.blank += lines.total - used;
+            lines.skipped += used;
+            let line = u32::try_from(first_index + 1).unwrap_or(u32::MAX);
+            return reader.warn(
+                line,
+                DiagnosticKind::MissingField,
+                format!("{why}; skipped the file"),
+            );
+        }
+    };
+    let mut records = Records::new(reader, layout);
+    for (index, line) in text.lines().enumerate() {
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        if line.trim().is_empty() {
+            records.reader.lines().blank += 1;
+            continue;
+        }
+        let outcome = match parse(line) {
+            Ok(object) => records.record(number, |column| json_field(&object, column)),
+            Err(message) => Err((DiagnosticKind::MalformedRecord, message)),
+        };
+        match outcome {
+            Ok(()) => records.reader.lines().records += 1,
+            Err((kind, message)) => {
+                records.reader.lines().skipped += 1;
+                records.reader.warn(number, kind, message)?;
+            }
+        }
+    }
+    records.finish(Format::JsonLines)
 }
 
 pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), IngestError> {
     let total = text.lines().count() as u64;
     reader.lines().total = total;
-    reader.lines().skipped = total;
-    reader.warn(
-        0,
-        super::DiagnosticKind::UnknownFormat,
-        "csv reader is not supported yet; skipped",
-    )
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    // The csv crate counts records, not physical lines, and a record's position is
+    // where the previous record's terminator begins; so a record starts on the
+    // first non-blank line after that position. It spans that line plus the
+    // newlines inside its fields (an unterminated quote at the end of the file
+    // swallows the final newline too).
+    let physical: Vec<&str> = text.lines().collect();
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_at_byte = |byte: usize| {
+        let mut line = line_starts.partition_point(|&s| s <= byte) as u64;
+        if text[byte.min(text.len())..].starts_with(['\r', '\n']) {
+            line += 1;
+        }
+        while line <= total && physical[line as usize - 1].trim().is_empty() {
+            line += 1;
+        }
+        line.min(total.max(1))
+    };
+    let line_at = |record: &csv::StringRecord| {
+        line_at_byte(record.position().map_or(0, |p| p.byte() as usize))
+    };
+    let lines_of = |record: &csv::StringRecord| {
+        let inner = record
+            .iter()
+            .map(|f| f.matches('\n').count() as u64)
+            .sum::<u64>();
+        (1 + inner).min(total + 1 - line_at(record).min(total))
+    };
+    let headers = match csv.headers() {
+        Ok(headers) => headers.clone(),
+        Err(e) => {
+            reader.lines().skipped = total;
+            return reader.warn(
+                1,
+                DiagnosticKind::MalformedRecord,
+                format!("unreadable CSV header ({e}); skipped the file"),
+            );
+        }
+    };
+    let header_line = line_at(&headers) as u32;
+    reader.lines().metadata += lines_of(&headers);
+    let names: Vec<&str> = headers.iter().collect();
+    let layout = match Layout::resolve(&names, reader) {
+        Ok(layout) => layout,
+        Err(why) => {
+            let lines = reader.lines();
+            lines.skipped = total - lines.metadata;
+            return reader.warn(
+                header_line,
+                DiagnosticKind::MissingField,
+                format!("{why}; skipped the file"),
+            );
+        }
+    };
+    let index_of = |column: &str| names.iter().position(|n| *n == column);
+    let columns: Vec<(String, Option<usize>)> = std::iter::once(&layout.time)
+        .chain(&layout.text)
+        .chain(layout.id.iter())
+        .chain(layout.end.iter())
+        .chain(layout.duration.iter())
+        .map(|c| (c.clone(), index_of(c)))
+        .collect();
+    let mut records = Records::new(reader, layout);
+    let mut used_lines = 0u64;
+    let mut skipped_lines = 0u64;
+    for result in csv.records() {
+        let record = match result {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map_or(0, |p| line_at_byte(p.byte() as usize) as u32);
+                skipped_lines += 1;
+                records.reader.warn(
+                    line,
+                    DiagnosticKind::MalformedRecord,
+                    format!("unreadable CSV row ({e}); skipped"),
+                )?;
+                continue;
+            }
+        };
+        let line = u32::try_from(line_at(&record)).unwrap_or(u32::MAX);
+        let span = lines_of(&record);
+        let get = |column: &str| -> Field<'_> {
+            let index = columns
+                .iter()
+                .find(|(c, _)| c == column)
+                .and_then(|(_, i)| *i);
+            match index.and_then(|i| record.get(i)) {
+                Some(value) => Field::Text(Cow::Borrowed(value)),
+                None => Field::Missing,
+            }
+        };
+        match records.record(line, get) {
+            Ok(()) => used_lines += span,
+            Err((kind, message)) => {
+                skipped_lines += span;
+                let message = if record.len() < names.len() {
+                    format!(
+                        "{message} (the row has {} of {} columns)",
+                        record.len(),
+                        names.len()
+                    )
+                } else {
+                    message
+                };
+                records.reader.warn(line, kind, message)?;
+            }
+        }
+    }
+    let lines = records.reader.lines();
+    lines.records += used_lines;
+    lines.skipped += skipped_lines;
+    // The csv reader passes over empty lines; whatever is left is blank.
+    lines.blank += total.saturating_sub(lines.accounted());
+    records.finish(Format::Csv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Columns, IngestOptions, Ingested, read_bytes};
+    use proptest::prelude::*;
+
+    fn read_with(name: &str, text: &str, columns: Columns) -> Ingested {
+        let mut ingested = Ingested::default();
+        let options = IngestOptions {
+            columns,
+            ..IngestOptions::default()
+        };
+        read_bytes(name, text.as_bytes(), &mut ingested, &options).unwrap();
+        let lines = ingested.sources[0].lines;
+        assert_eq!(lines.total, lines.accounted(), "{lines:?}");
+        ingested
+    }
+
+    fn read(name: &str, text: &str) -> Ingested {
+        read_with(name, text, Columns::default())
+    }
+
+    fn at(date: &str) -> Millis {
+        parse_instant(date, &Zone::utc()).unwrap()
+    }
+
+    fn texts(ingested: &Ingested) -> Vec<(Millis, Millis, &str)> {
+        ingested
+            .segments
+            .iter()
+            .map(|s| (s.start, s.end, s.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn json_lines_with_detected_columns() {
+        let ingested = read(
+            "talks.jsonl",
+            "{\"recorded\": \"2016-04-28\", \"title\": \"T1\", \"description\": \"About asyncio\"}\n\
+             \n{\"recorded\": \"2018-07-01\", \"title\": \"T2\", \"description\": \"\"}\n",
+        );
+        // "description" is detected; the second record's empty text is a document
+        // without a segment.
+        assert_eq!(
+            texts(&ingested),
+            [(at("2016-04-28"), at("2016-04-28"), "About asyncio")]
+        );
+        assert_eq!(ingested.documents, 2);
+        let source = &ingested.sources[0];
+        assert_eq!(
+            (source.format, source.axis),
+            (Some(Format::JsonLines), Some(TimeAxis::Instant))
+        );
+        assert_eq!((source.lines.records, source.lines.blank), (2, 1));
+    }
+
+    #[test]
+    fn several_text_columns_are_joined_in_order() {
+        let columns = Columns {
+            text: vec!["title".into(), "Description".into()],
+            ..Columns::default()
+        };
+        let ingested = read_with(
+            "talks.jsonl",
+            "{\"date\": \"2020\", \"title\": \"Async IO\", \"description\": \"Event loops\", \"speakers\": [\"A\"]}\n",
+            columns,
+        );
+        assert_eq!(ingested.segments[0].text, "Async IO\nEvent loops");
+        assert_eq!(ingested.segments[0].start, at("2020-01-01"));
+    }
+
+    #[test]
+    fn bad_json_lines_are_skipped_with_their_line() {
+        let text = "{\"date\": \"2024-01-05\", \"text\": \"one\"}\n{\"date\": \"2024-02-05\", \"text\": \n[1, 2]\n\
+                    {\"date\": null, \"text\": \"no date\"}\n{\"date\": \"someday\", \"text\": \"bad date\"}\n\
+                    {\"date\": \"2024-03-05\"}\n{\"date\": \"0:10\", \"text\": \"an offset\"}\r\n{\"date\": \"2024-04-05\", \"text\": \"four\"}\r\n";
+        let ingested = read("x.jsonl", text);
+        let found: Vec<_> = ingested
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.kind))
+            .collect();
+        use DiagnosticKind::*;
+        assert_eq!(
+            found,
+            [
+                (2, MalformedRecord),
+                (3, MalformedRecord),
+                (4, MissingField),
+                (5, MalformedTimestamp),
+                (6, MissingField),
+                (7, MalformedTimestamp),
+            ]
+        );
+        assert_eq!(ingested.segments.len(), 2);
+        assert_eq!(ingested.sources[0].lines.skipped, 6);
+        assert!(ingested.diagnostics[0].message.contains("invalid JSON"));
+        assert!(
+            ingested.diagnostics[5]
+                .message
+                .contains("this file's times are dates")
+        );
+    }
+
+    #[test]
+    fn a_missing_named_column_skips_the_file() {
+        let columns = Columns {
+            time: Some("published".into()),
+            ..Columns::default()
+        };
+        let ingested = read_with(
+            "x.jsonl",
+            "{\"date\": \"2024\", \"text\": \"a\"}\n{\"date\": \"2025\", \"text\": \"b\"}\n",
+            columns,
+        );
+        assert!(ingested.segments.is_empty());
+        assert_eq!(ingested.sources[0].lines.skipped, 2);
+        assert!(
+            ingested.diagnostics[0]
+                .message
+                .contains("no time column \"published\"")
+        );
+    }
+
+    #[test]
+    fn numbers_are_seconds_unless_the_column_is_a_year() {
+        let ingested = read(
+            "x.jsonl",
+            "{\"start\": 1.5, \"text\": \"a\"}\n{\"start\": 4, \"text\": \"b\"}\n",
+        );
+        assert_eq!(
+            texts(&ingested),
+            [(1_500, 4_000, "a"), (4_000, 14_000, "b")]
+        );
+        assert_eq!(ingested.sources[0].axis, Some(TimeAxis::Offset));
+        let years = read("y.jsonl", "{\"year\": 1790, \"text\": \"union\"}\n");
+        assert_eq!(years.segments[0].start, at("1790-01-01"));
+    }
+
+    #[test]
+    fn a_megabyte_line_is_fine() {
+        let long = "word ".repeat(200_000);
+        let ingested = read(
+            "big.jsonl",
+            &format!("{{\"date\": \"2024-01-01\", \"text\": \"{long}\"}}\n"),
+        );
+        assert_eq!(ingested.segments[0].text.len(), long.len());
+    }
+
+    #[test]
+    fn csv_with_quoted_multiline_fields_and_short_rows() {
+        let text = "\u{feff}date,title,text\r\n2024-01-05,One,\"security, \"\"quoted\"\"\r\nand more\"\r\n\r\n2024-02-05,Two\r\n2024-03-05,Three,ai,extra\r\n";
+        let mut ingested = Ingested::default();
+        read_bytes(
+            "talks.csv",
+            text.as_bytes(),
+            &mut ingested,
+            &IngestOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            texts(&ingested),
+            [
+                (
+                    at("2024-01-05"),
+                    at("2024-01-05"),
+                    "security, \"quoted\"\r\nand more"
+                ),
+                (at("2024-03-05"), at("2024-03-05"), "ai"),
+            ]
+        );
+        let d = &ingested.diagnostics[0];
+        assert_eq!((d.line, d.kind), (5, DiagnosticKind::MissingField));
+        assert!(d.message.contains("2 of 3 columns"), "{}", d.message);
+        let lines = ingested.sources[0].lines;
+        assert_eq!(
+            (lines.metadata, lines.records, lines.skipped, lines.blank),
+            (1, 3, 1, 1)
+        );
+        assert_eq!(lines.total, lines.accounted());
+    }
+
+    #[test]
+    fn csv_edge_cases_do_not_panic() {
+        for text in [
+            "date,text\n",
+            "date,text\n2024-01-01,\"never closed\nsecond line\n",
+            "\"unclosed header\n",
+            ",,,\n,,,\n",
+            "text\nno time column\n",
+        ] {
+            let mut ingested = Ingested::default();
+            read_bytes(
+                "x.csv",
+                text.as_bytes(),
+                &mut ingested,
+                &IngestOptions::default(),
+            )
+            .unwrap();
+            let lines = ingested.sources[0].lines;
+            assert_eq!(lines.total, lines.accounted(), "{text:?}: {lines:?}");
+        }
+        let unclosed = read(
+            "x.csv",
+            "date,text\n2024-01-01,\"never closed\nsecond line\n",
+        );
+        assert_eq!(unclosed.segments[0].text, "never closed\nsecond line\n");
+        let header_only = read("x.csv", "date,text\n");
+        assert!(header_only.segments.is_empty());
+        assert_eq!(header_only.sources[0].lines.metadata, 1);
+    }
+
+    #[test]
+    fn csv_of_transcript_lines_uses_end_or_duration_columns() {
+        let ingested = read(
+            "lines.csv",
+            "start,duration,text\n0:01,2.5,hello\n0:05,,world\n",
+        );
+        assert_eq!(
+            texts(&ingested),
+            [(1_000, 3_500, "hello"), (5_000, 15_000, "world")]
+        );
+    }
+
+    fn record_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "word",
+                "ünï",
+                "\"quoted\"",
+                "a,b",
+                "line\nbreak",
+                "😀",
+                "x",
+            ]),
+            1..8,
+        )
+        .prop_map(|w| w.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn json_lines_and_csv_round_trip(
+            records in prop::collection::vec((0i64..4_000_000_000_000, record_text()), 1..20),
+        ) {
+            let mut jsonl = String::new();
+            let mut csv = csv::Writer::from_writer(Vec::new());
+            csv.write_record(["date", "text"]).unwrap();
+            for (ms, text) in &records {
+                let date = crate::time::rfc3339(*ms);
+                jsonl.push_str(&serde_json::json!({"date": date, "text": text}).to_string());
+                jsonl.push('\n');
+                csv.write_record([date.as_str(), text.as_str()]).unwrap();
+            }
+            let csv = String::from_utf8(csv.into_inner().unwrap()).unwrap();
+            let from_jsonl = read("r.jsonl", &jsonl);
+            let from_csv = read("r.csv", &csv);
+            let expected: Vec<(Millis, Millis, &str)> = records.iter().map(|(ms, t)| (*ms, *ms, t.as_str())).collect();
+            prop_assert_eq!(texts(&from_jsonl), expected.clone());
+            prop_assert_eq!(texts(&from_csv), expected);
+        }
+    }
 }

@@ -326,7 +326,10 @@ mod tests {
             &default_analyzer(),
             "12,000 attendees 134 AI ML x 3.5 k8s 92nd 1st mp3 3rdparty 8.5m 2fa",
         );
-        assert_eq!(words, ["attendees", "ai", "ml", "k8s", "mp3", "3rdparty", "2fa"]);
+        assert_eq!(
+            words,
+            ["attendees", "ai", "ml", "k8s", "mp3", "3rdparty", "2fa"]
+        );
         assert_eq!(stats.dropped[&DropReason::Number], 6);
         assert_eq!(stats.dropped[&DropReason::TooShort], 1);
     }
