@@ -51,9 +51,8 @@ pub struct Segment {
     pub text: String,
 }
 
-/// The input formats themeline reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
+/// The input formats themeline reads. Serialized by their `--format` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
     /// YouTube-style transcript text: `M:SS` or `H:MM:SS` at the start of a line,
     /// glued to its text or on a line of its own, after optional header lines.
@@ -87,6 +86,12 @@ impl Format {
             Format::Csv => "csv",
             Format::Document => "document",
         }
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
     }
 }
 
