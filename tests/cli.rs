@@ -333,3 +333,61 @@ fn the_readme_excerpt_is_real_output() {
         );
     }
 }
+
+#[test]
+fn every_format_runs_from_the_command_line() {
+    for (fixture, args) in [
+        (
+            "rawkode-cbeascecdg8e9r04gjnagspj-excerpt.vtt",
+            vec!["--window", "1m"],
+        ),
+        (
+            "rawkode-cbeascecdg8e9r04gjnagspj-excerpt.srt",
+            vec!["--window", "1m", "--step", "30s"],
+        ),
+        ("kubecon-rolling.vtt", vec!["--bins", "5"]),
+        (
+            "kubecon-progressive.srt",
+            vec!["--bins", "4", "--bins-by", "tokens"],
+        ),
+        ("kubecon-youtube.json", vec!["--window", "10m"]),
+        (
+            "pyvideo-sample.jsonl",
+            vec![
+                "--window",
+                "year",
+                "--text-col",
+                "title",
+                "--text-col",
+                "description",
+            ],
+        ),
+        (
+            "pyvideo-sample.csv",
+            vec![
+                "--window",
+                "quarter",
+                "--text-col",
+                "title",
+                "--time-col",
+                "recorded",
+            ],
+        ),
+        ("sotu", vec!["--window", "decade"]),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        themeline()
+            .arg("run")
+            .arg(root().join("tests/fixtures").join(fixture))
+            .args(&args)
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .success();
+        let terms = String::from_utf8(read(&out.path().join("terms.csv"))).unwrap();
+        assert!(
+            terms.lines().count() > 10,
+            "{fixture} {args:?}: too few term rows"
+        );
+    }
+}
