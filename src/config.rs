@@ -221,8 +221,8 @@ impl Config {
         if self.bins == Some(0) {
             return invalid("bins", "must be at least 1");
         }
-        if self.last_segment < 0 {
-            return invalid("last-segment", "must not be negative");
+        if !(0..=crate::time::MAX_OFFSET).contains(&self.last_segment) {
+            return invalid("last-segment", "must be between 0 and about 31 years");
         }
         if self.min_token_len == 0 {
             return invalid("min-token-len", "must be at least 1");

@@ -240,23 +240,41 @@ pub fn parse_date_prefix(text: &str) -> Option<(DatePart, Option<i8>, Option<i8>
     ))
 }
 
+/// The longest offset themeline reads: about 31 years, far beyond any recording,
+/// and small enough that adding offsets and durations can never overflow.
+pub const MAX_OFFSET: Millis = 1_000_000_000_000;
+
+/// An offset from a number of seconds, if it is one (finite, not negative, at most
+/// [`MAX_OFFSET`]).
+pub fn offset_from_seconds(seconds: f64) -> Option<Millis> {
+    let millis = seconds * 1000.0;
+    (millis.is_finite() && (0.0..=MAX_OFFSET as f64).contains(&millis))
+        .then(|| millis.round() as Millis)
+}
+
 /// Reads an offset into a recording: `H:MM:SS(.mmm)`, `M:SS(.mmm)` (also with
-/// `,` before milliseconds, as SubRip writes them) or a number of seconds.
+/// `,` before milliseconds, as SubRip writes them) or a number of seconds. Offsets
+/// are never negative and at most [`MAX_OFFSET`].
 pub fn parse_offset(text: &str) -> Option<Millis> {
     let text = text.trim();
     if let Ok(seconds) = text.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0)
-            .then(|| (seconds * 1000.0).round() as Millis);
+        return offset_from_seconds(seconds);
     }
     let (clock, fraction) = match text.split_once(['.', ',']) {
         Some((clock, fraction)) => (clock, Some(fraction)),
         None => (text, None),
     };
+    // Digits only: `parse` would also take a sign.
+    let number = |part: &str| -> Option<Millis> {
+        (!part.is_empty() && part.len() <= 9 && part.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| part.parse().ok())
+            .flatten()
+    };
     let mut parts = clock.split(':').rev();
-    let seconds: Millis = parts.next()?.parse().ok()?;
-    let minutes: Millis = parts.next()?.parse().ok()?;
-    let hours: Millis = match parts.next() {
-        Some(h) => h.parse().ok()?,
+    let seconds = number(parts.next()?)?;
+    let minutes = number(parts.next()?)?;
+    let hours = match parts.next() {
+        Some(h) => number(h)?,
         None => 0,
     };
     if parts.next().is_some() || seconds >= 60 || (minutes >= 60 && hours > 0) {
@@ -264,12 +282,11 @@ pub fn parse_offset(text: &str) -> Option<Millis> {
     }
     let millis = match fraction {
         None => 0,
-        Some(f) if !f.is_empty() && f.len() <= 3 && f.bytes().all(|c| c.is_ascii_digit()) => {
-            f.parse::<Millis>().ok()? * 10i64.pow(3 - f.len() as u32)
-        }
+        Some(f) if f.len() <= 3 => number(f)? * 10i64.pow(3 - f.len() as u32),
         Some(_) => return None,
     };
-    Some(((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
+    let total = ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+    (total <= MAX_OFFSET).then_some(total)
 }
 
 #[cfg(test)]

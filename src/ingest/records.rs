@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 use super::{DiagnosticKind, FileReader, Format, IngestError};
 use crate::config::Millis;
-use crate::time::{TimeAxis, Zone, parse_instant, parse_offset};
+use crate::time::{TimeAxis, Zone, offset_from_seconds, parse_instant, parse_offset};
 
 /// Names tried for the time column, in order.
 pub const TIME_COLUMNS: &[&str] = &[
@@ -155,10 +155,9 @@ fn read_time(field: &Field<'_>, column: &str, zone: &Zone) -> Result<(Millis, Ti
                 .map(|t| (t, TimeAxis::Instant))
                 .ok_or_else(|| format!("unreadable year {n}"))
         }
-        Field::Number(n) if n.is_finite() && *n >= 0.0 && *n < 1e12 => {
-            Ok(((n * 1000.0).round() as Millis, TimeAxis::Offset))
-        }
-        Field::Number(n) => Err(format!("unreadable {column:?} {n}")),
+        Field::Number(n) => offset_from_seconds(*n)
+            .map(|t| (t, TimeAxis::Offset))
+            .ok_or_else(|| format!("unreadable {column:?} {n}")),
     }
 }
 

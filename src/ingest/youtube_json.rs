@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{DiagnosticKind, FileReader, Format, IngestError};
 use crate::config::{Millis, clock_label};
-use crate::time::{TimeAxis, parse_offset};
+use crate::time::{TimeAxis, offset_from_seconds, parse_offset};
 
 /// Byte spans of the items of the top-level array in valid JSON text.
 fn item_spans(text: &str) -> Vec<(usize, usize)> {
@@ -69,10 +69,7 @@ fn item_spans(text: &str) -> Vec<(usize, usize)> {
 
 fn seconds(value: Option<&Value>) -> Option<Millis> {
     match value? {
-        Value::Number(n) => n
-            .as_f64()
-            .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e12)
-            .map(|s| (s * 1000.0).round() as Millis),
+        Value::Number(n) => n.as_f64().and_then(offset_from_seconds),
         Value::String(s) => parse_offset(s),
         _ => None,
     }
