@@ -1,46 +1,56 @@
-//! The `themeline` command line: argument parsing, reporting, exit codes.
+//! The `themeline` command line: arguments, the config file, reporting, exit codes.
 //!
-//! This module is the only place that knows about terminals and processes. It turns
-//! flags into a [`Config`], runs the library's [`Pipeline`] inside a rayon pool of
-//! the requested size, prints input problems and a summary on stderr, and maps
-//! failures to exit codes: 0 success, 1 runtime failure, 2 usage error (clap's).
+//! This module is the only place that knows about terminals and processes. It
+//! layers options (defaults < `themeline.toml` < flags given on the command line),
+//! runs the library's [`Pipeline`] inside a rayon pool of the requested size,
+//! prints input problems and a summary on stderr, and maps failures to exit codes:
+//! 0 success, 1 runtime failure, 2 usage error (clap's).
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
-use themeline::config::{Duration, GroupBy, IdfMode, NormMode, TfMode};
+use themeline::config::{ConfigFile, Duration, GroupBy, IdfMode, NormMode, TfMode};
 use themeline::ingest::{Dedupe, Format, Ingested};
-use themeline::pipeline::Group;
-use themeline::stem::{Language, StemCache};
+use themeline::pipeline::{Group, StemCaches};
+use themeline::stem::{Language, LanguageChoice};
 use themeline::time::{Zone, parse_instant};
 use themeline::tokenize::TokenStats;
+use themeline::tokenize::phrases::{Candidates, PhraseMode};
 use themeline::window::{BinBy, WindowLength};
 use themeline::{Config, Pipeline, score};
 
 const EXAMPLES: &str = "\
 Examples:
-  themeline                                  run on data/, write output/
+  themeline                                  the default run: themeline.toml, else data/ -> output/
   themeline run talk.txt --out results       one transcript, outputs in results/
-  themeline run talk.txt --window 6m --step 3m --top 15
+  themeline run talk.vtt --window 6m --step 3m --top 15
                                              overlapping 6-minute windows every 3 minutes
-  themeline run talk.txt --tf raw --idf plain --norm l1
-                                             another scikit-learn TF-IDF variant
-  themeline run talk.txt --add-stopwords mine.txt --strict
-                                             more stop words; fail on any bad line
+  themeline run speeches/ --window decade --tf sublinear
+                                             dated documents, one window per decade
+  themeline run talks.jsonl --text-col title --text-col description --window year
+  themeline run talk.txt --aliases my-aliases.toml --phrase \"service mesh\" --strict
   themeline inspect talk.txt --what segments what the parser read, as JSON lines
 
 Exit codes: 0 success, 1 runtime failure (unreadable input, no text, --strict
 problem, unwritable output), 2 usage error.";
 
-/// Theme timelines from timestamped text: the terms that dominate each time window.
+/// Theme timelines from timestamped or dated text: the terms that dominate each
+/// time window.
 #[derive(Debug, Parser)]
 #[command(name = "themeline", version, after_help = EXAMPLES)]
 struct Cli {
+    /// Read options from this TOML file [default: ./themeline.toml when it exists].
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore ./themeline.toml.
+    #[arg(long, global = true, conflicts_with = "config")]
+    no_config: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -56,7 +66,7 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct RunArgs {
-    /// Transcript files, or directories whose .txt files are read [default: data]
+    /// Input files or directories [default: inputs in the config file, else data]
     inputs: Vec<PathBuf>,
     /// Directory for the outputs (created if needed; files replaced atomically).
     #[arg(long, short, default_value = "output")]
@@ -82,7 +92,7 @@ enum InspectWhat {
 
 #[derive(Debug, Args)]
 struct InspectArgs {
-    /// Input files or directories [default: data]
+    /// Input files or directories [default: inputs in the config file, else data]
     inputs: Vec<PathBuf>,
     /// What to print.
     #[arg(long, value_enum, default_value_t = InspectWhat::Segments)]
@@ -140,9 +150,28 @@ struct OptionArgs {
     #[arg(long, help_heading = "Input")]
     strict: bool,
 
-    /// Stemming language (any Snowball algorithm: english, german, french, ...).
+    /// Language of stemming and stop words (english, german, french, ... any Snowball
+    /// algorithm), or auto to detect it per input.
     #[arg(long, value_name = "LANG", default_value_t = Config::default().language, help_heading = "Terms")]
-    language: Language,
+    language: LanguageChoice,
+    /// Alias table repairing spellings: a TOML file, or a built-in set (cloud-native). Repeatable.
+    #[arg(long, value_name = "FILE", help_heading = "Terms")]
+    aliases: Vec<String>,
+    /// Extra protected-token pattern (regex), kept whole like C++ or CI/CD. Repeatable.
+    #[arg(long, value_name = "REGEX", help_heading = "Terms")]
+    protect: Vec<String>,
+    /// Phrase mining: auto (collocations and listed phrases), listed (only --phrase), off.
+    #[arg(long, value_enum, default_value_t = Config::default().phrases, help_heading = "Terms")]
+    phrases: PhraseMode,
+    /// A phrase that always counts, as written ("service mesh"). Repeatable.
+    #[arg(long, value_name = "TEXT", help_heading = "Terms")]
+    phrase: Vec<String>,
+    /// Fewest occurrences in the run for a mined phrase.
+    #[arg(long, value_name = "N", default_value_t = Config::default().min_phrase_count, help_heading = "Terms")]
+    min_phrase_count: u64,
+    /// Lowest normalised PMI (-1 to 1) for a mined phrase.
+    #[arg(long, value_name = "X", default_value_t = Config::default().phrase_threshold, help_heading = "Terms")]
+    phrase_threshold: f64,
     /// Keep tokens made only of digits (2024, 12,000).
     #[arg(long, help_heading = "Terms")]
     keep_numbers: bool,
@@ -177,73 +206,154 @@ struct OptionArgs {
     threads: usize,
 }
 
+/// Whether an argument was given on the command line (not a default).
+fn given(matches: &ArgMatches, id: &str) -> bool {
+    matches.value_source(id) == Some(ValueSource::CommandLine)
+}
+
 impl OptionArgs {
-    fn config(&self) -> Config {
-        let start = self.start.as_deref().map(|text| {
-            parse_instant(text, &self.tz).unwrap_or_else(|| {
+    /// Applies the options given on the command line on top of `config`.
+    fn apply(&self, matches: &ArgMatches, config: &mut Config) {
+        macro_rules! set {
+            ($($field:ident),*) => {$(
+                if given(matches, stringify!($field)) {
+                    config.$field = self.$field.clone();
+                }
+            )*};
+        }
+        set!(
+            window,
+            bins_by,
+            tz,
+            group_by,
+            time_col,
+            text_col,
+            id_col,
+            dedupe,
+            language,
+            aliases,
+            protect,
+            phrases,
+            phrase,
+            min_phrase_count,
+            phrase_threshold,
+            min_token_len,
+            stopwords,
+            add_stopwords,
+            top,
+            min_count,
+            tf,
+            idf,
+            norm
+        );
+        if given(matches, "step") {
+            config.step = self.step.map(|d| d.0);
+        }
+        if given(matches, "bins") {
+            config.bins = self.bins;
+        }
+        if given(matches, "format") {
+            config.format = self.format;
+        }
+        if given(matches, "last_segment") {
+            config.last_segment = self.last_segment.0;
+        }
+        if self.strict {
+            config.strict = true;
+        }
+        if self.keep_numbers {
+            config.keep_numbers = true;
+        }
+        if let Some(text) = &self.start {
+            let instant = parse_instant(text, &config.tz).unwrap_or_else(|| {
                 Cli::command()
                     .error(
                         clap::error::ErrorKind::ValueValidation,
                         format!("invalid value {text:?} for '--start <INSTANT>': not a date or date-time"),
                     )
                     .exit()
-            })
-        });
-        Config {
-            window: self.window,
-            step: self.step.map(|d| d.0),
-            bins: self.bins,
-            bins_by: self.bins_by,
-            top: self.top,
-            min_count: self.min_count,
-            language: self.language,
-            tf: self.tf,
-            idf: self.idf,
-            norm: self.norm,
-            keep_numbers: self.keep_numbers,
-            min_token_len: self.min_token_len,
-            stopwords: self.stopwords.clone(),
-            add_stopwords: self.add_stopwords.clone(),
-            last_segment: self.last_segment.0,
-            strict: self.strict,
-            format: self.format,
-            time_col: self.time_col.clone(),
-            text_col: self.text_col.clone(),
-            id_col: self.id_col.clone(),
-            tz: self.tz.clone(),
-            start,
-            group_by: self.group_by,
-            dedupe: self.dedupe,
+            });
+            config.start = Some(instant);
         }
-    }
-
-    fn pool(&self) -> Result<rayon::ThreadPool> {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads)
-            .build()
-            .context("cannot start worker threads")
     }
 }
 
-fn inputs_or_default(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    if inputs.is_empty() {
-        vec![PathBuf::from("data")]
-    } else {
-        inputs.to_vec()
+/// Everything a command needs, after layering defaults, the file and the flags.
+struct Settings {
+    config: Config,
+    inputs: Vec<PathBuf>,
+    threads: usize,
+    out: PathBuf,
+}
+
+fn settings(
+    cli: &Cli,
+    options: &OptionArgs,
+    inputs: &[PathBuf],
+    out: Option<&Path>,
+    matches: &ArgMatches,
+) -> Result<Settings> {
+    let file = match (&cli.config, cli.no_config) {
+        (Some(path), _) => Some(ConfigFile::load(path)?),
+        (None, false) if Path::new("themeline.toml").is_file() => {
+            Some(ConfigFile::load(Path::new("themeline.toml"))?)
+        }
+        _ => None,
     }
+    .unwrap_or_default();
+    let mut config = Config::default();
+    file.apply(&mut config)?;
+    options.apply(matches, &mut config);
+    let inputs = if !inputs.is_empty() {
+        inputs.to_vec()
+    } else {
+        file.inputs
+            .clone()
+            .unwrap_or_else(|| vec![PathBuf::from("data")])
+    };
+    let out = match (out, given(matches, "out")) {
+        (Some(out), true) => out.to_path_buf(),
+        _ => file.out.clone().unwrap_or_else(|| PathBuf::from("output")),
+    };
+    let threads = if given(matches, "threads") {
+        options.threads
+    } else {
+        file.threads.unwrap_or(0)
+    };
+    Ok(Settings {
+        config,
+        inputs,
+        threads,
+        out,
+    })
+}
+
+fn pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")
 }
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Some(Command::Run(args)) => run(&args),
-        Some(Command::Inspect(args)) => inspect(&args),
-        // A bare `themeline` is `themeline run` with every default.
-        None => match Cli::parse_from(["themeline", "run"]).command {
-            Some(Command::Run(args)) => run(&args),
-            _ => unreachable!("`run` parses as the run command"),
-        },
+    let matches = Cli::command().get_matches();
+    // A bare `themeline` is `themeline run` with every default.
+    let matches = if matches.subcommand().is_none() {
+        let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        args.push("run".into());
+        Cli::command().get_matches_from(args)
+    } else {
+        matches
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let result = match (&cli.command, matches.subcommand()) {
+        (Some(Command::Run(args)), Some((_, sub))) => run(&cli, args, sub),
+        (Some(Command::Inspect(args)), Some((_, sub))) => inspect(&cli, args, sub),
+        _ => unreachable!("a subcommand is always present"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -290,19 +400,18 @@ fn report_diagnostics(ingested: &Ingested) {
     }
 }
 
-fn run(args: &RunArgs) -> Result<()> {
+fn run(cli: &Cli, args: &RunArgs, matches: &ArgMatches) -> Result<()> {
     let started = std::time::Instant::now();
-    let inputs = inputs_or_default(&args.inputs);
-    let pipeline = Pipeline::new(args.options.config())?;
-    let pool = args.options.pool()?;
-    let timeline = pool.install(|| -> Result<_> {
-        let ingested = pipeline.ingest(&inputs)?;
+    let settings = settings(cli, &args.options, &args.inputs, Some(&args.out), matches)?;
+    let pipeline = Pipeline::new(settings.config)?;
+    let timeline = pool(settings.threads)?.install(|| -> Result<_> {
+        let ingested = pipeline.ingest(&settings.inputs)?;
         if !args.quiet {
             report_diagnostics(&ingested);
         }
         Ok(pipeline.run_ingested(ingested)?)
     })?;
-    let written = themeline::write_outputs(&timeline, &args.out)?;
+    let written = themeline::write_outputs(&timeline, &settings.out)?;
     if !args.quiet {
         let stats = &timeline.meta.statistics;
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
@@ -321,12 +430,11 @@ fn run(args: &RunArgs) -> Result<()> {
     Ok(())
 }
 
-fn inspect(args: &InspectArgs) -> Result<()> {
-    let inputs = inputs_or_default(&args.inputs);
-    let pipeline = Pipeline::new(args.options.config())?;
-    let pool = args.options.pool()?;
-    pool.install(|| -> Result<()> {
-        let ingested = pipeline.ingest(&inputs)?;
+fn inspect(cli: &Cli, args: &InspectArgs, matches: &ArgMatches) -> Result<()> {
+    let settings = settings(cli, &args.options, &args.inputs, None, matches)?;
+    let pipeline = Pipeline::new(settings.config)?;
+    pool(settings.threads)?.install(|| -> Result<()> {
+        let ingested = pipeline.ingest(&settings.inputs)?;
         report_diagnostics(&ingested);
         let stdout = io::stdout();
         let mut out = io::BufWriter::new(stdout.lock());
@@ -349,13 +457,13 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             }
             InspectWhat::Tokens | InspectWhat::Counts => {
                 let mut ingested = ingested;
-                let (_, groups) = pipeline.groups(&mut ingested)?;
-                for group in &groups {
+                let plan = pipeline.plan(&mut ingested)?;
+                for group in &plan.groups {
                     let segments = &ingested.segments[group.segments.clone()];
                     if args.what == InspectWhat::Tokens {
-                        inspect_tokens(&pipeline, segments, group, &mut out)?;
+                        inspect_tokens(&pipeline, segments, &plan.languages, group, &mut out)?;
                     } else {
-                        inspect_counts(&pipeline, segments, group, &mut out)?;
+                        inspect_counts(&pipeline, segments, &plan.languages, group, &mut out)?;
                     }
                 }
             }
@@ -368,27 +476,35 @@ fn inspect(args: &InspectArgs) -> Result<()> {
 fn inspect_tokens(
     pipeline: &Pipeline,
     segments: &[themeline::Segment],
+    languages: &[Language],
     group: &Group,
     out: &mut impl Write,
 ) -> Result<()> {
-    let mut stems = StemCache::new(pipeline.config().language);
+    let mut stems = StemCaches::default();
     let mut stats = TokenStats::default();
+    let mut candidates = Candidates::default();
     for segment in segments {
-        let (mut words, mut terms, mut windows) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut words, mut terms, mut windows, mut phrases) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let language = languages[segment.source as usize];
         pipeline.analyze_segment(
             segment,
+            language,
             &group.windows,
-            &mut stems,
+            stems.get(language),
             &mut stats,
-            |w, term, surface| {
-                words.push(surface.to_string());
+            &mut candidates,
+            |w, term, token| {
+                words.push(token.display.clone());
                 terms.push(term.to_string());
                 windows.push(w.start);
             },
+            |_, _, surface, _| phrases.push(surface.to_string()),
         );
         let row = json!({
             "source": segment.source, "document": segment.document, "line": segment.line,
             "start_ms": segment.start, "words": words, "terms": terms, "windows": windows,
+            "phrase_candidates": phrases,
         });
         writeln!(out, "{row}")?;
     }
@@ -398,10 +514,11 @@ fn inspect_tokens(
 fn inspect_counts(
     pipeline: &Pipeline,
     segments: &[themeline::Segment],
+    languages: &[Language],
     group: &Group,
     out: &mut impl Write,
 ) -> Result<()> {
-    let counts = pipeline.count(segments, &group.windows, group.extent);
+    let (counts, _) = pipeline.count(segments, languages, &group.windows, group.extent);
     let mask = score::vocabulary_mask(&counts, pipeline.config().min_count);
     for (index, window) in counts.windows.iter().enumerate() {
         let terms: serde_json::Map<String, serde_json::Value> = window

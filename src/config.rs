@@ -10,11 +10,12 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ingest::{Columns, Dedupe, Format, IngestOptions};
-use crate::stem::Language;
+use crate::stem::{Language, LanguageChoice};
 use crate::time::{Zone, rfc3339};
+use crate::tokenize::phrases::PhraseMode;
 use crate::window::{BinBy, WindowLength, WindowSpec};
 
 /// A time on the run's axis, or a span of time, in whole milliseconds.
@@ -41,6 +42,14 @@ pub enum ConfigError {
         /// Why it was rejected.
         reason: String,
     },
+    /// A configuration, alias or lexicon file that cannot be parsed.
+    #[error("{path}: {message}")]
+    File {
+        /// The file (or a description of the built-in data).
+        path: String,
+        /// What is wrong, with the line where the parser knows it.
+        message: String,
+    },
     /// A word-list file (stop words) that cannot be read.
     #[error("cannot read {path}: {source}")]
     WordList {
@@ -52,7 +61,7 @@ pub enum ConfigError {
 }
 
 /// How term frequency enters TF-IDF (scikit-learn's `sublinear_tf`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum TfMode {
     /// The raw count in the window.
@@ -62,7 +71,7 @@ pub enum TfMode {
 }
 
 /// Inverse document frequency, with windows as documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum IdfMode {
     /// `ln((1 + n) / (1 + df)) + 1` (scikit-learn's default, `smooth_idf=True`).
@@ -74,7 +83,7 @@ pub enum IdfMode {
 }
 
 /// Normalisation of each window's score vector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum NormMode {
     /// Unit Euclidean length.
@@ -86,7 +95,7 @@ pub enum NormMode {
 }
 
 /// Whether the run makes one timeline or one per source.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
     /// One timeline over all inputs.
@@ -112,8 +121,8 @@ pub struct Config {
     pub top: usize,
     /// Terms seen fewer times than this in the whole run are dropped before scoring.
     pub min_count: u64,
-    /// Stemming language (a Snowball algorithm).
-    pub language: Language,
+    /// Stemming and stop-word language, or `auto` to detect it per source.
+    pub language: LanguageChoice,
     /// Term-frequency variant.
     pub tf: TfMode,
     /// IDF variant.
@@ -128,6 +137,19 @@ pub struct Config {
     pub stopwords: Vec<PathBuf>,
     /// Stop-word files added to whichever lists are in use.
     pub add_stopwords: Vec<PathBuf>,
+    /// Alias tables (TOML files, or built-in names such as `cloud-native`) that
+    /// repair spellings before anything else.
+    pub aliases: Vec<String>,
+    /// Extra protected-token patterns (regular expressions).
+    pub protect: Vec<String>,
+    /// Phrase mining: `auto`, `listed` (only `phrase`), or `off`.
+    pub phrases: PhraseMode,
+    /// Phrases that always count, as written (`developer experience`).
+    pub phrase: Vec<String>,
+    /// Fewest occurrences of a mined phrase.
+    pub min_phrase_count: u64,
+    /// Lowest NPMI of a mined phrase.
+    pub phrase_threshold: f64,
     /// How long the last segment of a transcript lasts (it has no successor to end it).
     #[serde(serialize_with = "serialize_duration")]
     pub last_segment: Millis,
@@ -161,7 +183,7 @@ impl Default for Config {
             bins_by: BinBy::Time,
             top: 10,
             min_count: 2,
-            language: Language::English,
+            language: LanguageChoice::Fixed(Language::English),
             tf: TfMode::Raw,
             idf: IdfMode::Smooth,
             norm: NormMode::L2,
@@ -169,6 +191,12 @@ impl Default for Config {
             min_token_len: 2,
             stopwords: Vec::new(),
             add_stopwords: Vec::new(),
+            aliases: Vec::new(),
+            protect: Vec::new(),
+            phrases: PhraseMode::Auto,
+            phrase: Vec::new(),
+            min_phrase_count: 3,
+            phrase_threshold: 0.5,
             last_segment: 10_000,
             strict: false,
             format: None,
@@ -227,6 +255,9 @@ impl Config {
         if self.min_token_len == 0 {
             return invalid("min-token-len", "must be at least 1");
         }
+        if !(-1.0..=1.0).contains(&self.phrase_threshold) {
+            return invalid("phrase-threshold", "must be between -1 and 1 (an NPMI)");
+        }
         Ok(())
     }
 
@@ -273,6 +304,12 @@ impl Config {
 /// (`PT5M`) and a bare number of seconds (`300`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Duration(pub Millis);
+
+impl From<Duration> for Millis {
+    fn from(d: Duration) -> Millis {
+        d.0
+    }
+}
 
 impl FromStr for Duration {
     type Err = ConfigError;
@@ -380,6 +417,172 @@ fn serialize_opt_duration<S: Serializer>(ms: &Option<Millis>, s: S) -> Result<S:
     match ms {
         Some(ms) => s.collect_str(&Duration(*ms)),
         None => s.serialize_none(),
+    }
+}
+
+/// Reads a value through its `FromStr`, for options written as strings in TOML.
+fn from_str_de<'de, D: Deserializer<'de>, T: FromStr>(d: D) -> Result<Option<T>, D::Error>
+where
+    T::Err: fmt::Display,
+{
+    let text = String::deserialize(d)?;
+    text.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+/// `themeline.toml`: any run option, named as on the command line.
+///
+/// A run reads `./themeline.toml` when it exists (or `--config FILE`); flags given
+/// on the command line override it, and it overrides the defaults. Relative paths
+/// in it are relative to the file. Unknown keys are errors, with their line.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub struct ConfigFile {
+    pub inputs: Option<Vec<PathBuf>>,
+    pub out: Option<PathBuf>,
+    pub threads: Option<usize>,
+    #[serde(default, deserialize_with = "from_str_de")]
+    pub window: Option<WindowLength>,
+    #[serde(default, deserialize_with = "from_str_de")]
+    pub step: Option<Duration>,
+    pub bins: Option<usize>,
+    pub bins_by: Option<BinBy>,
+    #[serde(default, deserialize_with = "from_str_de")]
+    pub tz: Option<Zone>,
+    pub start: Option<String>,
+    pub group_by: Option<GroupBy>,
+    #[serde(default, deserialize_with = "from_str_de")]
+    pub format: Option<Format>,
+    pub time_col: Option<String>,
+    pub text_col: Option<Vec<String>>,
+    pub id_col: Option<String>,
+    pub dedupe: Option<Dedupe>,
+    #[serde(default, deserialize_with = "from_str_de")]
+    pub last_segment: Option<Duration>,
+    pub strict: Option<bool>,
+    #[serde(default, deserialize_with = "from_str_de")]
+    pub language: Option<LanguageChoice>,
+    pub keep_numbers: Option<bool>,
+    pub min_token_len: Option<usize>,
+    pub stopwords: Option<Vec<PathBuf>>,
+    pub add_stopwords: Option<Vec<PathBuf>>,
+    pub aliases: Option<Vec<String>>,
+    pub protect: Option<Vec<String>>,
+    pub phrases: Option<PhraseMode>,
+    pub phrase: Option<Vec<String>>,
+    pub min_phrase_count: Option<u64>,
+    pub phrase_threshold: Option<f64>,
+    pub top: Option<usize>,
+    pub min_count: Option<u64>,
+    pub tf: Option<TfMode>,
+    pub idf: Option<IdfMode>,
+    pub norm: Option<NormMode>,
+}
+
+impl ConfigFile {
+    /// Reads and checks a config file; relative paths become relative to its
+    /// directory.
+    pub fn load(path: &std::path::Path) -> Result<ConfigFile, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::WordList {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::File {
+            path: path.display().to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        let base = path.parent().unwrap_or(std::path::Path::new(""));
+        let resolve = |p: &PathBuf| {
+            if p.is_relative() {
+                base.join(p)
+            } else {
+                p.clone()
+            }
+        };
+        let resolve_all = |list: &mut Option<Vec<PathBuf>>| {
+            if let Some(list) = list {
+                *list = list.iter().map(resolve).collect();
+            }
+        };
+        resolve_all(&mut file.inputs);
+        resolve_all(&mut file.stopwords);
+        resolve_all(&mut file.add_stopwords);
+        file.out = file.out.as_ref().map(resolve);
+        if let Some(aliases) = &mut file.aliases {
+            for alias in aliases.iter_mut() {
+                let builtin = crate::tokenize::aliases::BUILTIN
+                    .iter()
+                    .any(|(name, _)| name == alias);
+                if !builtin {
+                    *alias = resolve(&PathBuf::from(&*alias)).display().to_string();
+                }
+            }
+        }
+        Ok(file)
+    }
+
+    /// Sets the options this file names.
+    pub fn apply(&self, config: &mut Config) -> Result<(), ConfigError> {
+        macro_rules! set {
+            ($($field:ident),*) => {$(
+                if let Some(value) = &self.$field {
+                    config.$field = value.clone().into();
+                }
+            )*};
+        }
+        set!(
+            bins_by,
+            tz,
+            group_by,
+            time_col,
+            id_col,
+            dedupe,
+            strict,
+            language,
+            keep_numbers,
+            min_token_len,
+            stopwords,
+            add_stopwords,
+            aliases,
+            protect,
+            phrases,
+            phrase,
+            min_phrase_count,
+            phrase_threshold,
+            top,
+            min_count,
+            tf,
+            idf,
+            norm
+        );
+        if let Some(window) = self.window {
+            config.window = window;
+        }
+        if let Some(step) = self.step {
+            config.step = Some(step.0);
+        }
+        if let Some(bins) = self.bins {
+            config.bins = Some(bins);
+        }
+        if let Some(format) = self.format {
+            config.format = Some(format);
+        }
+        if let Some(text_col) = &self.text_col {
+            config.text_col = text_col.clone();
+        }
+        if let Some(last_segment) = self.last_segment {
+            config.last_segment = last_segment.0;
+        }
+        if let Some(start) = &self.start {
+            let instant = crate::time::parse_instant(start, &config.tz).ok_or_else(|| {
+                ConfigError::InvalidValue {
+                    option: "start",
+                    reason: format!("{start:?} is not a date or date-time"),
+                }
+            })?;
+            config.start = Some(instant);
+        }
+        Ok(())
     }
 }
 

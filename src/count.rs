@@ -7,10 +7,11 @@
 //! so the resulting [`Counts`] is identical however the work was split: this is
 //! what makes output byte-identical for any number of threads.
 //!
-//! Terms are stems; each term also keeps how often each surface word produced it,
-//! so that the most frequent one can label the term for people.
+//! Terms are stems, or phrase candidates (several stems, see
+//! [`crate::tokenize::phrases`]). Each term also keeps how often each surface form
+//! produced it, overall and per window, so that people read `security` (or
+//! `OpenTelemetry`), never the stem `secur`.
 
-use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -22,24 +23,38 @@ use crate::tokenize::TokenStats;
 /// A term's index in [`Counts::terms`]; ids follow the terms' sorted order.
 pub type TermId = u32;
 
-/// One term of the vocabulary and the surface words it came from.
+/// A surface form's index in [`Counts::forms`].
+pub type FormId = u32;
+
+/// One term of the vocabulary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TermInfo {
-    /// The term (a stem).
+    /// The term: a stem, or a phrase's stems and connectors joined by spaces.
     pub term: String,
     /// Occurrences in the whole run (each token once, even with sliding windows).
     pub total: u64,
-    /// Surface words and their occurrences, most frequent first, then by word.
-    pub forms: Vec<(String, u64)>,
+    /// For a phrase, the stems of its content words; empty for a single word.
+    pub components: Vec<String>,
+    /// Its surface forms: a range of [`Counts::forms`].
+    pub forms: Range<FormId>,
 }
 
 impl TermInfo {
-    /// The label people read: the most frequent surface word.
-    pub fn label(&self) -> &str {
-        self.forms
-            .first()
-            .map_or(self.term.as_str(), |(form, _)| form)
+    /// Whether the term is a phrase.
+    pub fn is_phrase(&self) -> bool {
+        !self.components.is_empty()
     }
+}
+
+/// A surface form of a term: the word (or words) as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormInfo {
+    /// The form as written, case kept.
+    pub form: String,
+    /// Its term.
+    pub term: TermId,
+    /// Occurrences in the whole run.
+    pub total: u64,
 }
 
 /// The counts of one window.
@@ -53,6 +68,8 @@ pub struct WindowCounts {
     pub tokens: u64,
     /// `(term, count)` pairs, sorted by term id.
     pub terms: Vec<(TermId, u64)>,
+    /// `(form, count)` pairs, sorted by form id (so grouped by term).
+    pub forms: Vec<(FormId, u64)>,
 }
 
 /// Finished, canonical counts of a run: the vocabulary in sorted order and the
@@ -61,12 +78,53 @@ pub struct WindowCounts {
 pub struct Counts {
     /// The vocabulary, sorted by term; a term's position is its [`TermId`].
     pub terms: Vec<TermInfo>,
+    /// Surface forms, sorted by term and then form.
+    pub forms: Vec<FormInfo>,
     /// Counts per window index.
     pub windows: Vec<WindowCounts>,
     /// What the analyzer saw.
     pub tokens: TokenStats,
     /// The end of the latest segment counted.
     pub extent: Millis,
+}
+
+/// How a term is labelled from its surface forms: the most frequent spelling
+/// ignoring case, written with its most frequent case when at least two thirds of
+/// its uses agree (`AI`, `OpenTelemetry`, `Kubernetes`), else in lower case
+/// (`security`, though sentences start with `Security`). Ties go to the
+/// alphabetically first.
+pub fn label<'a>(forms: impl Iterator<Item = (&'a str, u64)>) -> String {
+    let mut by_folded: Vec<(String, &'a str, u64)> =
+        forms.map(|(f, n)| (f.to_lowercase(), f, n)).collect();
+    by_folded.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(b.1)));
+    let mut best: Option<(&str, u64, &'a str, u64)> = None;
+    let mut i = 0;
+    while i < by_folded.len() {
+        let folded = by_folded[i].0.as_str();
+        let group = by_folded[i..].iter().take_while(|g| g.0 == folded);
+        let (total, top_form, top_count) = group.fold((0, "", 0), |(t, f, c), g| {
+            if g.2 > c {
+                (t + g.2, g.1, g.2)
+            } else {
+                (t + g.2, f, c)
+            }
+        });
+        let len = by_folded[i..].iter().take_while(|g| g.0 == folded).count();
+        if best.is_none_or(|(bf, bt, _, _)| total > bt || (total == bt && folded < bf)) {
+            best = Some((folded, total, top_form, top_count));
+        }
+        i += len;
+    }
+    match best {
+        Some((folded, total, top_form, top_count)) => {
+            if top_count * 3 >= total * 2 {
+                top_form.to_string()
+            } else {
+                folded.to_string()
+            }
+        }
+        None => String::new(),
+    }
 }
 
 impl Counts {
@@ -85,17 +143,65 @@ impl Counts {
             .ok()
             .map(|i| i as TermId)
     }
+
+    /// A term's label over the whole run.
+    pub fn label(&self, term: TermId) -> String {
+        let info = &self.terms[term as usize];
+        label(self.forms_of(info.forms.clone()))
+    }
+
+    /// A term's label in one window (its overall label if absent there).
+    pub fn window_label(&self, window: usize, term: TermId) -> String {
+        let info = &self.terms[term as usize];
+        let forms = &self.windows[window].forms;
+        let start = forms.partition_point(|&(f, _)| f < info.forms.start);
+        let end = forms.partition_point(|&(f, _)| f < info.forms.end);
+        if start == end {
+            return self.label(term);
+        }
+        label(
+            forms[start..end]
+                .iter()
+                .map(|&(f, n)| (self.forms[f as usize].form.as_str(), n)),
+        )
+    }
+
+    fn forms_of(&self, range: Range<FormId>) -> impl Iterator<Item = (&str, u64)> {
+        self.forms[range.start as usize..range.end as usize]
+            .iter()
+            .map(|f| (f.form.as_str(), f.total))
+    }
+
+    /// Keeps only the terms for which `keep` is true, and their forms and counts.
+    pub fn retain(self, keep: &[bool]) -> Counts {
+        let windows = self.windows.len();
+        let mut builder = CountBuilder::from(self);
+        builder.retain(keep);
+        builder.finish(windows)
+    }
+}
+
+/// A term while counting: its key and, for phrases, its components.
+#[derive(Debug, Clone)]
+struct TermEntry {
+    key: Box<str>,
+    components: Vec<Box<str>>,
 }
 
 /// Accumulates counts; one per worker, merged at the end.
 #[derive(Debug, Default)]
 pub struct CountBuilder {
     ids: FxHashMap<Box<str>, TermId>,
-    terms: Vec<Box<str>>,
-    /// Surface word → (its term, occurrences). A surface word always stems to the
-    /// same term, so the word alone is the key.
-    forms: FxHashMap<Box<str>, (TermId, u64)>,
+    terms: Vec<TermEntry>,
+    /// Surface form → its id in `forms`. A surface form almost always belongs to
+    /// one term (the same word stems the same way); the rare exception (one
+    /// spelling in two languages' stemmers) goes to `other_form_ids`.
+    form_ids: FxHashMap<Box<str>, FormId>,
+    other_form_ids: FxHashMap<(TermId, Box<str>), FormId>,
+    /// (form, term, total).
+    forms: Vec<(Box<str>, TermId, u64)>,
     windows: Vec<FxHashMap<TermId, u64>>,
+    window_forms: Vec<FxHashMap<FormId, u64>>,
     tallies: Vec<Tally>,
     tokens: TokenStats,
     extent: Millis,
@@ -119,42 +225,83 @@ impl CountBuilder {
         CountBuilder::default()
     }
 
-    fn intern(&mut self, term: &str) -> TermId {
+    fn intern(&mut self, term: &str, components: &[&str]) -> TermId {
         if let Some(&id) = self.ids.get(term) {
             return id;
         }
         let id = TermId::try_from(self.terms.len()).expect("fewer than 2^32 distinct terms");
-        self.terms.push(term.into());
+        self.terms.push(TermEntry {
+            key: term.into(),
+            components: components.iter().map(|c| (*c).into()).collect(),
+        });
         self.ids.insert(term.into(), id);
+        id
+    }
+
+    fn form(&mut self, term: TermId, surface: &str) -> FormId {
+        // Looked up by `&str`: almost every token repeats a known form, and the hot
+        // path must not allocate.
+        let existing = self.form_ids.get(surface).copied();
+        if let Some(id) = existing
+            && self.forms[id as usize].1 == term
+        {
+            return id;
+        }
+        if existing.is_some()
+            && let Some(&id) = self.other_form_ids.get(&(term, Box::from(surface)))
+        {
+            return id;
+        }
+        let id = FormId::try_from(self.forms.len()).expect("fewer than 2^32 forms");
+        self.forms.push((surface.into(), term, 0));
+        if existing.is_some() {
+            self.other_form_ids.insert((term, surface.into()), id);
+        } else {
+            self.form_ids.insert(surface.into(), id);
+        }
         id
     }
 
     fn grow(&mut self, windows: usize) {
         if self.windows.len() < windows {
             self.windows.resize_with(windows, FxHashMap::default);
+            self.window_forms.resize_with(windows, FxHashMap::default);
             self.tallies.resize_with(windows, Tally::default);
+        }
+    }
+
+    fn count(&mut self, term: TermId, surface: &str, windows: Range<usize>) {
+        let form = self.form(term, surface);
+        self.forms[form as usize].2 += 1;
+        self.grow(windows.end);
+        for w in windows {
+            *self.windows[w].entry(term).or_default() += 1;
+            *self.window_forms[w].entry(form).or_default() += 1;
         }
     }
 
     /// Counts one token of `term`, written `surface` in the text, in each window of
     /// `windows`.
     pub fn add(&mut self, term: &str, surface: &str, windows: Range<usize>) {
-        let id = match self.forms.get_mut(surface) {
-            Some((id, n)) => {
-                *n += 1;
-                *id
-            }
-            None => {
-                let id = self.intern(term);
-                self.forms.insert(surface.into(), (id, 1));
-                id
-            }
-        };
-        self.grow(windows.end);
-        for w in windows {
-            *self.windows[w].entry(id).or_default() += 1;
+        let id = self.intern(term, &[]);
+        for w in windows.clone() {
+            self.grow(w + 1);
             self.tallies[w].tokens += 1;
         }
+        self.count(id, surface, windows);
+    }
+
+    /// Counts one occurrence of a phrase candidate made of the stems `components`.
+    /// Phrases are not tokens: window token totals do not change.
+    pub fn add_phrase(
+        &mut self,
+        term: &str,
+        surface: &str,
+        components: &[&str],
+        windows: Range<usize>,
+    ) {
+        let id = self.intern(term, components);
+        self.count(id, surface, windows);
     }
 
     /// Records a segment of `document` starting in `windows` and ending at `end`.
@@ -174,20 +321,34 @@ impl CountBuilder {
 
     /// Adds another builder's counts into this one.
     pub fn merge(&mut self, other: CountBuilder) {
-        let remap: Vec<TermId> = other.terms.iter().map(|t| self.intern(t)).collect();
-        for (form, (id, n)) in other.forms {
-            match self.forms.entry(form) {
-                Entry::Occupied(mut e) => e.get_mut().1 += n,
-                Entry::Vacant(e) => {
-                    e.insert((remap[id as usize], n));
-                }
-            }
+        let remap: Vec<TermId> = other
+            .terms
+            .iter()
+            .map(|t| {
+                let components: Vec<&str> = t.components.iter().map(|c| &**c).collect();
+                self.intern(&t.key, &components)
+            })
+            .collect();
+        let mut form_remap: Vec<FormId> = Vec::with_capacity(other.forms.len());
+        for (form, term, total) in other.forms {
+            let id = self.form(remap[term as usize], &form);
+            self.forms[id as usize].2 += total;
+            form_remap.push(id);
         }
         self.grow(other.windows.len());
-        for (w, counts) in other.windows.into_iter().enumerate() {
-            let mine = &mut self.windows[w];
+        for (w, (counts, forms)) in other
+            .windows
+            .into_iter()
+            .zip(other.window_forms)
+            .enumerate()
+        {
             for (id, n) in counts {
-                *mine.entry(remap[id as usize]).or_default() += n;
+                *self.windows[w].entry(remap[id as usize]).or_default() += n;
+            }
+            for (id, n) in forms {
+                *self.window_forms[w]
+                    .entry(form_remap[id as usize])
+                    .or_default() += n;
             }
         }
         for (mine, theirs) in self.tallies.iter_mut().zip(other.tallies) {
@@ -200,57 +361,137 @@ impl CountBuilder {
         self.extent = self.extent.max(other.extent);
     }
 
+    /// Drops the terms (indexed by this builder's ids) for which `keep` is false.
+    fn retain(&mut self, keep: &[bool]) {
+        let dropped: FxHashSet<TermId> = (0..self.terms.len() as TermId)
+            .filter(|&t| !keep[t as usize])
+            .collect();
+        if dropped.is_empty() {
+            return;
+        }
+        for window in &mut self.windows {
+            window.retain(|t, _| !dropped.contains(t));
+        }
+        for window in &mut self.window_forms {
+            window.retain(|f, _| !dropped.contains(&self.forms[*f as usize].1));
+        }
+        // Ids stay as they are; `finish` leaves out terms that no window counts and
+        // that no form refers to.
+        for form in &mut self.forms {
+            if dropped.contains(&form.1) {
+                form.2 = 0;
+            }
+        }
+        for &t in &dropped {
+            self.terms[t as usize].key = Box::from("");
+        }
+    }
+
     /// Sorts the vocabulary and freezes the counts, with at least `windows` windows.
     pub fn finish(mut self, windows: usize) -> Counts {
         self.grow(windows);
-        let mut order: Vec<TermId> = (0..self.terms.len() as TermId).collect();
-        order.sort_unstable_by(|&a, &b| self.terms[a as usize].cmp(&self.terms[b as usize]));
-        let mut new_id = vec![0 as TermId; order.len()];
+        // Terms emptied by `retain` have an empty key and go.
+        let mut order: Vec<TermId> = (0..self.terms.len() as TermId)
+            .filter(|&t| !self.terms[t as usize].key.is_empty())
+            .collect();
+        order
+            .sort_unstable_by(|&a, &b| self.terms[a as usize].key.cmp(&self.terms[b as usize].key));
+        let mut new_id = vec![TermId::MAX; self.terms.len()];
         for (new, &old) in order.iter().enumerate() {
             new_id[old as usize] = new as TermId;
         }
 
-        let mut terms: Vec<TermInfo> = order
+        let mut form_order: Vec<FormId> = (0..self.forms.len() as FormId)
+            .filter(|&f| new_id[self.forms[f as usize].1 as usize] != TermId::MAX)
+            .collect();
+        form_order.sort_unstable_by(|&a, &b| {
+            let (fa, ta, _) = &self.forms[a as usize];
+            let (fb, tb, _) = &self.forms[b as usize];
+            new_id[*ta as usize]
+                .cmp(&new_id[*tb as usize])
+                .then_with(|| fa.cmp(fb))
+        });
+        let mut new_form = vec![FormId::MAX; self.forms.len()];
+        for (new, &old) in form_order.iter().enumerate() {
+            new_form[old as usize] = new as FormId;
+        }
+        let forms: Vec<FormInfo> = form_order
             .iter()
-            .map(|&old| TermInfo {
-                term: self.terms[old as usize].to_string(),
-                total: 0,
-                forms: Vec::new(),
+            .map(|&old| {
+                let (form, term, total) = &self.forms[old as usize];
+                FormInfo {
+                    form: form.to_string(),
+                    term: new_id[*term as usize],
+                    total: *total,
+                }
             })
             .collect();
-        for (form, (old, n)) in self.forms {
-            let info = &mut terms[new_id[old as usize] as usize];
-            info.total += n;
-            info.forms.push((form.into_string(), n));
-        }
-        for info in &mut terms {
-            info.forms
-                .sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+
+        let mut terms: Vec<TermInfo> = order
+            .iter()
+            .map(|&old| {
+                let entry = &self.terms[old as usize];
+                TermInfo {
+                    term: entry.key.to_string(),
+                    total: 0,
+                    components: entry.components.iter().map(|c| c.to_string()).collect(),
+                    forms: 0..0,
+                }
+            })
+            .collect();
+        let mut start = 0usize;
+        for (t, info) in terms.iter_mut().enumerate() {
+            let end = start
+                + forms[start..]
+                    .iter()
+                    .take_while(|f| f.term as usize == t)
+                    .count();
+            info.forms = start as FormId..end as FormId;
+            info.total = forms[start..end].iter().map(|f| f.total).sum();
+            start = end;
         }
 
         let windows = self
             .windows
             .into_iter()
+            .zip(self.window_forms)
             .zip(self.tallies)
-            .map(|(counts, tally)| {
+            .map(|((counts, forms), tally)| {
                 let mut terms: Vec<(TermId, u64)> = counts
                     .into_iter()
+                    .filter(|&(_, n)| n > 0)
                     .map(|(old, n)| (new_id[old as usize], n))
                     .collect();
                 terms.sort_unstable();
+                let mut forms: Vec<(FormId, u64)> = forms
+                    .into_iter()
+                    .filter(|&(_, n)| n > 0)
+                    .map(|(old, n)| (new_form[old as usize], n))
+                    .collect();
+                forms.sort_unstable();
                 WindowCounts {
                     documents: tally.documents.len() as u64 + tally.documents_elsewhere,
                     segments: tally.segments,
                     tokens: tally.tokens,
                     terms,
+                    forms,
                 }
             })
             .collect();
         Counts {
             terms,
+            forms,
             windows,
             tokens: self.tokens,
             extent: self.extent,
+        }
+    }
+
+    /// Subtracts `n` from `term`'s count in window `w` (not below zero). Used when
+    /// a phrase claims its words' occurrences.
+    pub(crate) fn subtract(&mut self, w: usize, term: TermId, n: u64) {
+        if let Some(count) = self.windows.get_mut(w).and_then(|m| m.get_mut(&term)) {
+            *count = count.saturating_sub(n);
         }
     }
 }
@@ -263,14 +504,17 @@ impl From<Counts> for CountBuilder {
             ..CountBuilder::default()
         };
         for info in &counts.terms {
-            let id = builder.intern(&info.term);
-            for (form, n) in &info.forms {
-                builder.forms.insert(form.as_str().into(), (id, *n));
-            }
+            let components: Vec<&str> = info.components.iter().map(String::as_str).collect();
+            builder.intern(&info.term, &components);
+        }
+        for form in &counts.forms {
+            let id = builder.form(form.term, &form.form);
+            builder.forms[id as usize].2 = form.total;
         }
         builder.grow(counts.windows.len());
         for (w, window) in counts.windows.into_iter().enumerate() {
             builder.windows[w].extend(window.terms);
+            builder.window_forms[w].extend(window.forms);
             builder.tallies[w] = Tally {
                 segments: window.segments,
                 tokens: window.tokens,
@@ -294,8 +538,21 @@ mod tests {
         let mut b = CountBuilder::new();
         for &(w, stem, variant) in ops {
             let term = format!("t{stem}");
-            let surface = format!("t{stem}{}", "s".repeat(variant as usize));
+            let surface = match variant {
+                0 => format!("t{stem}"),
+                1 => format!("T{stem}"),
+                _ => format!("t{stem}s"),
+            };
             b.add(&term, &surface, w..w + 1 + (variant as usize % 2));
+            if stem % 3 == 0 {
+                let phrase = format!("t{stem} t{}", stem + 1);
+                b.add_phrase(
+                    &phrase,
+                    &phrase,
+                    &[&term, &format!("t{}", stem + 1)],
+                    w..w + 1,
+                );
+            }
             b.add_segment(w..w + 1, u32::from(stem), (w as Millis + 1) * 1000);
         }
         b
@@ -310,30 +567,92 @@ mod tests {
         let mut b = CountBuilder::new();
         b.add("secur", "security", 0..1);
         b.add("secur", "secure", 1..2);
+        b.add("secur", "Security", 1..2);
         b.add("secur", "security", 1..2);
-        b.add("ai", "ai", 0..2);
+        b.add("ai", "AI", 0..2);
         let counts = b.finish(3);
         let terms: Vec<_> = counts
             .terms
             .iter()
-            .map(|t| (t.term.as_str(), t.label(), t.total))
+            .map(|t| (t.term.as_str(), t.total))
             .collect();
-        assert_eq!(terms, [("ai", "ai", 1), ("secur", "security", 3)]);
+        assert_eq!(terms, [("ai", 1), ("secur", 4)]);
+        assert_eq!(counts.label(1), "security");
+        assert_eq!(counts.label(0), "AI");
         assert_eq!(counts.windows.len(), 3);
         assert_eq!(counts.windows[0].terms, [(0, 1), (1, 1)]);
-        assert_eq!(counts.windows[1].terms, [(0, 1), (1, 2)]);
-        assert_eq!(counts.windows[1].tokens, 3);
+        assert_eq!(counts.windows[1].terms, [(0, 1), (1, 3)]);
+        assert_eq!(counts.windows[1].tokens, 4);
         assert!(counts.windows[2].terms.is_empty());
         assert_eq!(counts.find("secur"), Some(1));
         assert_eq!(counts.find("nope"), None);
+        // Window 0 only ever saw "security".
+        assert_eq!(counts.window_label(0, 1), "security");
+        assert_eq!(
+            counts.window_label(2, 1),
+            "security",
+            "absent: the overall label"
+        );
     }
 
     #[test]
-    fn label_ties_break_alphabetically() {
+    fn labels_keep_case_only_when_it_is_consistent() {
+        assert_eq!(label([("AI", 29), ("Ai", 7), ("ai", 3)].into_iter()), "AI");
+        assert_eq!(label([("ML", 2), ("ml", 6)].into_iter()), "ml");
+        assert_eq!(
+            label([("Security", 4), ("security", 9)].into_iter()),
+            "security"
+        );
+        assert_eq!(
+            label([("Kubernetes", 9), ("kubernetes", 1)].into_iter()),
+            "Kubernetes"
+        );
+        assert_eq!(label([("runs", 2), ("running", 2)].into_iter()), "running");
+        assert_eq!(
+            label([("Secure", 2), ("security", 3)].into_iter()),
+            "security"
+        );
+        assert_eq!(label(std::iter::empty()), "");
+    }
+
+    #[test]
+    fn phrases_count_without_adding_tokens() {
         let mut b = CountBuilder::new();
-        b.add("run", "runs", 0..1);
-        b.add("run", "running", 0..1);
-        assert_eq!(b.finish(1).terms[0].label(), "running");
+        b.add("develop", "developer", 0..1);
+        b.add("experi", "experience", 0..1);
+        b.add_phrase(
+            "develop experi",
+            "developer experience",
+            &["develop", "experi"],
+            0..1,
+        );
+        let counts = b.finish(1);
+        assert_eq!(counts.windows[0].tokens, 2);
+        let phrase = &counts.terms[counts.find("develop experi").unwrap() as usize];
+        assert!(phrase.is_phrase());
+        assert_eq!(phrase.components, ["develop", "experi"]);
+        assert_eq!(
+            counts.label(counts.find("develop experi").unwrap()),
+            "developer experience"
+        );
+    }
+
+    #[test]
+    fn retain_drops_terms_and_their_forms() {
+        let c = counts(&[(0, 1, 0), (0, 2, 1), (1, 3, 2)]);
+        let keep: Vec<bool> = c.terms.iter().map(|t| t.term != "t2").collect();
+        let kept = c.clone().retain(&keep);
+        assert!(kept.find("t2").is_none());
+        assert!(
+            kept.forms
+                .iter()
+                .all(|f| !f.form.eq_ignore_ascii_case("t2"))
+        );
+        assert_eq!(kept.terms.len(), c.terms.len() - 1);
+        assert_eq!(
+            kept.windows[0].tokens, c.windows[0].tokens,
+            "token totals do not change"
+        );
     }
 
     fn ops() -> impl Strategy<Value = Vec<Op>> {
@@ -371,6 +690,17 @@ mod tests {
             let c = counts(&a);
             let n = c.windows.len();
             prop_assert_eq!(CountBuilder::from(c.clone()).finish(n), c);
+        }
+
+        #[test]
+        fn window_forms_add_up_to_window_terms(a in ops()) {
+            let c = counts(&a);
+            for window in &c.windows {
+                for &(term, n) in &window.terms {
+                    let forms: u64 = window.forms.iter().filter(|(f, _)| c.forms[*f as usize].term == term).map(|(_, n)| n).sum();
+                    prop_assert_eq!(forms, n);
+                }
+            }
         }
     }
 }

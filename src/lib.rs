@@ -32,7 +32,7 @@
 //!     .run_text("talk.txt", transcript)?;
 //!
 //! let leaders: Vec<&str> = timeline.windows.iter().map(|w| w.terms[0].label.as_str()).collect();
-//! assert_eq!(leaders, ["ai", "security"]);
+//! assert_eq!(leaders, ["AI", "security"]);
 //! assert_eq!(timeline.windows[1].label, "0:02:30");
 //! assert_eq!(timeline.meta.inputs[0].title.as_deref(), Some("Platform news"));
 //! # Ok::<(), themeline::Error>(())

@@ -1,6 +1,7 @@
 //! The stages wired together: inputs in, a [`Timeline`] out.
 //!
-//! [`Pipeline`] owns nothing but the run's options and its analyzer; each call runs
+//! [`Pipeline`] owns nothing but the run's options and its analyzers (one per
+//! language it may meet); each call runs
 //! ingest → tokenize → stem → window → count → score and returns plain data. After
 //! ingest the run settles its time axis (offsets into recordings, or instants), cuts
 //! the segments into groups (one, or one per source with `--group-by source`), and
@@ -22,9 +23,10 @@ use crate::config::{Config, GroupBy, Millis};
 use crate::count::{CountBuilder, Counts};
 use crate::ingest::{self, Diagnostic, Ingested, LineCounts, Segment, Source};
 use crate::score::{TfIdf, top_terms, vocabulary_mask};
-use crate::stem::{Language, StemCache};
+use crate::stem::{Language, LanguageChoice, StemCache};
 use crate::time::{TimeAxis, rfc3339};
-use crate::tokenize::{Analyzer, DropReason, TokenStats};
+use crate::tokenize::phrases::{self, Candidates, Phrase, PhraseMode, PhraseOptions};
+use crate::tokenize::{Analyzer, DropReason, Event, TokenStats};
 use crate::window::{Extent, Windows, token_bin_edges, token_time};
 
 /// Version of the `timeline.json` layout; bumped on breaking changes.
@@ -37,7 +39,9 @@ pub const MAX_LISTED_DIAGNOSTICS: usize = 1000;
 #[derive(Debug)]
 pub struct Pipeline {
     config: Config,
-    analyzer: Analyzer,
+    /// One analyzer per language the run may meet, in `Language::ALL` order.
+    analyzers: Vec<(Language, Analyzer)>,
+    phrases: PhraseOptions,
 }
 
 /// Builds a [`Pipeline`] from typed options; every option defaults to
@@ -74,7 +78,7 @@ impl PipelineBuilder {
 
     /// Stemming language.
     pub fn language(mut self, language: Language) -> Self {
-        self.config.language = language;
+        self.config.language = LanguageChoice::Fixed(language);
         self
     }
 
@@ -133,15 +137,38 @@ impl fmt::Display for TimeValue {
     }
 }
 
+/// A worker's stem caches, one per language it meets.
+#[derive(Debug, Default)]
+pub struct StemCaches {
+    caches: Vec<(Language, StemCache)>,
+}
+
+impl StemCaches {
+    /// The cache for `language`, created on first use.
+    pub fn get(&mut self, language: Language) -> &mut StemCache {
+        let index = match self.caches.iter().position(|(l, _)| *l == language) {
+            Some(index) => index,
+            None => {
+                self.caches.push((language, StemCache::new(language)));
+                self.caches.len() - 1
+            }
+        };
+        &mut self.caches[index].1
+    }
+}
+
 /// One ranked term of a window.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankedTerm {
     /// 1 for the best term of the window.
     pub rank: u32,
-    /// The term (a stem): stable across windows and runs, for joining.
+    /// The term (a stem, or a phrase's stems): stable across windows and runs, for
+    /// joining.
     pub term: String,
-    /// The word people read: the term's most frequent surface form.
+    /// The word people read: the term's most frequent surface form in the run.
     pub label: String,
+    /// The term's most frequent surface form in this window.
+    pub window_label: String,
     /// The term's score in the window.
     pub score: f64,
     /// The term's count in the window.
@@ -179,7 +206,7 @@ pub struct WindowReport {
 }
 
 /// Totals over the whole run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Statistics {
     /// How the input lines were used, summed over sources.
     pub lines: LineCounts,
@@ -199,6 +226,12 @@ pub struct Statistics {
     pub terms: u64,
     /// Distinct terms that met `min_count` and were scored.
     pub terms_scored: u64,
+    /// Protected tokens kept whole (`C++`, `CI/CD`).
+    pub protected: u64,
+    /// Alias repairs: canonical form → variant → count.
+    pub repairs: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Phrases kept, most frequent first.
+    pub phrases: Vec<Phrase>,
     /// Windows in the timeline (over all groups).
     pub windows: u64,
     /// Input problems, by kind.
@@ -224,6 +257,32 @@ pub struct Meta {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A surface form and how often it occurred.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormCount {
+    /// The form as written.
+    pub form: String,
+    /// Occurrences.
+    pub count: u64,
+}
+
+/// A term that ranks in some window, with everything merged into it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TermReport {
+    /// The term (stems).
+    pub term: String,
+    /// How people read it.
+    pub label: String,
+    /// Whether it is a phrase.
+    pub phrase: bool,
+    /// Occurrences in the run.
+    pub total: u64,
+    /// Its surface forms (inflections, spellings), most frequent first.
+    pub forms: Vec<FormCount>,
+    /// Speech-recognition spellings repaired into it by aliases.
+    pub repaired_from: Vec<FormCount>,
+}
+
 /// The result of a run: what every emitter writes out.
 #[derive(Debug, Clone, Serialize)]
 pub struct Timeline {
@@ -234,6 +293,20 @@ pub struct Timeline {
     /// Every window, in time order (grouped by source with `--group-by source`),
     /// empty ones included.
     pub windows: Vec<WindowReport>,
+    /// The terms that rank in any window, sorted by term.
+    pub terms: Vec<TermReport>,
+}
+
+/// How a run will proceed once its inputs are read: the time axis, the timelines,
+/// and each source's language.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Offsets or instants.
+    pub axis: TimeAxis,
+    /// One timeline, or one per source.
+    pub groups: Vec<Group>,
+    /// The language of each source, by source index.
+    pub languages: Vec<Language>,
 }
 
 /// Segments that share one timeline, and that timeline's windows.
@@ -258,8 +331,42 @@ impl Pipeline {
     /// A pipeline for `config`.
     pub fn new(config: Config) -> Result<Self, Error> {
         config.validate()?;
-        let analyzer = Analyzer::from_config(&config)?;
-        Ok(Pipeline { config, analyzer })
+        let analyzers = config
+            .language
+            .languages()
+            .into_iter()
+            .map(|language| Analyzer::for_language(&config, language).map(|a| (language, a)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut listed = Vec::new();
+        for text in &config.phrase {
+            let keys: Vec<String> = analyzers
+                .iter()
+                .filter_map(|(language, analyzer)| {
+                    phrases::phrase_key(analyzer, &mut StemCache::new(*language), text)
+                })
+                .collect();
+            if keys.is_empty() {
+                return Err(crate::ConfigError::InvalidValue {
+                    option: "phrase",
+                    reason: format!("{text:?} has fewer than two words that are not stop words"),
+                }
+                .into());
+            }
+            listed.extend(keys);
+        }
+        listed.sort();
+        listed.dedup();
+        let phrases = PhraseOptions {
+            mode: config.phrases,
+            min_count: config.min_phrase_count,
+            threshold: config.phrase_threshold,
+            listed,
+        };
+        Ok(Pipeline {
+            config,
+            analyzers,
+            phrases,
+        })
     }
 
     /// The options in use.
@@ -284,10 +391,58 @@ impl Pipeline {
         Ok(ingested)
     }
 
-    /// Settles the time axis (anchoring recordings at `--start`) and cuts the
-    /// segments into timelines with resolved windows.
-    pub fn groups(&self, ingested: &mut Ingested) -> Result<(TimeAxis, Vec<Group>), Error> {
+    /// The analyzer for `language`.
+    fn analyzer(&self, language: Language) -> &Analyzer {
+        self.analyzers
+            .iter()
+            .find(|(l, _)| *l == language)
+            .or(self.analyzers.first())
+            .map(|(_, a)| a)
+            .expect("a pipeline has an analyzer")
+    }
+
+    /// Each source's language: the fixed one, or detected from a sample of its
+    /// text. Records it (and the detector's confidence) in the source.
+    fn assign_languages(&self, ingested: &mut Ingested) -> Vec<Language> {
+        /// Enough text for a reliable guess; more only costs time.
+        const SAMPLE: usize = 20_000;
+        let mut samples = vec![String::new(); ingested.sources.len()];
+        if self.config.language == LanguageChoice::Auto {
+            for segment in &ingested.segments {
+                let sample = &mut samples[segment.source as usize];
+                if sample.len() < SAMPLE {
+                    let take = segment
+                        .text
+                        .floor_char_boundary((SAMPLE - sample.len()).min(segment.text.len()));
+                    sample.push_str(&segment.text[..take]);
+                    sample.push(' ');
+                }
+            }
+        }
+        ingested
+            .sources
+            .iter_mut()
+            .zip(samples)
+            .map(|(source, sample)| {
+                let (language, confidence) = match self.config.language {
+                    LanguageChoice::Fixed(language) => (language, None),
+                    LanguageChoice::Auto => match Language::detect(&sample) {
+                        Some((language, confidence)) => (language, Some(confidence)),
+                        None => (Language::English, None),
+                    },
+                };
+                source.language = Some(language);
+                source.language_confidence = confidence;
+                language
+            })
+            .collect()
+    }
+
+    /// Settles the time axis (anchoring recordings at `--start`), each source's
+    /// language, and the timelines with their resolved windows.
+    pub fn plan(&self, ingested: &mut Ingested) -> Result<Plan, Error> {
         let axis = ingested.resolve_axis(self.config.start)?;
+        let languages = self.assign_languages(ingested);
         let mut ranges: Vec<(Option<String>, Range<usize>)> = Vec::new();
         match self.config.group_by {
             GroupBy::None => ranges.push((None, 0..ingested.segments.len())),
@@ -309,7 +464,7 @@ impl Pipeline {
             let segments = &ingested.segments[range.clone()];
             let extent = extent(segments, axis);
             let windows = Windows::resolve(&spec, axis, extent, &self.config.tz, |bins| {
-                token_bin_edges(&self.tokens_by_time(segments), bins)
+                token_bin_edges(&self.tokens_by_time(segments, &languages), bins)
             })?;
             groups.push(Group {
                 source,
@@ -318,16 +473,21 @@ impl Pipeline {
                 windows,
             });
         }
-        Ok((axis, groups))
+        Ok(Plan {
+            axis,
+            groups,
+            languages,
+        })
     }
 
     /// `(start, tokens)` per segment, sorted by time: what bins by tokens split.
-    fn tokens_by_time(&self, segments: &[Segment]) -> Vec<(Millis, u64)> {
+    fn tokens_by_time(&self, segments: &[Segment], languages: &[Language]) -> Vec<(Millis, u64)> {
         let mut pairs: Vec<(Millis, u64)> = segments
             .par_iter()
             .map(|segment| {
                 let mut stats = TokenStats::default();
-                self.analyzer.analyze(&segment.text, &mut stats, |_| {});
+                let analyzer = self.analyzer(languages[segment.source as usize]);
+                analyzer.tokens(&segment.text, &mut stats, |_| {});
                 (segment.start, stats.kept)
             })
             .collect();
@@ -335,53 +495,98 @@ impl Pipeline {
         pairs
     }
 
-    /// Calls `on_token(window range, term, surface)` for every token of a segment.
+    /// Calls `on_token(windows, term, token)` for every token of a segment in
+    /// `language`, and `on_phrase(windows, term, surface, components)` for every
+    /// phrase candidate.
+    #[allow(clippy::too_many_arguments)]
     pub fn analyze_segment(
         &self,
         segment: &Segment,
+        language: Language,
         windows: &Windows,
         stems: &mut StemCache,
         stats: &mut TokenStats,
-        mut on_token: impl FnMut(Range<usize>, &str, &str),
+        candidates: &mut Candidates,
+        mut on_token: impl FnMut(Range<usize>, &str, &crate::tokenize::Token),
+        mut on_phrase: impl FnMut(Range<usize>, &str, &str, &[&str]),
     ) {
         let len = segment.text.len();
-        self.analyzer.analyze(&segment.text, stats, |token| {
-            let at = token_time(segment.start, segment.end, token.offset, len);
-            on_token(windows.containing(at), stems.stem(&token.text), &token.text);
-        });
+        let mode = self.phrases.mode;
+        let listed = &self.phrases.listed;
+        candidates.reset();
+        self.analyzer(language)
+            .analyze(&segment.text, stats, |event| {
+                let (stem, in_windows) = match &event {
+                    Event::Token(token) => {
+                        let at = token_time(segment.start, segment.end, token.offset, len);
+                        let in_windows = windows.containing(at);
+                        let stem = if token.protected {
+                            token.text.as_str()
+                        } else {
+                            stems.stem(&token.text)
+                        };
+                        on_token(in_windows.clone(), stem, token);
+                        (Some(stem), in_windows)
+                    }
+                    _ => (None, 0..0),
+                };
+                if mode != PhraseMode::Off {
+                    candidates.event(&event, stem, |key, surface, components| {
+                        if mode == PhraseMode::Auto || listed.iter().any(|l| l == key) {
+                            on_phrase(in_windows.clone(), key, surface, components);
+                        }
+                    });
+                }
+            });
     }
 
-    /// Tokenizes, stems, windows and counts segments, in parallel.
-    pub fn count(&self, segments: &[Segment], windows: &Windows, extent: Extent) -> Counts {
-        let language = self.config.language;
+    /// Tokenizes, stems, windows and counts segments in parallel, then keeps the
+    /// phrase candidates that are phrases. `languages` gives each source's language.
+    pub fn count(
+        &self,
+        segments: &[Segment],
+        languages: &[Language],
+        windows: &Windows,
+        extent: Extent,
+    ) -> (Counts, Vec<Phrase>) {
         let builder = segments
             .par_iter()
             .with_min_len(64)
             .fold(
                 || {
                     (
-                        StemCache::new(language),
+                        StemCaches::default(),
                         CountBuilder::new(),
                         TokenStats::default(),
+                        Candidates::default(),
                     )
                 },
-                |(mut stems, mut builder, mut stats), segment| {
+                |(mut stems, mut builder, mut stats, mut candidates), segment| {
                     builder.add_segment(
                         windows.containing(segment.start),
                         segment.document,
                         segment.end,
                     );
+                    let language = languages[segment.source as usize];
+                    let builder_cell = std::cell::RefCell::new(&mut builder);
                     self.analyze_segment(
                         segment,
+                        language,
                         windows,
-                        &mut stems,
+                        stems.get(language),
                         &mut stats,
-                        |w, term, surface| builder.add(term, surface, w),
+                        &mut candidates,
+                        |w, term, token| builder_cell.borrow_mut().add(term, &token.display, w),
+                        |w, key, surface, components| {
+                            builder_cell
+                                .borrow_mut()
+                                .add_phrase(key, surface, components, w)
+                        },
                     );
-                    (stems, builder, stats)
+                    (stems, builder, stats, candidates)
                 },
             )
-            .map(|(_, mut builder, stats)| {
+            .map(|(_, mut builder, stats, _)| {
                 builder.add_token_stats(&stats);
                 builder
             })
@@ -389,7 +594,11 @@ impl Pipeline {
                 a.merge(b);
                 a
             });
-        builder.finish(windows.len_to(extent.end))
+        let counts = builder.finish(windows.len_to(extent.end));
+        if self.phrases.mode == PhraseMode::Off {
+            return (counts, Vec::new());
+        }
+        phrases::select(counts, &self.phrases)
     }
 
     /// Scores one group's counts into window reports.
@@ -410,15 +619,13 @@ impl Pipeline {
                 let terms = top_terms(scores, config.top)
                     .into_iter()
                     .zip(1..)
-                    .map(|(s, rank)| {
-                        let info = &counts.terms[s.term as usize];
-                        RankedTerm {
-                            rank,
-                            term: info.term.clone(),
-                            label: info.label().to_string(),
-                            score: s.score,
-                            count: s.count,
-                        }
+                    .map(|(s, rank)| RankedTerm {
+                        rank,
+                        term: counts.terms[s.term as usize].term.clone(),
+                        label: counts.label(s.term),
+                        window_label: counts.window_label(index, s.term),
+                        score: s.score,
+                        count: s.count,
                     })
                     .collect();
                 WindowReport {
@@ -457,15 +664,32 @@ impl Pipeline {
                 diagnostics: ingested.diagnostics.len(),
             });
         }
-        let (axis, groups) = self.groups(&mut ingested)?;
+        let Plan {
+            axis,
+            groups,
+            languages,
+        } = self.plan(&mut ingested)?;
         let mut windows = Vec::new();
         let mut tokens = TokenStats::default();
         let mut terms = BTreeSet::new();
         let mut terms_scored = BTreeSet::new();
+        let mut ranked: BTreeMap<String, TermReport> = BTreeMap::new();
+        let mut kept_phrases: BTreeMap<String, Phrase> = BTreeMap::new();
         for group in &groups {
             let segments = &ingested.segments[group.segments.clone()];
-            let counts = self.count(segments, &group.windows, group.extent);
-            windows.extend(self.reports(group, axis, &counts));
+            let (counts, phrases) = self.count(segments, &languages, &group.windows, group.extent);
+            let reports = self.reports(group, axis, &counts);
+            for term in reports.iter().flat_map(|w| &w.terms) {
+                if !ranked.contains_key(&term.term)
+                    && let Some(id) = counts.find(&term.term)
+                {
+                    ranked.insert(term.term.clone(), term_report(&counts, id));
+                }
+            }
+            windows.extend(reports);
+            for phrase in phrases {
+                kept_phrases.entry(phrase.term.clone()).or_insert(phrase);
+            }
             tokens.merge(&counts.tokens);
             let mask = vocabulary_mask(&counts, self.config.min_count);
             for (info, kept) in counts.terms.iter().zip(mask) {
@@ -485,6 +709,13 @@ impl Pipeline {
             stage_directions: tokens.stage_directions,
             terms: terms.len() as u64,
             terms_scored: terms_scored.len() as u64,
+            protected: tokens.protected,
+            repairs: tokens.repairs.clone(),
+            phrases: {
+                let mut phrases: Vec<Phrase> = kept_phrases.into_values().collect();
+                phrases.sort_by(|a, b| b.count.cmp(&a.count).then(a.term.cmp(&b.term)));
+                phrases
+            },
             windows: windows.len() as u64,
             diagnostics: ingested.diagnostic_counts(),
         };
@@ -501,7 +732,47 @@ impl Pipeline {
                 diagnostics: ingested.diagnostics,
             },
             windows,
+            terms: ranked
+                .into_values()
+                .map(|mut report| {
+                    report.repaired_from = report
+                        .forms
+                        .iter()
+                        .flat_map(|f| tokens.repairs.get(&f.form).into_iter().flatten())
+                        .map(|(variant, &count)| FormCount {
+                            form: variant.clone(),
+                            count,
+                        })
+                        .collect();
+                    report
+                        .repaired_from
+                        .sort_by(|a, b| b.count.cmp(&a.count).then(a.form.cmp(&b.form)));
+                    report
+                })
+                .collect(),
         })
+    }
+}
+
+/// Everything merged into one term: its forms, most frequent first.
+fn term_report(counts: &Counts, id: crate::count::TermId) -> TermReport {
+    let info = &counts.terms[id as usize];
+    let mut forms: Vec<FormCount> = counts.forms
+        [info.forms.start as usize..info.forms.end as usize]
+        .iter()
+        .map(|f| FormCount {
+            form: f.form.clone(),
+            count: f.total,
+        })
+        .collect();
+    forms.sort_by(|a, b| b.count.cmp(&a.count).then(a.form.cmp(&b.form)));
+    TermReport {
+        term: info.term.clone(),
+        label: counts.label(id),
+        phrase: info.is_phrase(),
+        total: info.total,
+        forms,
+        repaired_from: Vec::new(),
     }
 }
 
@@ -546,7 +817,7 @@ mod tests {
         let timeline = pipeline(120).run_text("talk.txt", TALK).unwrap();
         assert_eq!(timeline.windows.len(), 2);
         assert_eq!(timeline.windows[0].terms[0].label, "security");
-        assert_eq!(timeline.windows[1].terms[0].label, "ai");
+        assert_eq!(timeline.windows[1].terms[0].label, "AI");
         assert_eq!(timeline.windows[1].terms[0].count, 3);
         assert_eq!(timeline.meta.inputs[0].title.as_deref(), Some("A Talk"));
         assert_eq!(timeline.meta.statistics.segments, 4);
@@ -707,15 +978,23 @@ mod tests {
             .collect();
         let p = pipeline(60);
         let mut ingested = p.ingest_text("big.txt", &text).unwrap();
-        let (_, groups) = p.groups(&mut ingested).unwrap();
-        let group = &groups[0];
+        let plan = p.plan(&mut ingested).unwrap();
+        let group = &plan.groups[0];
         let pool = |n| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
                 .unwrap()
         };
-        let count = || p.count(&ingested.segments, &group.windows, group.extent);
+        let count = || {
+            p.count(
+                &ingested.segments,
+                &plan.languages,
+                &group.windows,
+                group.extent,
+            )
+            .0
+        };
         let one = pool(1).install(count);
         let four = pool(4).install(count);
         assert_eq!(one, four);

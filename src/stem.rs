@@ -85,6 +85,59 @@ impl Language {
         }
     }
 
+    /// The ISO 639-1 code (`en`, `de`).
+    pub fn iso_code(self) -> &'static str {
+        match self {
+            Language::Arabic => "ar",
+            Language::Danish => "da",
+            Language::Dutch => "nl",
+            Language::English => "en",
+            Language::Finnish => "fi",
+            Language::French => "fr",
+            Language::German => "de",
+            Language::Greek => "el",
+            Language::Hungarian => "hu",
+            Language::Italian => "it",
+            Language::Norwegian => "no",
+            Language::Portuguese => "pt",
+            Language::Romanian => "ro",
+            Language::Russian => "ru",
+            Language::Spanish => "es",
+            Language::Swedish => "sv",
+            Language::Tamil => "ta",
+            Language::Turkish => "tr",
+        }
+    }
+
+    /// The language of `text` by whatlang's trigram model, with its confidence
+    /// (0 to 1), when it is one with a stemmer.
+    pub fn detect(text: &str) -> Option<(Language, f64)> {
+        use whatlang::Lang;
+        let info = whatlang::detect(text)?;
+        let language = match info.lang() {
+            Lang::Ara => Language::Arabic,
+            Lang::Dan => Language::Danish,
+            Lang::Nld => Language::Dutch,
+            Lang::Eng => Language::English,
+            Lang::Fin => Language::Finnish,
+            Lang::Fra => Language::French,
+            Lang::Deu => Language::German,
+            Lang::Ell => Language::Greek,
+            Lang::Hun => Language::Hungarian,
+            Lang::Ita => Language::Italian,
+            Lang::Nob => Language::Norwegian,
+            Lang::Por => Language::Portuguese,
+            Lang::Ron => Language::Romanian,
+            Lang::Rus => Language::Russian,
+            Lang::Spa => Language::Spanish,
+            Lang::Swe => Language::Swedish,
+            Lang::Tam => Language::Tamil,
+            Lang::Tur => Language::Turkish,
+            _ => return None,
+        };
+        Some((language, info.confidence()))
+    }
+
     fn algorithm(self) -> Algorithm {
         match self {
             Language::Arabic => Algorithm::Arabic,
@@ -117,7 +170,7 @@ impl fmt::Display for Language {
 
 /// The error for a language name that has no stemmer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown language {0:?}; expected one of: {names}", names = Language::ALL.map(Language::name).join(", "))]
+#[error("unknown language {0:?}; expected auto or one of: {names}", names = Language::ALL.map(Language::name).join(", "))]
 pub struct UnknownLanguage(pub String);
 
 impl FromStr for Language {
@@ -135,6 +188,53 @@ impl FromStr for Language {
 impl Serialize for Language {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.name())
+    }
+}
+
+/// The `--language` option: one language for every input, or detection per input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LanguageChoice {
+    /// Detect each source's language from its text (whatlang); sources in a
+    /// language without a stemmer are read as English.
+    Auto,
+    /// Every source is in this language.
+    Fixed(Language),
+}
+
+impl LanguageChoice {
+    /// The languages a run may need analyzers for.
+    pub fn languages(self) -> Vec<Language> {
+        match self {
+            LanguageChoice::Auto => Language::ALL.to_vec(),
+            LanguageChoice::Fixed(language) => vec![language],
+        }
+    }
+}
+
+impl fmt::Display for LanguageChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LanguageChoice::Auto => f.write_str("auto"),
+            LanguageChoice::Fixed(language) => language.fmt(f),
+        }
+    }
+}
+
+impl FromStr for LanguageChoice {
+    type Err = UnknownLanguage;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().eq_ignore_ascii_case("auto") {
+            Ok(LanguageChoice::Auto)
+        } else {
+            s.parse().map(LanguageChoice::Fixed)
+        }
+    }
+}
+
+impl Serialize for LanguageChoice {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -212,6 +312,29 @@ mod tests {
         assert_eq!("German".parse::<Language>().unwrap(), Language::German);
         let err = "klingon".parse::<Language>().unwrap_err().to_string();
         assert!(err.contains("klingon") && err.contains("english"), "{err}");
+    }
+
+    #[test]
+    fn languages_are_detected_from_text() {
+        let german = "Die Sicherheit der Plattform ist wichtig, und wir haben viele neue Werkzeuge gesehen, die den Entwicklern helfen.";
+        assert_eq!(
+            Language::detect(german).map(|(l, _)| l),
+            Some(Language::German)
+        );
+        let english = "Security was the big theme of the conference, and platform engineering came right after it.";
+        assert_eq!(
+            Language::detect(english).map(|(l, _)| l),
+            Some(Language::English)
+        );
+        assert_eq!(
+            "auto".parse::<LanguageChoice>().unwrap(),
+            LanguageChoice::Auto
+        );
+        assert_eq!(
+            "french".parse::<LanguageChoice>().unwrap(),
+            LanguageChoice::Fixed(Language::French)
+        );
+        assert_eq!(LanguageChoice::Auto.languages().len(), 18);
     }
 
     #[test]

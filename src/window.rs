@@ -174,7 +174,9 @@ impl Serialize for WindowLength {
 }
 
 /// How equal bins are made.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum BinBy {
     /// Bins of equal duration.

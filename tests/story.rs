@@ -4,18 +4,18 @@
 
 use std::path::PathBuf;
 
+use themeline::config::ConfigFile;
 use themeline::pipeline::WindowReport;
 use themeline::{Config, Pipeline, Timeline};
 
+/// The default run: `themeline.toml` in the repository root over its inputs.
 fn default_run() -> Timeline {
-    let transcript = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/data/kubecon-eu-2024-recap.txt"
-    ));
-    Pipeline::new(Config::default())
-        .unwrap()
-        .run(&[transcript])
-        .unwrap()
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let file = ConfigFile::load(&root.join("themeline.toml")).unwrap();
+    let mut config = Config::default();
+    file.apply(&mut config).unwrap();
+    let inputs = file.inputs.clone().unwrap();
+    Pipeline::new(config).unwrap().run(&inputs).unwrap()
 }
 
 fn window_at(timeline: &Timeline, minute: f64) -> &WindowReport {
@@ -45,8 +45,8 @@ fn assert_has_any(timeline: &Timeline, minute: f64, wanted: &[&str]) {
 #[test]
 fn ai_and_ml_around_minute_8() {
     let timeline = default_run();
-    assert_has_any(&timeline, 8.0, &["ai"]);
-    assert_has_any(&timeline, 8.0, &["ml", "machine", "learning"]);
+    assert_has_any(&timeline, 8.0, &["AI"]);
+    assert_has_any(&timeline, 8.0, &["ML", "machine learning"]);
 }
 
 #[test]
@@ -60,12 +60,8 @@ fn security_leads_around_minute_37() {
 #[test]
 fn developer_experience_around_minute_44() {
     let timeline = default_run();
-    assert_has_any(
-        &timeline,
-        44.0,
-        &["developer", "experience", "documentation"],
-    );
-    assert_has_any(&timeline, 44.0, &["experience"]);
+    assert_has_any(&timeline, 44.0, &["developer experience"]);
+    assert_has_any(&timeline, 44.0, &["DX", "documentation", "developer"]);
 }
 
 #[test]
@@ -104,7 +100,8 @@ fn the_run_reads_the_whole_transcript() {
     for w in &timeline.windows {
         assert!(w.tokens > 0 && w.terms.len() == 10, "window {}", w.index);
     }
-    // No stem reaches a label: labels are words that occur in the transcript.
+    // No stem reaches a label: every label is a word or phrase of the transcript
+    // (compared without case), or a canonical form an alias repaired into it.
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/data/kubecon-eu-2024-recap.txt"
@@ -112,11 +109,108 @@ fn the_run_reads_the_whole_transcript() {
     .unwrap()
     .to_lowercase()
     .replace('’', "'");
+    let repaired = &timeline.meta.statistics.repairs;
     for term in timeline.windows.iter().flat_map(|w| &w.terms) {
         assert!(
-            text.contains(&term.label),
+            text.contains(&term.label.to_lowercase()) || repaired.contains_key(&term.label),
             "label {:?} is not in the text",
             term.label
         );
     }
+}
+
+#[test]
+fn no_misspelling_in_the_alias_table_reaches_a_label() {
+    let timeline = default_run();
+    let table: std::collections::BTreeMap<String, Vec<String>> = toml::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/aliases/cloud-native.toml"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let variants: Vec<String> = table
+        .iter()
+        .flat_map(|(canonical, variants)| {
+            variants
+                .iter()
+                .filter(move |v| !v.eq_ignore_ascii_case(canonical))
+        })
+        .map(|v| v.to_lowercase())
+        .collect();
+    let mut labels = 0;
+    for term in timeline.windows.iter().flat_map(|w| &w.terms) {
+        labels += 1;
+        let label = term.label.to_lowercase();
+        assert!(
+            !variants.contains(&label),
+            "misspelling {label:?} reached a label"
+        );
+        for word in label.split(' ') {
+            assert!(
+                !variants.contains(&word.to_string()),
+                "misspelling {word:?} in label {label:?}"
+            );
+        }
+    }
+    assert!(labels >= 100);
+    // And the repairs happened: KubeCon is a term, with what it was repaired from.
+    let kubecon = timeline
+        .terms
+        .iter()
+        .find(|t| t.label == "KubeCon")
+        .expect("KubeCon ranks somewhere");
+    assert!(kubecon.repaired_from.iter().any(|f| f.form == "cubec con"));
+    assert!(timeline.meta.statistics.repairs["KubeCon"]["cucon"] >= 10);
+}
+
+#[test]
+fn the_phrases_a_listener_would_name_are_found() {
+    let timeline = default_run();
+    let phrases: Vec<&str> = timeline
+        .meta
+        .statistics
+        .phrases
+        .iter()
+        .map(|p| p.label.as_str())
+        .collect();
+    for expected in [
+        "developer experience",
+        "platform engineering",
+        "service mesh",
+        "machine learning",
+    ] {
+        assert!(
+            phrases.contains(&expected),
+            "{expected} missing from {phrases:?}"
+        );
+    }
+    // A phrase's words do not also count where the phrase does.
+    let window = window_at(&timeline, 44.0);
+    let phrase = window
+        .terms
+        .iter()
+        .find(|t| t.label == "developer experience")
+        .unwrap();
+    assert!(
+        !window
+            .terms
+            .iter()
+            .any(|t| t.label == "experience" && t.count >= phrase.count)
+    );
+}
+
+#[test]
+fn labels_keep_the_case_people_write() {
+    let timeline = default_run();
+    let labels: std::collections::BTreeSet<&str> = timeline
+        .windows
+        .iter()
+        .flat_map(|w| w.terms.iter().map(|t| t.label.as_str()))
+        .collect();
+    for expected in ["AI", "ML", "OpenTelemetry", "CNCF", "KubeCon", "security"] {
+        assert!(labels.contains(expected), "{expected} missing");
+    }
+    assert!(!labels.contains("ai") && !labels.contains("Security"));
 }

@@ -2,19 +2,23 @@
 //!
 //! Layout: `{"schema_version", "meta": {time_axis, inputs, options, statistics,
 //! diagnostics}, "windows": [{source?, index, start, end, start_ms, end_ms, label,
-//! documents, segments, tokens, partial, terms: [{rank, term, label, score,
-//! count}]}]}`. `start`/`end` are seconds for recordings and RFC 3339 (UTC) for
-//! dated documents; `start_ms`/`end_ms` are always integers on the run's axis. Arrays are row-oriented (one
-//! object per window, one per term) because that is what dashboard data sources
-//! such as Grafana's Infinity plugin can read. Numbers are JSON numbers, never
-//! formatted strings. Output is pretty-printed: people diff and read it too.
+//! documents, segments, tokens, partial, terms: [{rank, term, label, window_label,
+//! score, count}]}], "terms": [{term, label, phrase, total, forms,
+//! repaired_from}]}`. `terms` lists every term that ranks in some window, with the
+//! surface forms merged into it and the misspellings aliases repaired into it.
+//! `start`/`end` are seconds for recordings and RFC 3339 (UTC) for dated
+//! documents; `start_ms`/`end_ms` are always integers on the run's axis. Arrays are
+//! row-oriented (one object per window, one per term) because that is what
+//! dashboard data sources such as Grafana's Infinity plugin can read. Numbers are
+//! JSON numbers, never formatted strings. Output is pretty-printed: people diff
+//! and read it too.
 
 use std::io::Write;
 
 use serde::Serialize;
 
 use super::{EmitError, Sink};
-use crate::pipeline::{Meta, SCHEMA_VERSION, WindowReport};
+use crate::pipeline::{Meta, SCHEMA_VERSION, TermReport, WindowReport};
 
 /// Collects the run and writes it as one document when finished.
 #[derive(Debug)]
@@ -22,6 +26,7 @@ pub struct TimelineJson<W: Write> {
     writer: W,
     meta: Option<Meta>,
     windows: Vec<WindowReport>,
+    terms: Vec<TermReport>,
 }
 
 impl<W: Write> TimelineJson<W> {
@@ -31,6 +36,7 @@ impl<W: Write> TimelineJson<W> {
             writer,
             meta: None,
             windows: Vec::new(),
+            terms: Vec::new(),
         }
     }
 
@@ -45,6 +51,7 @@ struct Document<'a> {
     schema_version: u32,
     meta: &'a Option<Meta>,
     windows: &'a [WindowReport],
+    terms: &'a [TermReport],
 }
 
 impl<W: Write> Sink for TimelineJson<W> {
@@ -58,11 +65,17 @@ impl<W: Write> Sink for TimelineJson<W> {
         Ok(())
     }
 
+    fn terms(&mut self, terms: &[TermReport]) -> Result<(), EmitError> {
+        self.terms = terms.to_vec();
+        Ok(())
+    }
+
     fn finish(&mut self) -> Result<(), EmitError> {
         let document = Document {
             schema_version: SCHEMA_VERSION,
             meta: &self.meta,
             windows: &self.windows,
+            terms: &self.terms,
         };
         serde_json::to_writer_pretty(&mut self.writer, &document)?;
         self.writer

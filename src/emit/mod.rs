@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use tempfile::TempPath;
 
-use crate::pipeline::{Meta, Timeline, WindowReport};
+use crate::pipeline::{Meta, TermReport, Timeline, WindowReport};
 pub use csv::{TermsCsv, WindowsCsv};
 pub use json::TimelineJson;
 
@@ -47,6 +47,11 @@ pub trait Sink {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError>;
     /// Called once per window, in time order.
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError>;
+    /// Called once after the last window with the terms that rank anywhere.
+    fn terms(&mut self, terms: &[TermReport]) -> Result<(), EmitError> {
+        let _ = terms;
+        Ok(())
+    }
     /// Called once after the last window; writes any trailer and flushes.
     fn finish(&mut self) -> Result<(), EmitError>;
 }
@@ -62,6 +67,7 @@ pub fn emit(timeline: &Timeline, sinks: &mut [&mut dyn Sink]) -> Result<(), Emit
         }
     }
     for sink in sinks.iter_mut() {
+        sink.terms(&timeline.terms)?;
         sink.finish()?;
     }
     Ok(())

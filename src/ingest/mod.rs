@@ -9,7 +9,7 @@
 //! [`LineCounts`], so a run can show that no text was lost silently. Under
 //! `strict`, the first diagnostic is an error instead.
 //!
-//! Readers share one small interface, [`FileReader`]: report a problem, start a
+//! Readers share one small interface, `FileReader`: report a problem, start a
 //! document, add a segment. Each format lives in its own file.
 
 mod captions;
@@ -152,7 +152,7 @@ impl LineCounts {
 }
 
 /// One input file as the run saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Source {
     /// The path as given (or the name given to in-memory text).
     pub path: String,
@@ -172,6 +172,10 @@ pub struct Source {
     pub segments: u64,
     /// Documents read from it.
     pub documents: u64,
+    /// Its language (fixed by `--language`, or detected).
+    pub language: Option<crate::stem::Language>,
+    /// The language detector's confidence (0 to 1), when it was detected.
+    pub language_confidence: Option<f64>,
 }
 
 /// The kinds of input problems, each with a defined behaviour.
@@ -288,7 +292,9 @@ pub struct Columns {
 }
 
 /// Whether to remove the rolling duplicates of auto-generated captions.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Dedupe {
     /// Remove them when the file looks like rolling captions.
@@ -331,7 +337,7 @@ impl Default for IngestOptions {
 }
 
 /// Everything read from the inputs of a run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ingested {
     /// One entry per file, in the order read.
     pub sources: Vec<Source>,
@@ -642,6 +648,8 @@ pub fn read_bytes(
             lines: LineCounts::default(),
             segments: 0,
             documents: 0,
+            language: None,
+            language_confidence: None,
         },
         source_id,
         file_name,

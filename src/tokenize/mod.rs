@@ -1,17 +1,25 @@
 //! Text to normalised word tokens, through a chain of small filters.
 //!
-//! The [`Analyzer`] splits a segment's text into words with Unicode word boundaries
-//! (UAX #29), folds case, writes the curly apostrophe as a straight one, and passes
-//! each word through a chain of [`TokenFilter`]s, each with one job: strip a
-//! possessive, drop a stop word, drop a number, drop a token that is too short. The
-//! design follows tantivy's `TextAnalyzer`: filters are independent, their order is
-//! explicit, and adding one (aliases, protected tokens) does not touch the others.
+//! The [`Analyzer`] turns a segment's text into a stream of [`Event`]s. First it
+//! cuts out bracketed stage directions (`[Music]`, counted but never terms) and
+//! finds protected tokens (`C++`, `CI/CD`, `#hashtag`: see [`protected`]); the rest
+//! is split into words with Unicode word boundaries (UAX #29), case-folded, with
+//! the curly apostrophe written as a straight one. An alias table ([`aliases`])
+//! then repairs speech-recognition spellings (`cubec con` → `KubeCon`) on the word
+//! sequence, and each word passes through a chain of [`TokenFilter`]s, each with
+//! one job: strip a possessive, drop a stop word, drop a number, drop a token that
+//! is too short. The design follows tantivy's `TextAnalyzer`: filters are
+//! independent, their order is explicit, and adding one does not touch the others.
 //!
-//! Bracketed stage directions such as `[Music]` or `[Laughter]` are cut out before
-//! word segmentation: they are counted in [`TokenStats`] but never become terms.
-//! Every word is accounted for: it is either kept or counted under the reason it was
-//! dropped.
+//! Besides kept tokens, the stream reports dropped words (saying whether each is a
+//! connector such as "of" that may sit inside a phrase) and breaks (sentence or
+//! clause punctuation, stage directions) that no phrase may cross; the phrase miner
+//! ([`phrases`]) reads those. Every word is accounted for: it is either kept or
+//! counted under the reason it was dropped.
 
+pub mod aliases;
+pub mod phrases;
+pub mod protected;
 mod stopwords;
 
 use std::collections::BTreeMap;
@@ -22,15 +30,52 @@ use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::config::{Config, ConfigError};
+pub use aliases::Aliases;
+pub use protected::Protected;
 pub use stopwords::StopWords;
 
 /// One word on its way through the filter chain.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Token {
-    /// The normalised text; filters rewrite it in place.
+    /// The normalised text (case-folded); filters rewrite it in place.
     pub text: String,
+    /// The word as written, case kept (the canonical form for an alias repair);
+    /// filters that change `text` change it alike.
+    pub display: String,
     /// Byte offset of the word in the analysed text, used to place it in time.
     pub offset: usize,
+    /// A protected token: kept whole, never stemmed.
+    pub protected: bool,
+}
+
+/// What the analyzer reports, in text order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event<'a> {
+    /// A token that survived the chain.
+    Token(&'a Token),
+    /// A word that was dropped. `connector` is its text when it is one of the
+    /// words a phrase may contain ("state *of the* art").
+    Dropped {
+        /// The connector word, if the dropped word is one.
+        connector: Option<&'a str>,
+    },
+    /// A boundary no phrase may cross: sentence or clause punctuation, a stage
+    /// direction, the end of the text.
+    Break,
+}
+
+/// Words a phrase may contain between its content words, as in gensim's
+/// `ENGLISH_CONNECTOR_WORDS`. A phrase never starts or ends with one.
+pub const CONNECTOR_WORDS: &[&str] = &[
+    "a", "an", "the", "for", "of", "with", "without", "at", "from", "to", "in", "on", "by", "and",
+    "or",
+];
+
+/// Punctuation that ends a phrase: sentence and clause boundaries and brackets.
+fn is_break(gap: &str) -> bool {
+    gap.contains([
+        '.', '!', '?', ';', ':', ',', '(', ')', '"', '\u{201C}', '\u{201D}', '\n', '…', '—', '–',
+    ])
 }
 
 /// Why a filter removed a token.
@@ -60,10 +105,20 @@ pub struct PossessiveFilter;
 
 impl TokenFilter for PossessiveFilter {
     fn apply(&self, token: &mut Token) -> Result<(), DropReason> {
-        if token.text.ends_with("'s") {
-            token.text.truncate(token.text.len() - 2);
+        let cut = if token.text.ends_with("'s") {
+            2
         } else if token.text.ends_with('\'') {
-            token.text.truncate(token.text.len() - 1);
+            1
+        } else {
+            0
+        };
+        // `display` holds the same word with its case: the suffix is as long there.
+        if cut > 0 && token.text.len() > cut {
+            token.text.truncate(token.text.len() - cut);
+            let display_cut = token.display.len().saturating_sub(cut);
+            if token.display.is_char_boundary(display_cut) {
+                token.display.truncate(display_cut);
+            }
         }
         Ok(())
     }
@@ -146,6 +201,10 @@ pub struct TokenStats {
     pub dropped: BTreeMap<DropReason, u64>,
     /// Bracketed stage directions, by case-folded name (`music`, `laughter`).
     pub stage_directions: BTreeMap<String, u64>,
+    /// Alias repairs: canonical form → variant → count.
+    pub repairs: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Protected tokens kept whole.
+    pub protected: u64,
 }
 
 impl TokenStats {
@@ -159,6 +218,13 @@ impl TokenStats {
         for (name, n) in &other.stage_directions {
             *self.stage_directions.entry(name.clone()).or_default() += n;
         }
+        for (canonical, variants) in &other.repairs {
+            let mine = self.repairs.entry(canonical.clone()).or_default();
+            for (variant, n) in variants {
+                *mine.entry(variant.clone()).or_default() += n;
+            }
+        }
+        self.protected += other.protected;
     }
 }
 
@@ -166,14 +232,30 @@ impl TokenStats {
 #[derive(Debug)]
 pub struct Analyzer {
     filters: Vec<Box<dyn TokenFilter>>,
+    aliases: Option<Aliases>,
+    protected: Option<Protected>,
+}
+
+/// A word found in the text, before filtering.
+struct Word<'t> {
+    /// Byte range in the analysed text.
+    start: usize,
+    end: usize,
+    /// As written.
+    original: &'t str,
+    /// Case-folded.
+    folded: String,
+    protected: bool,
 }
 
 impl Analyzer {
-    /// An analyzer with no filters: words are only segmented, case-folded and have
-    /// their apostrophes unified.
+    /// An analyzer with no filters, aliases or protected tokens: words are only
+    /// segmented, case-folded and have their apostrophes unified.
     pub fn new() -> Self {
         Analyzer {
             filters: Vec::new(),
+            aliases: None,
+            protected: None,
         }
     }
 
@@ -183,12 +265,42 @@ impl Analyzer {
         self
     }
 
-    /// The chain a run's options describe: possessives, stop words, numbers, length.
+    /// Repairs spellings with an alias table before filtering.
+    pub fn with_aliases(mut self, aliases: Aliases) -> Self {
+        self.aliases = Some(aliases);
+        self
+    }
+
+    /// Keeps matches of these patterns whole.
+    pub fn with_protected(mut self, protected: Protected) -> Self {
+        self.protected = Some(protected);
+        self
+    }
+
+    /// The chain a run's options describe for English (or the one fixed
+    /// language): protected tokens, aliases, then possessives, stop words, numbers
+    /// and length.
     pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
-        let stop_words = Arc::new(StopWords::from_config(config)?);
+        let language = match config.language {
+            crate::stem::LanguageChoice::Fixed(language) => language,
+            crate::stem::LanguageChoice::Auto => crate::stem::Language::English,
+        };
+        Analyzer::for_language(config, language)
+    }
+
+    /// The chain a run's options describe for `language`.
+    pub fn for_language(
+        config: &Config,
+        language: crate::stem::Language,
+    ) -> Result<Self, ConfigError> {
+        let stop_words = Arc::new(StopWords::from_config(config, language)?);
         let mut analyzer = Analyzer::new()
+            .with_protected(Protected::new(&config.protect)?)
             .with_filter(PossessiveFilter)
             .with_filter(StopWordFilter::new(stop_words));
+        if let Some(aliases) = Aliases::load(&config.aliases)? {
+            analyzer = analyzer.with_aliases(aliases);
+        }
         if !config.keep_numbers {
             analyzer = analyzer.with_filter(NumberFilter);
         }
@@ -197,33 +309,171 @@ impl Analyzer {
         }))
     }
 
-    /// Analyses `text`, calling `on_token` for every token that survives the chain.
-    ///
-    /// `on_token` receives a token whose buffer is reused for the next word, so it
-    /// must copy what it keeps.
-    pub fn analyze(&self, text: &str, stats: &mut TokenStats, mut on_token: impl FnMut(&Token)) {
-        let mut token = Token::default();
-        for (piece_offset, piece) in split_stage_directions(text, stats) {
-            for (word_offset, word) in piece.unicode_word_indices() {
-                stats.words += 1;
-                token.text.clear();
-                token.offset = piece_offset + word_offset;
-                fold_into(word, &mut token.text);
-                match self.filters.iter().try_for_each(|f| f.apply(&mut token)) {
-                    Ok(()) => {
-                        stats.kept += 1;
-                        on_token(&token);
-                    }
-                    Err(reason) => *stats.dropped.entry(reason).or_default() += 1,
-                }
+    /// The words of one piece of text (between stage directions): protected
+    /// tokens whole, the rest by Unicode word boundaries.
+    fn words<'t>(&self, text: &'t str, base: usize) -> Vec<Word<'t>> {
+        let mut words = Vec::new();
+        let plain = |from: usize, to: usize, words: &mut Vec<Word<'t>>| {
+            for (offset, word) in text[from..to].unicode_word_indices() {
+                let mut folded = String::with_capacity(word.len());
+                fold_into(word, &mut folded);
+                let start = base + from + offset;
+                words.push(Word {
+                    start,
+                    end: start + word.len(),
+                    original: word,
+                    folded,
+                    protected: false,
+                });
+            }
+        };
+        let mut done = 0;
+        if let Some(protected) = &self.protected {
+            for range in protected.find(text) {
+                plain(done, range.start, &mut words);
+                let original = &text[range.clone()];
+                let mut folded = String::with_capacity(original.len());
+                fold_into(original, &mut folded);
+                words.push(Word {
+                    start: base + range.start,
+                    end: base + range.end,
+                    original,
+                    folded,
+                    protected: true,
+                });
+                done = range.end;
             }
         }
+        plain(done, text.len(), &mut words);
+        words
+    }
+
+    /// Analyses `text`, reporting every kept token, dropped word and break to
+    /// `on_event`, in text order.
+    ///
+    /// The token passed to `on_event` is reused for the next word, so the callback
+    /// must copy what it keeps.
+    pub fn analyze(&self, text: &str, stats: &mut TokenStats, mut on_event: impl FnMut(Event<'_>)) {
+        let mut token = Token::default();
+        let mut last_end: Option<usize> = None;
+        for (piece_offset, piece) in split_stage_directions(text, stats) {
+            if last_end.is_some() {
+                // A stage direction lies between this piece and the text before it.
+                on_event(Event::Break);
+            }
+            let words = self.words(piece, piece_offset);
+            let folded: Vec<&str> = words.iter().map(|w| w.folded.as_str()).collect();
+            let repairs = match &self.aliases {
+                Some(aliases) => aliases.find(&folded),
+                None => Vec::new(),
+            };
+            let mut repairs = repairs.into_iter().peekable();
+            let mut i = 0;
+            while i < words.len() {
+                let word = &words[i];
+                if let Some(previous_end) = last_end
+                    && previous_end <= word.start
+                    && is_break(&text[previous_end..word.start])
+                {
+                    on_event(Event::Break);
+                }
+                if let Some(&(first, len, replacement)) = repairs.peek()
+                    && first == i
+                {
+                    repairs.next();
+                    // A case-only alias (`CNCF = ["cncf"]`) sets how a word is written;
+                    // only a change of spelling counts as a repair.
+                    let written = words[i..i + len]
+                        .iter()
+                        .map(|w| w.original)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    if written != replacement.display {
+                        *stats
+                            .repairs
+                            .entry(replacement.display.clone())
+                            .or_default()
+                            .entry(replacement.variant.clone())
+                            .or_default() += 1;
+                    }
+                    for canonical in &replacement.words {
+                        token.text.clear();
+                        fold_into(canonical, &mut token.text);
+                        token.display.clear();
+                        token.display.push_str(canonical);
+                        token.offset = word.start;
+                        token.protected = false;
+                        self.filter(&mut token, stats, &mut on_event);
+                    }
+                    last_end = Some(words[i + len - 1].end);
+                    i += len;
+                    continue;
+                }
+                token.text.clear();
+                token.text.push_str(&word.folded);
+                token.display.clear();
+                unify_apostrophes(word.original, &mut token.display);
+                token.offset = word.start;
+                token.protected = word.protected;
+                if word.protected {
+                    stats.words += 1;
+                    stats.kept += 1;
+                    stats.protected += 1;
+                    on_event(Event::Token(&token));
+                } else {
+                    self.filter(&mut token, stats, &mut on_event);
+                }
+                last_end = Some(word.end);
+                i += 1;
+            }
+        }
+        on_event(Event::Break);
+    }
+
+    /// Runs one word through the filter chain and reports the outcome.
+    fn filter(
+        &self,
+        token: &mut Token,
+        stats: &mut TokenStats,
+        on_event: &mut impl FnMut(Event<'_>),
+    ) {
+        stats.words += 1;
+        match self.filters.iter().try_for_each(|f| f.apply(token)) {
+            Ok(()) => {
+                stats.kept += 1;
+                on_event(Event::Token(token));
+            }
+            Err(reason) => {
+                *stats.dropped.entry(reason).or_default() += 1;
+                let connector = CONNECTOR_WORDS.iter().find(|c| **c == token.text).copied();
+                on_event(Event::Dropped { connector });
+            }
+        }
+    }
+
+    /// Analyses `text` and calls `on_token` for the kept tokens only.
+    pub fn tokens(&self, text: &str, stats: &mut TokenStats, mut on_token: impl FnMut(&Token)) {
+        self.analyze(text, stats, |event| {
+            if let Event::Token(token) = event {
+                on_token(token);
+            }
+        });
     }
 }
 
 impl Default for Analyzer {
     fn default() -> Self {
         Analyzer::new()
+    }
+}
+
+/// Copies `word`, writing curly and modifier apostrophes as `'`, case kept.
+fn unify_apostrophes(word: &str, out: &mut String) {
+    for c in word.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{FF07}' => out.push('\''),
+            c => out.push(c),
+        }
     }
 }
 
@@ -276,7 +526,7 @@ mod tests {
     fn tokens(analyzer: &Analyzer, text: &str) -> (Vec<String>, TokenStats) {
         let mut stats = TokenStats::default();
         let mut out = Vec::new();
-        analyzer.analyze(text, &mut stats, |t| out.push(t.text.clone()));
+        analyzer.tokens(text, &mut stats, |t| out.push(t.text.clone()));
         (out, stats)
     }
 
@@ -356,7 +606,7 @@ mod tests {
     fn offsets_point_at_the_word_in_the_original_text() {
         let text = "[Music] Cilium and eBPF";
         let mut seen = Vec::new();
-        default_analyzer().analyze(text, &mut TokenStats::default(), |t| {
+        default_analyzer().tokens(text, &mut TokenStats::default(), |t| {
             seen.push((t.offset, t.text.clone()))
         });
         assert_eq!(seen, [(8, "cilium".to_string()), (19, "ebpf".to_string())]);

@@ -1,8 +1,9 @@
 //! Stop-word lists: the built-in ones and the user's files.
 //!
-//! The built-in lists live in `data/stopwords/` as plain text so users can read,
-//! copy and edit them; they are compiled into the binary so a run never depends on
-//! the working directory. A list file has one word per line, `#` starts a comment,
+//! The built-in English lists live in `data/stopwords/` as plain text so users can
+//! read, copy and edit them; they are compiled into the binary so a run never
+//! depends on the working directory. The other languages use the NLTK stop-word
+//! lists as packaged by the stop-words crate. A list file has one word per line, `#` starts a comment,
 //! and words are case-folded and apostrophe-normalised the same way tokens are, so
 //! `It’s` in a file matches `it's` in text.
 
@@ -28,22 +29,27 @@ impl StopWords {
         StopWords::default()
     }
 
-    /// The built-in lists for a language: the Snowball list plus spoken fillers for
-    /// English. Other languages have no built-in list yet, so pass `--stopwords`.
+    /// The built-in lists for a language: for English the Snowball list plus
+    /// spoken fillers (`data/stopwords/`); for the other languages the NLTK list
+    /// (from the stop-words crate).
     pub fn builtin(language: Language) -> Self {
         let mut list = StopWords::new();
         if language == Language::English {
             list.add_text(ENGLISH);
             list.add_text(ENGLISH_SPOKEN);
+        } else if let Some(words) = stop_words::lookup(language.iso_code()) {
+            for word in words {
+                list.insert(word);
+            }
         }
         list
     }
 
-    /// The lists a run's options select: the user's files if any replace the
-    /// built-in lists, then any added files.
-    pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
+    /// The lists a run's options select for `language`: the user's files if any
+    /// replace the built-in lists, then any added files.
+    pub fn from_config(config: &Config, language: Language) -> Result<Self, ConfigError> {
         let mut list = if config.stopwords.is_empty() {
-            StopWords::builtin(config.language)
+            StopWords::builtin(language)
         } else {
             let mut list = StopWords::new();
             for path in &config.stopwords {
@@ -119,6 +125,16 @@ mod tests {
     }
 
     #[test]
+    fn every_language_has_a_builtin_list() {
+        for language in Language::ALL {
+            let list = StopWords::builtin(language);
+            assert!(list.len() > 50, "{language}: {}", list.len());
+        }
+        assert!(StopWords::builtin(Language::German).contains("und"));
+        assert!(StopWords::builtin(Language::French).contains("les"));
+    }
+
+    #[test]
     fn list_text_has_comments_and_is_normalised() {
         let mut list = StopWords::new();
         list.add_text("# a comment\nFoo  # trailing comment\n\n  It’s\n");
@@ -133,24 +149,33 @@ mod tests {
         let file = dir.path().join("mine.txt");
         std::fs::write(&file, "kubernetes\n").unwrap();
 
-        let replaced = StopWords::from_config(&Config {
-            stopwords: vec![file.clone()],
-            ..Config::default()
-        })
+        let replaced = StopWords::from_config(
+            &Config {
+                stopwords: vec![file.clone()],
+                ..Config::default()
+            },
+            Language::English,
+        )
         .unwrap();
         assert!(replaced.contains("kubernetes") && !replaced.contains("the"));
 
-        let extended = StopWords::from_config(&Config {
-            add_stopwords: vec![file],
-            ..Config::default()
-        })
+        let extended = StopWords::from_config(
+            &Config {
+                add_stopwords: vec![file],
+                ..Config::default()
+            },
+            Language::English,
+        )
         .unwrap();
         assert!(extended.contains("kubernetes") && extended.contains("the"));
 
-        let missing = StopWords::from_config(&Config {
-            add_stopwords: vec![dir.path().join("nope.txt")],
-            ..Config::default()
-        });
+        let missing = StopWords::from_config(
+            &Config {
+                add_stopwords: vec![dir.path().join("nope.txt")],
+                ..Config::default()
+            },
+            Language::English,
+        );
         assert!(missing.unwrap_err().to_string().contains("nope.txt"));
     }
 }
