@@ -1003,6 +1003,36 @@ mod tests {
     }
 
     #[test]
+    fn languages_are_detected_per_source() {
+        let config = Config {
+            language: "auto".parse().unwrap(),
+            window: "1m".parse().unwrap(),
+            group_by: GroupBy::Source,
+            ..Config::default()
+        };
+        let english = "0:00 The security of the platform matters, and the developers want better tooling.\n\
+                       0:30 Security teams and platform teams work together on the tooling.\n";
+        let german = "0:00 Die Sicherheit der Plattform ist wichtig, und die Entwickler wollen bessere Werkzeuge.\n\
+                      0:30 Die Sicherheitsteams und die Plattformteams arbeiten gemeinsam an den Werkzeugen.\n";
+        let timeline = dated(config, &[("en.txt", english), ("de.txt", german)]);
+        let languages: Vec<_> = timeline.meta.inputs.iter().map(|s| s.language).collect();
+        assert_eq!(languages, [Some(Language::English), Some(Language::German)]);
+        assert!(timeline.meta.inputs[1].language_confidence.unwrap() > 0.5);
+        let german_terms: Vec<&str> = timeline
+            .windows
+            .iter()
+            .filter(|w| w.source.as_deref() == Some("de.txt"))
+            .flat_map(|w| w.terms.iter().map(|t| t.term.as_str()))
+            .collect();
+        // German stop words are gone and German stems are used.
+        assert!(
+            !german_terms.contains(&"und") && !german_terms.contains(&"die"),
+            "{german_terms:?}"
+        );
+        assert!(german_terms.contains(&"werkzeug"), "{german_terms:?}");
+    }
+
+    #[test]
     fn no_text_is_an_error() {
         let err = pipeline(60)
             .run_text("prose.txt", "no stamps here")

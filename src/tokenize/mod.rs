@@ -614,6 +614,79 @@ mod tests {
     }
 
     #[test]
+    fn protected_tokens_are_kept_whole_with_their_spelling() {
+        let analyzer = default_analyzer();
+        let mut seen = Vec::new();
+        analyzer.tokens(
+            "With C++ and CI/CD on .NET with Node.js #KubeCon",
+            &mut TokenStats::default(),
+            |t| seen.push((t.text.clone(), t.display.clone(), t.protected)),
+        );
+        let expected = [
+            ("c++", "C++", true),
+            ("ci/cd", "CI/CD", true),
+            (".net", ".NET", true),
+            ("node.js", "Node.js", true),
+            ("#kubecon", "#KubeCon", true),
+        ];
+        let expected: Vec<(String, String, bool)> = expected
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), *c))
+            .collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn aliases_repair_words_and_count_the_repairs() {
+        let analyzer = Analyzer::from_config(&Config {
+            aliases: vec!["cloud-native".into()],
+            ..Config::default()
+        })
+        .unwrap();
+        let mut stats = TokenStats::default();
+        let mut seen = Vec::new();
+        analyzer.tokens(
+            "the biggest cubec con yet, and cucon Cilium psyllium CNCF cncf",
+            &mut stats,
+            |t| seen.push(t.display.clone()),
+        );
+        assert_eq!(
+            seen,
+            [
+                "biggest", "KubeCon", "KubeCon", "Cilium", "Cilium", "CNCF", "CNCF"
+            ]
+        );
+        assert_eq!(stats.repairs["KubeCon"]["cubec con"], 1);
+        assert_eq!(stats.repairs["Cilium"]["psyllium"], 1);
+        assert_eq!(
+            stats.repairs["CNCF"]["cncf"], 1,
+            "only the lower-case one was a repair"
+        );
+        assert!(!stats.repairs["Cilium"].contains_key("cilium"));
+    }
+
+    #[test]
+    fn events_report_connectors_and_breaks() {
+        let mut events = Vec::new();
+        default_analyzer().analyze(
+            "state of the art. Next [Music] thing",
+            &mut TokenStats::default(),
+            |e| {
+                events.push(match e {
+                    Event::Token(t) => t.text.clone(),
+                    Event::Dropped { connector: Some(c) } => format!("({c})"),
+                    Event::Dropped { connector: None } => "-".into(),
+                    Event::Break => "|".into(),
+                })
+            },
+        );
+        assert_eq!(
+            events,
+            ["state", "(of)", "(the)", "art", "|", "next", "|", "-", "|"]
+        );
+    }
+
+    #[test]
     fn numbers_survive_when_asked() {
         let config = Config {
             keep_numbers: true,
