@@ -1,0 +1,149 @@
+//! Kleinberg's burst detection (2002), the two-state automaton for batched counts.
+//!
+//! For one term, window `t` holds `r_t` of its occurrences among `d_t` tokens. The
+//! automaton has a base state emitting at the term's overall rate `p0 = Σr/Σd`
+//! and a burst state at `p1 = s·p0`. The cost of emitting `r_t` in state `i` is
+//! the negative log-likelihood of a binomial,
+//! `−ln[C(d_t, r_t) · p_i^r_t · (1−p_i)^(d_t−r_t)]`, with the binomial
+//! coefficient from log-gamma functions, and entering the burst state costs
+//! `γ·ln n` (leaving it is free). The cheapest state sequence is found exactly by
+//! the Viterbi algorithm in log space (not greedily, as some packages do); each
+//! maximal run of burst states is a burst, weighted by how much cheaper the burst
+//! state made it: `Σ (cost₀ − cost₁)`.
+
+use serde::Serialize;
+
+/// Burst-detection parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BurstOptions {
+    /// How much higher the burst rate is than the base rate (`s`).
+    pub s: f64,
+    /// How costly entering a burst is (`γ`, times `ln n`).
+    pub gamma: f64,
+}
+
+impl Default for BurstOptions {
+    fn default() -> Self {
+        BurstOptions { s: 2.0, gamma: 1.0 }
+    }
+}
+
+/// A burst: windows `start..=end` in the burst state, and its weight.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Burst {
+    /// First window of the burst.
+    pub start: usize,
+    /// Last window of the burst.
+    pub end: usize,
+    /// `Σ (cost₀ − cost₁)` over the burst: how strongly the counts favour it.
+    pub weight: f64,
+}
+
+/// `ln C(n, k)`.
+fn ln_choose(n: f64, k: f64) -> f64 {
+    libm::lgamma(n + 1.0) - libm::lgamma(k + 1.0) - libm::lgamma(n - k + 1.0)
+}
+
+/// Negative log-likelihood of `r` of `d` at rate `p`.
+fn cost(r: f64, d: f64, p: f64) -> f64 {
+    if d <= 0.0 {
+        return 0.0;
+    }
+    let p = p.clamp(1e-12, 1.0 - 1e-12);
+    -(ln_choose(d, r) + r * p.ln() + (d - r) * (1.0 - p).ln())
+}
+
+/// The bursts of a term counted `r[t]` times among `d[t]` tokens in window `t`.
+pub fn bursts(r: &[u64], d: &[u64], options: &BurstOptions) -> Vec<Burst> {
+    let n = r.len();
+    let (total_r, total_d): (u64, u64) = (r.iter().sum(), d.iter().sum());
+    if n == 0 || total_r == 0 || total_d == 0 {
+        return Vec::new();
+    }
+    let p0 = total_r as f64 / total_d as f64;
+    let p1 = (options.s * p0).min(0.9999);
+    if p1 <= p0 {
+        return Vec::new();
+    }
+    let up = options.gamma * (n as f64).ln();
+    let costs: Vec<[f64; 2]> = r
+        .iter()
+        .zip(d)
+        .map(|(&r, &d)| [cost(r as f64, d as f64, p0), cost(r as f64, d as f64, p1)])
+        .collect();
+    // Viterbi: best[t][i] = cheapest cost of windows 0..=t ending in state i. The
+    // automaton starts in the base state.
+    let mut best = vec![[0.0f64; 2]; n];
+    let mut from = vec![[0usize; 2]; n];
+    best[0] = [costs[0][0], up + costs[0][1]];
+    for t in 1..n {
+        for state in 0..2 {
+            let stay = best[t - 1][state];
+            let switch = best[t - 1][1 - state] + if state == 1 { up } else { 0.0 };
+            // Ties keep the state: a burst must be strictly cheaper to begin.
+            let (cost_before, previous) = if stay <= switch { (stay, state) } else { (switch, 1 - state) };
+            best[t][state] = cost_before + costs[t][state];
+            from[t][state] = previous;
+        }
+    }
+    let mut states = vec![0usize; n];
+    states[n - 1] = if best[n - 1][1] < best[n - 1][0] { 1 } else { 0 };
+    for t in (1..n).rev() {
+        states[t - 1] = from[t][states[t]];
+    }
+    let mut result = Vec::new();
+    let mut t = 0;
+    while t < n {
+        if states[t] == 1 {
+            let start = t;
+            while t + 1 < n && states[t + 1] == 1 {
+                t += 1;
+            }
+            let weight = (start..=t).map(|i| costs[i][0] - costs[i][1]).sum();
+            result.push(Burst { start, end: t, weight });
+        }
+        t += 1;
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_concentrated_term_bursts_where_it_concentrates() {
+        let d = [1000u64; 10];
+        let r = [1u64, 0, 1, 1, 20, 25, 22, 1, 0, 1];
+        let found = bursts(&r, &d, &BurstOptions::default());
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].start, found[0].end), (4, 6));
+        assert!(found[0].weight > 10.0);
+    }
+
+    #[test]
+    fn an_even_term_does_not_burst() {
+        let d = [1000u64; 10];
+        let r = [5u64; 10];
+        assert!(bursts(&r, &d, &BurstOptions::default()).is_empty());
+        assert!(bursts(&[0, 0], &[10, 10], &BurstOptions::default()).is_empty());
+        assert!(bursts(&[], &[], &BurstOptions::default()).is_empty());
+    }
+
+    #[test]
+    fn entering_a_burst_has_a_price() {
+        // One slightly high window is not worth the cost of entering a burst
+        // when gamma is large.
+        let d = [1000u64; 8];
+        let r = [3u64, 3, 3, 8, 3, 3, 3, 3];
+        let strict = BurstOptions { s: 2.0, gamma: 5.0 };
+        assert!(bursts(&r, &d, &strict).is_empty());
+    }
+
+    #[test]
+    fn costs_use_exact_binomials() {
+        // C(10, 3) · 0.2³ · 0.8⁷
+        let expected = -(120.0f64 * 0.008 * 0.8f64.powi(7)).ln();
+        assert!((cost(3.0, 10.0, 0.2) - expected).abs() < 1e-10);
+    }
+}

@@ -1,0 +1,338 @@
+//! Shifts: the moments a timeline changes, as events.
+//!
+//! From theme timelines and term counts this stage derives:
+//!
+//! * **dominant** changes: the window where another theme takes the largest share
+//!   ("AI/ML → security at 0:35:00"), with the share margin as strength;
+//! * **rising** and **fading** themes: a theme whose tokens change significantly
+//!   against the window before (signed log-likelihood G² beyond the 5% critical
+//!   value 3.84 by default) and whose share moves by at least a minimum;
+//! * **bursts** ([`burst`]): Kleinberg intervals in which a term is used at a
+//!   markedly higher rate than in the rest of the run;
+//! * a **status** for every ranked term in every window: `new` (first window it
+//!   appears in), `gone` (last window it appears in, before the end), `emerging`
+//!   or `fading` (significantly more or less used than in the window before),
+//!   `burst` (inside one of its bursts), or `stable`.
+//!
+//! Every event carries its evidence: the terms that drove it.
+
+pub mod burst;
+
+use serde::Serialize;
+
+use crate::count::{Counts, TermId};
+use crate::score::keyness::signed_g2;
+use crate::theme::{Theme, ThemeWindow};
+pub use burst::{Burst, BurstOptions, bursts};
+
+/// Options of shift detection.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ShiftOptions {
+    /// |G²| needed for a significant change (3.84: p < 0.05 with one degree of freedom).
+    pub significance: f64,
+    /// Smallest share change of a rising or fading theme.
+    pub min_share_change: f64,
+    /// Burst detection.
+    pub burst: BurstOptions,
+}
+
+impl Default for ShiftOptions {
+    fn default() -> Self {
+        ShiftOptions {
+            significance: 3.84,
+            min_share_change: 0.1,
+            burst: BurstOptions::default(),
+        }
+    }
+}
+
+/// What kind of change an event is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShiftKind {
+    /// Another theme takes the largest share.
+    Dominant,
+    /// A theme gains significantly.
+    Rising,
+    /// A theme loses significantly.
+    Fading,
+    /// A term bursts.
+    Burst,
+}
+
+impl ShiftKind {
+    /// The name used in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShiftKind::Dominant => "dominant",
+            ShiftKind::Rising => "rising",
+            ShiftKind::Fading => "fading",
+            ShiftKind::Burst => "burst",
+        }
+    }
+}
+
+/// One event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Shift {
+    /// The window where it happens (where a burst starts).
+    pub window: usize,
+    /// What kind.
+    pub kind: ShiftKind,
+    /// The theme or term concerned.
+    pub subject: String,
+    /// Before: the previous dominant theme, the previous share, or the burst's first window.
+    pub from: String,
+    /// After: the new dominant theme, the new share, or the burst's last window.
+    pub to: String,
+    /// How strong: share margin, G², or burst weight.
+    pub strength: f64,
+    /// The terms that drove it, most first.
+    pub evidence: Vec<String>,
+    /// The window where a burst ends (the same as `window` otherwise).
+    pub end_window: usize,
+}
+
+/// How a ranked term stands in a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TermStatus {
+    /// First window the term appears in (after the first window).
+    New,
+    /// Significantly more used than in the window before.
+    Emerging,
+    /// Neither significantly more nor less used.
+    Stable,
+    /// Significantly less used than in the window before.
+    Fading,
+    /// Last window the term appears in, before the timeline ends.
+    Gone,
+    /// Inside one of the term's bursts.
+    Burst,
+}
+
+/// A term's count in each window.
+fn series(counts: &Counts, term: TermId) -> Vec<u64> {
+    counts
+        .windows
+        .iter()
+        .map(|w| w.terms.binary_search_by_key(&term, |&(t, _)| t).map_or(0, |i| w.terms[i].1))
+        .collect()
+}
+
+/// The themes' member terms that changed most between two windows, as labels.
+fn theme_evidence(theme: &Theme, counts: &Counts, w: usize, previous: Option<usize>, n: usize) -> Vec<String> {
+    let mut changes: Vec<(f64, String)> = theme
+        .members
+        .iter()
+        .filter_map(|(term, weight)| {
+            let id = counts.find(term)?;
+            let s = series(counts, id);
+            let change = weight * (s[w] as f64 - previous.map_or(0.0, |p| s[p] as f64));
+            (change > 0.0).then(|| (change, counts.label(id)))
+        })
+        .collect();
+    changes.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    changes.into_iter().take(n).map(|(_, label)| label).collect()
+}
+
+/// Dominant-theme changes and rising and fading themes.
+pub fn theme_shifts(themes: &[Theme], windows: &[ThemeWindow], counts: &Counts, options: &ShiftOptions) -> Vec<Shift> {
+    let mut shifts = Vec::new();
+    let mut last_dominant: Option<usize> = None;
+    for (w, window) in windows.iter().enumerate() {
+        let Some(dominant) = window.dominant() else {
+            continue;
+        };
+        if let Some(previous) = last_dominant
+            && previous != dominant
+        {
+            shifts.push(Shift {
+                window: w,
+                kind: ShiftKind::Dominant,
+                subject: themes[dominant].name.clone(),
+                from: themes[previous].name.clone(),
+                to: themes[dominant].name.clone(),
+                strength: window.share[dominant] - window.share[previous],
+                evidence: theme_evidence(&themes[dominant], counts, w, w.checked_sub(1), 3),
+                end_window: w,
+            });
+        }
+        last_dominant = Some(dominant);
+    }
+    for w in 1..windows.len() {
+        let (now, before) = (&windows[w], &windows[w - 1]);
+        for (i, theme) in themes.iter().enumerate() {
+            let g2 = signed_g2(now.tokens[i], before.tokens[i], now.window_tokens as f64, before.window_tokens as f64);
+            let change = now.share[i] - before.share[i];
+            let kind = if g2 >= options.significance && change >= options.min_share_change {
+                ShiftKind::Rising
+            } else if g2 <= -options.significance && change <= -options.min_share_change {
+                ShiftKind::Fading
+            } else {
+                continue;
+            };
+            let evidence = match kind {
+                ShiftKind::Rising => theme_evidence(theme, counts, w, Some(w - 1), 3),
+                _ => theme_evidence(theme, counts, w - 1, Some(w), 3),
+            };
+            shifts.push(Shift {
+                window: w,
+                kind,
+                subject: theme.name.clone(),
+                from: format!("{:.3}", before.share[i]),
+                to: format!("{:.3}", now.share[i]),
+                strength: g2,
+                evidence,
+                end_window: w,
+            });
+        }
+    }
+    sort(&mut shifts);
+    shifts
+}
+
+/// Bursts of the given terms, as events; `window_labels` names the windows.
+pub fn burst_shifts(counts: &Counts, terms: &[TermId], window_labels: &[String], options: &ShiftOptions) -> Vec<Shift> {
+    let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
+    let mut shifts = Vec::new();
+    for &term in terms {
+        let label = counts.label(term);
+        for burst in bursts(&series(counts, term), &tokens, &options.burst) {
+            shifts.push(Shift {
+                window: burst.start,
+                kind: ShiftKind::Burst,
+                subject: label.clone(),
+                from: window_labels[burst.start].clone(),
+                to: window_labels[burst.end].clone(),
+                strength: burst.weight,
+                evidence: vec![label.clone()],
+                end_window: burst.end,
+            });
+        }
+    }
+    sort(&mut shifts);
+    shifts
+}
+
+/// Orders events by window, kind, then subject.
+pub fn sort(shifts: &mut [Shift]) {
+    shifts.sort_by(|a, b| {
+        a.window
+            .cmp(&b.window)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.subject.cmp(&b.subject))
+    });
+}
+
+/// The status of `term` in window `w`.
+pub fn term_status(counts: &Counts, term: TermId, w: usize, bursts: &[Burst], options: &ShiftOptions) -> TermStatus {
+    let s = series(counts, term);
+    let n = s.len();
+    if bursts.iter().any(|b| b.start <= w && w <= b.end) {
+        return TermStatus::Burst;
+    }
+    let first = s.iter().position(|&c| c > 0);
+    let last = s.iter().rposition(|&c| c > 0);
+    if w > 0 && first == Some(w) {
+        return TermStatus::New;
+    }
+    if last == Some(w) && w + 1 < n {
+        return TermStatus::Gone;
+    }
+    if w == 0 {
+        return TermStatus::Stable;
+    }
+    let (now, before) = (&counts.windows[w], &counts.windows[w - 1]);
+    let g2 = signed_g2(s[w] as f64, s[w - 1] as f64, now.tokens as f64, before.tokens as f64);
+    if g2 >= options.significance {
+        TermStatus::Emerging
+    } else if g2 <= -options.significance {
+        TermStatus::Fading
+    } else {
+        TermStatus::Stable
+    }
+}
+
+/// The bursts of a term (for statuses).
+pub fn term_bursts(counts: &Counts, term: TermId, options: &ShiftOptions) -> Vec<Burst> {
+    let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
+    bursts(&series(counts, term), &tokens, &options.burst)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count::CountBuilder;
+    use crate::theme::{Origin, lexicon_windows};
+
+    /// Six windows: AI talk, then security talk.
+    fn talk() -> Counts {
+        let mut b = CountBuilder::new();
+        let plan: [&[(&str, usize)]; 6] = [
+            &[("ai", 8), ("model", 4), ("other", 20)],
+            &[("ai", 9), ("model", 3), ("other", 20)],
+            &[("ai", 7), ("secur", 1), ("other", 20)],
+            &[("secur", 9), ("ai", 1), ("other", 20)],
+            &[("secur", 10), ("polici", 4), ("other", 20)],
+            &[("secur", 8), ("other", 20)],
+        ];
+        for (w, terms) in plan.iter().enumerate() {
+            for &(term, n) in terms.iter() {
+                for _ in 0..n {
+                    b.add(term, term, w..w + 1);
+                }
+            }
+        }
+        b.finish(6)
+    }
+
+    fn themes() -> Vec<Theme> {
+        let theme = |name: &str, members: &[&str]| Theme {
+            name: name.into(),
+            origin: Origin::Lexicon,
+            members: members.iter().map(|m| (m.to_string(), 1.0)).collect(),
+            unmatched: Vec::new(),
+            top_terms: Vec::new(),
+        };
+        vec![theme("AI/ML", &["ai", "model"]), theme("security", &["secur", "polici"])]
+    }
+
+    #[test]
+    fn the_dominant_theme_changes_where_the_talk_turns() {
+        let counts = talk();
+        let themes = themes();
+        let windows = lexicon_windows(&themes, &counts);
+        let shifts = theme_shifts(&themes, &windows, &counts, &ShiftOptions::default());
+        let dominant: Vec<_> = shifts.iter().filter(|s| s.kind == ShiftKind::Dominant).collect();
+        assert_eq!(dominant.len(), 1);
+        assert_eq!((dominant[0].window, dominant[0].from.as_str(), dominant[0].to.as_str()), (3, "AI/ML", "security"));
+        assert_eq!(dominant[0].evidence[0], "secur");
+        let rising: Vec<_> = shifts.iter().filter(|s| s.kind == ShiftKind::Rising).map(|s| (s.window, s.subject.as_str())).collect();
+        assert!(rising.contains(&(3, "security")), "{rising:?}");
+        let fading: Vec<_> = shifts.iter().filter(|s| s.kind == ShiftKind::Fading).map(|s| (s.window, s.subject.as_str())).collect();
+        assert!(fading.contains(&(3, "AI/ML")), "{fading:?}");
+    }
+
+    #[test]
+    fn statuses_follow_a_terms_life() {
+        let counts = talk();
+        let options = ShiftOptions::default();
+        let id = |t: &str| counts.find(t).unwrap();
+        let status = |t: &str, w: usize| term_status(&counts, id(t), w, &[], &options);
+        assert_eq!(status("secur", 2), TermStatus::New);
+        assert_eq!(status("secur", 3), TermStatus::Emerging);
+        assert_eq!(status("ai", 3), TermStatus::Gone);
+        assert_eq!(status("polici", 4), TermStatus::New, "new wins over gone");
+    }
+
+    #[test]
+    fn bursts_become_events_with_window_labels() {
+        let counts = talk();
+        let labels: Vec<String> = (0..6).map(|w| format!("w{w}")).collect();
+        let shifts = burst_shifts(&counts, &[counts.find("secur").unwrap()], &labels, &ShiftOptions::default());
+        assert_eq!(shifts.len(), 1);
+        assert_eq!((shifts[0].from.as_str(), shifts[0].to.as_str()), ("w3", "w5"));
+        assert_eq!(term_bursts(&counts, counts.find("secur").unwrap(), &ShiftOptions::default()).len(), 1);
+    }
+}

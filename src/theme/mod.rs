@@ -1,0 +1,259 @@
+//! Themes: groups of terms, and how strongly each window speaks of each.
+//!
+//! A theme is a weighted set of terms. Themes come from a lexicon the user writes
+//! (TOML: theme name → terms and phrases, with optional weights; see [`Lexicon`])
+//! or are discovered from the corpus by non-negative matrix factorisation of short
+//! chunks ([`nmf`]). Either way each window gets, per theme, a *strength*: theme
+//! tokens per 1,000 tokens of the window (for a lexicon, the weighted count of the
+//! theme's terms; for discovered themes, the chunk tokens the factorisation
+//! attributes to the theme), and a *share*: its strength over the sum of all
+//! themes' strengths in that window. The dominant theme of a window is the one
+//! with the largest share.
+
+pub mod nmf;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::ConfigError;
+use crate::count::Counts;
+
+/// Theme lexicons compiled into the binary, by name (`--themes cloud-native`).
+pub const BUILTIN: &[(&str, &str)] = &[(
+    "cloud-native",
+    include_str!("../../data/themes/cloud-native.toml"),
+)];
+
+/// One theme as a lexicon defines it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LexiconTheme {
+    /// What the theme is about, for people.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Its words and phrases, as written.
+    pub terms: Vec<String>,
+    /// Weights of some terms (1 when not listed).
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
+}
+
+/// A theme lexicon: theme name → definition.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Lexicon {
+    /// The themes, by name.
+    pub themes: BTreeMap<String, LexiconTheme>,
+}
+
+impl Lexicon {
+    /// Reads a lexicon: a built-in name (`cloud-native`) or a TOML file.
+    pub fn load(source: &str) -> Result<Lexicon, ConfigError> {
+        let (name, text) = match BUILTIN.iter().find(|(name, _)| *name == source) {
+            Some((name, text)) => (format!("built-in themes {name}"), text.to_string()),
+            None => {
+                let text = std::fs::read_to_string(source).map_err(|e| ConfigError::WordList {
+                    path: Path::new(source).to_path_buf(),
+                    source: e,
+                })?;
+                (source.to_string(), text)
+            }
+        };
+        Lexicon::parse(&text, &name)
+    }
+
+    /// Parses lexicon TOML; `name` names the source in errors.
+    pub fn parse(text: &str, name: &str) -> Result<Lexicon, ConfigError> {
+        let lexicon: Lexicon = toml::from_str(text).map_err(|e| ConfigError::File {
+            path: name.to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        for (theme, definition) in &lexicon.themes {
+            if definition.terms.is_empty() {
+                return Err(ConfigError::File {
+                    path: name.to_string(),
+                    message: format!("theme {theme:?} has no terms"),
+                });
+            }
+            if let Some(unknown) = definition.weights.keys().find(|w| !definition.terms.contains(w)) {
+                return Err(ConfigError::File {
+                    path: name.to_string(),
+                    message: format!("theme {theme:?} weights {unknown:?}, which is not one of its terms"),
+                });
+            }
+            if let Some((term, weight)) = definition.weights.iter().find(|(_, w)| !w.is_finite() || **w <= 0.0) {
+                return Err(ConfigError::File {
+                    path: name.to_string(),
+                    message: format!("theme {theme:?} gives {term:?} the weight {weight}; weights must be positive"),
+                });
+            }
+        }
+        Ok(lexicon)
+    }
+}
+
+/// Where a theme comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// A lexicon the user wrote.
+    Lexicon,
+    /// Non-negative matrix factorisation of the corpus.
+    Discovered,
+}
+
+/// A theme as the run uses it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Theme {
+    /// Its name (for discovered themes, its top terms).
+    pub name: String,
+    /// Lexicon or discovered.
+    pub origin: Origin,
+    /// Its terms (keys in the run's vocabulary) and weights.
+    pub members: Vec<(String, f64)>,
+    /// Lexicon entries that matched no term of the run.
+    pub unmatched: Vec<String>,
+    /// Its most present terms in the run, as labels, most first.
+    pub top_terms: Vec<String>,
+}
+
+/// The themes of one window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeWindow {
+    /// Per theme: theme tokens per 1,000 tokens.
+    pub strength: Vec<f64>,
+    /// Per theme: strength over the window's total strength (0 when nothing).
+    pub share: Vec<f64>,
+    /// Per theme: the (weighted) tokens behind the strength.
+    pub tokens: Vec<f64>,
+    /// The window's token total.
+    pub window_tokens: u64,
+}
+
+impl ThemeWindow {
+    /// Builds a window from each theme's tokens.
+    pub fn from_tokens(tokens: Vec<f64>, window_tokens: u64) -> ThemeWindow {
+        let strength: Vec<f64> = tokens
+            .iter()
+            .map(|&t| if window_tokens == 0 { 0.0 } else { 1000.0 * t / window_tokens as f64 })
+            .collect();
+        let total: f64 = strength.iter().sum();
+        let share = strength.iter().map(|&s| if total > 0.0 { s / total } else { 0.0 }).collect();
+        ThemeWindow {
+            strength,
+            share,
+            tokens,
+            window_tokens,
+        }
+    }
+
+    /// The theme with the largest share (the first on ties), if any has one.
+    pub fn dominant(&self) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (i, &share) in self.share.iter().enumerate() {
+            if share > 0.0 && best.is_none_or(|b| share > self.share[b]) {
+                best = Some(i);
+            }
+        }
+        best
+    }
+}
+
+/// Theme strengths per window from term counts: each theme's weighted count of
+/// its member terms.
+pub fn lexicon_windows(themes: &[Theme], counts: &Counts) -> Vec<ThemeWindow> {
+    let members: Vec<Vec<(u32, f64)>> = themes
+        .iter()
+        .map(|theme| {
+            theme
+                .members
+                .iter()
+                .filter_map(|(term, weight)| counts.find(term).map(|id| (id, *weight)))
+                .collect()
+        })
+        .collect();
+    counts
+        .windows
+        .iter()
+        .map(|window| {
+            let count = |id: u32| {
+                window
+                    .terms
+                    .binary_search_by_key(&id, |&(t, _)| t)
+                    .map_or(0, |i| window.terms[i].1)
+            };
+            let tokens = members
+                .iter()
+                .map(|m| m.iter().map(|&(id, weight)| weight * count(id) as f64).sum())
+                .collect();
+            ThemeWindow::from_tokens(tokens, window.tokens)
+        })
+        .collect()
+}
+
+/// The terms of a theme most present in the run, as labels, most first.
+pub fn top_terms(theme: &Theme, counts: &Counts, n: usize) -> Vec<String> {
+    let mut present: Vec<(f64, String, u32)> = theme
+        .members
+        .iter()
+        .filter_map(|(term, weight)| {
+            let id = counts.find(term)?;
+            let total: u64 = counts.windows.iter().flat_map(|w| &w.terms).filter(|(t, _)| *t == id).map(|(_, n)| n).sum();
+            (total > 0).then(|| (weight * total as f64, term.clone(), id))
+        })
+        .collect();
+    present.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    present.into_iter().take(n).map(|(_, _, id)| counts.label(id)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count::CountBuilder;
+
+    #[test]
+    fn lexicons_parse_and_check_weights() {
+        let lexicon = Lexicon::parse(
+            "[\"AI/ML\"]\nterms = [\"AI\", \"machine learning\"]\nweights = { AI = 2.0 }\n[security]\nterms = [\"security\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(lexicon.themes.len(), 2);
+        assert_eq!(lexicon.themes["AI/ML"].weights["AI"], 2.0);
+        let bad = Lexicon::parse("[x]\nterms = [\"a\"]\nweights = { b = 1.0 }\n", "t.toml").unwrap_err();
+        assert!(bad.to_string().contains("not one of its terms"), "{bad}");
+        let negative = Lexicon::parse("[x]\nterms = [\"a\"]\nweights = { a = -1.0 }\n", "t.toml").unwrap_err();
+        assert!(negative.to_string().contains("positive"));
+        let unknown = Lexicon::parse("[x]\nterms = [\"a\"]\ncolour = \"red\"\n", "t.toml").unwrap_err();
+        assert!(unknown.to_string().contains("colour") && unknown.to_string().contains("line 3"), "{unknown}");
+        assert!(Lexicon::load("cloud-native").unwrap().themes.len() >= 9);
+    }
+
+    #[test]
+    fn strengths_and_shares() {
+        let mut b = CountBuilder::new();
+        for (w, term, n) in [(0, "ai", 3), (0, "secur", 1), (0, "other", 6), (1, "secur", 2), (1, "other", 8)] {
+            for _ in 0..n {
+                b.add(term, term, w..w + 1);
+            }
+        }
+        let counts = b.finish(3);
+        let theme = |name: &str, members: &[(&str, f64)]| Theme {
+            name: name.into(),
+            origin: Origin::Lexicon,
+            members: members.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
+            unmatched: Vec::new(),
+            top_terms: Vec::new(),
+        };
+        let themes = [theme("AI", &[("ai", 2.0)]), theme("security", &[("secur", 1.0)])];
+        let windows = lexicon_windows(&themes, &counts);
+        assert_eq!(windows[0].strength, [600.0, 100.0]);
+        assert!((windows[0].share[0] - 6.0 / 7.0).abs() < 1e-12);
+        assert_eq!(windows[0].dominant(), Some(0));
+        assert_eq!(windows[1].dominant(), Some(1));
+        assert_eq!(windows[2].dominant(), None, "an empty window has no dominant theme");
+        assert_eq!(windows[2].share, [0.0, 0.0]);
+    }
+}
