@@ -18,6 +18,7 @@ use serde_json::json;
 use themeline::config::{ConfigFile, Duration, GroupBy, IdfMode, NormMode, TfMode};
 use themeline::ingest::{Dedupe, Format, Ingested};
 use themeline::pipeline::{Group, StemCaches};
+use themeline::score::{Method, Reference};
 use themeline::stem::{Language, LanguageChoice};
 use themeline::time::{Zone, parse_instant};
 use themeline::tokenize::TokenStats;
@@ -200,6 +201,55 @@ struct OptionArgs {
     /// Normalisation of each window's scores.
     #[arg(long, value_enum, default_value_t = Config::default().norm, help_heading = "Scoring")]
     norm: NormMode,
+    /// Scoring method: tfidf (scikit-learn), bm25 (rank_bm25), ctfidf (BERTopic),
+    /// g2 (signed log-likelihood, quanteda), logodds (informative Dirichlet prior).
+    #[arg(long, value_enum, default_value_t = Config::default().score, help_heading = "Scoring")]
+    score: Method,
+    /// What g2 and logodds compare each window with: the rest of the run, or the previous window.
+    #[arg(long, value_enum, default_value_t = Config::default().reference, help_heading = "Scoring")]
+    reference: Reference,
+    /// Score each window on its counts plus those of the N-1 windows before it (1: none).
+    #[arg(long, value_name = "N", default_value_t = Config::default().smooth, help_heading = "Scoring")]
+    smooth: usize,
+    /// Collection statistics (IDF, averages, the rest of the run) from the windows up to each window only.
+    #[arg(long, help_heading = "Scoring")]
+    as_of: bool,
+    /// BM25 term-frequency saturation k1.
+    #[arg(long, value_name = "X", default_value_t = Config::default().bm25_k1, help_heading = "Scoring")]
+    bm25_k1: f64,
+    /// BM25 length normalisation b (0 to 1).
+    #[arg(long, value_name = "X", default_value_t = Config::default().bm25_b, help_heading = "Scoring")]
+    bm25_b: f64,
+    /// c-TF-IDF: BERTopic's BM25-inspired IDF (bm25_weighting).
+    #[arg(long, help_heading = "Scoring")]
+    ctfidf_bm25_weighting: bool,
+    /// c-TF-IDF: square root of the frequencies (reduce_frequent_words).
+    #[arg(long, help_heading = "Scoring")]
+    reduce_frequent_words: bool,
+
+    /// Theme lexicon: a TOML file (theme -> terms and phrases), or a built-in set
+    /// (cloud-native). Without one, themes are discovered.
+    #[arg(long, value_name = "FILE", help_heading = "Themes and shifts")]
+    themes: Option<String>,
+    /// Discover K themes by NMF (even when a lexicon is configured; 0: no themes).
+    #[arg(long, value_name = "K", help_heading = "Themes and shifts")]
+    discover: Option<usize>,
+    /// How a lexicon theme counts its members: idf (each count weighted by the
+    /// member's IDF over windows) or count.
+    #[arg(long, value_enum, default_value_t = Config::default().theme_weight, help_heading = "Themes and shifts")]
+    theme_weight: themeline::theme::ThemeWeight,
+    /// |G2| for a significant change between windows (3.84: p < 0.05).
+    #[arg(long, value_name = "X", default_value_t = Config::default().significance, help_heading = "Themes and shifts")]
+    significance: f64,
+    /// Smallest share change of a rising or fading theme (0 to 1).
+    #[arg(long, value_name = "X", default_value_t = Config::default().min_share_change, help_heading = "Themes and shifts")]
+    min_share_change: f64,
+    /// Kleinberg bursts: how many times the base rate a burst is.
+    #[arg(long, value_name = "X", default_value_t = Config::default().burst_s, help_heading = "Themes and shifts")]
+    burst_s: f64,
+    /// Kleinberg bursts: the cost of entering a burst (times ln of the number of windows).
+    #[arg(long, value_name = "X", default_value_t = Config::default().burst_gamma, help_heading = "Themes and shifts")]
+    burst_gamma: f64,
 
     /// Worker threads (0: one per core). Output is identical for any value.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -244,8 +294,39 @@ impl OptionArgs {
             min_count,
             tf,
             idf,
-            norm
+            norm,
+            score,
+            reference,
+            smooth,
+            theme_weight,
+            bm25_k1,
+            bm25_b,
+            significance,
+            min_share_change,
+            burst_s,
+            burst_gamma
         );
+        if given(matches, "themes") {
+            config.themes = self.themes.clone();
+        }
+        if given(matches, "discover") {
+            config.discover = self.discover;
+        }
+        for (flag, value) in [
+            (self.as_of, &mut config.as_of),
+            (
+                self.ctfidf_bm25_weighting,
+                &mut config.ctfidf_bm25_weighting,
+            ),
+            (
+                self.reduce_frequent_words,
+                &mut config.reduce_frequent_words,
+            ),
+        ] {
+            if flag {
+                *value = true;
+            }
+        }
         if given(matches, "step") {
             config.step = self.step.map(|d| d.0);
         }

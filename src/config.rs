@@ -13,6 +13,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ingest::{Columns, Dedupe, Format, IngestOptions};
+use crate::score::{Method, Reference};
 use crate::stem::{Language, LanguageChoice};
 use crate::time::{Zone, rfc3339};
 use crate::tokenize::phrases::PhraseMode;
@@ -172,6 +173,37 @@ pub struct Config {
     pub group_by: GroupBy,
     /// Removal of the rolling duplicates of auto-generated captions.
     pub dedupe: Dedupe,
+    /// The scoring method.
+    pub score: Method,
+    /// What keyness (`g2`, `logodds`) compares each window with.
+    pub reference: Reference,
+    /// Score each window on its counts summed with the `smooth − 1` windows before it.
+    pub smooth: usize,
+    /// Collection statistics from the windows up to each window only.
+    pub as_of: bool,
+    /// BM25's term-frequency saturation.
+    pub bm25_k1: f64,
+    /// BM25's length normalisation.
+    pub bm25_b: f64,
+    /// c-TF-IDF: BERTopic's BM25-inspired IDF.
+    pub ctfidf_bm25_weighting: bool,
+    /// c-TF-IDF: square root of the frequencies.
+    pub reduce_frequent_words: bool,
+    /// Theme lexicon: a TOML file or a built-in name (`cloud-native`); none
+    /// discovers themes.
+    pub themes: Option<String>,
+    /// Discover this many themes (overrides `themes`; 0: no themes).
+    pub discover: Option<usize>,
+    /// How a lexicon theme counts its members.
+    pub theme_weight: crate::theme::ThemeWeight,
+    /// |G²| for a significant change of a theme or term between windows.
+    pub significance: f64,
+    /// Smallest share change of a rising or fading theme.
+    pub min_share_change: f64,
+    /// Kleinberg burst rate ratio `s`.
+    pub burst_s: f64,
+    /// Kleinberg burst cost `γ`.
+    pub burst_gamma: f64,
 }
 
 impl Default for Config {
@@ -207,6 +239,21 @@ impl Default for Config {
             start: None,
             group_by: GroupBy::None,
             dedupe: Dedupe::Auto,
+            score: Method::Tfidf,
+            reference: Reference::Rest,
+            smooth: 1,
+            as_of: false,
+            bm25_k1: 1.5,
+            bm25_b: 0.75,
+            ctfidf_bm25_weighting: false,
+            reduce_frequent_words: false,
+            themes: None,
+            discover: None,
+            theme_weight: crate::theme::ThemeWeight::Idf,
+            significance: 3.84,
+            min_share_change: 0.1,
+            burst_s: 2.0,
+            burst_gamma: 1.0,
         }
     }
 }
@@ -257,6 +304,27 @@ impl Config {
         }
         if !(-1.0..=1.0).contains(&self.phrase_threshold) {
             return invalid("phrase-threshold", "must be between -1 and 1 (an NPMI)");
+        }
+        if self.smooth == 0 {
+            return invalid("smooth", "must be at least 1 (1: no smoothing)");
+        }
+        if !(self.bm25_k1.is_finite() && self.bm25_k1 >= 0.0) {
+            return invalid("bm25-k1", "must be a number of at least 0");
+        }
+        if !(0.0..=1.0).contains(&self.bm25_b) {
+            return invalid("bm25-b", "must be between 0 and 1");
+        }
+        if !(self.significance.is_finite() && self.significance >= 0.0) {
+            return invalid("significance", "must be a number of at least 0");
+        }
+        if !(0.0..=1.0).contains(&self.min_share_change) {
+            return invalid("min-share-change", "must be between 0 and 1");
+        }
+        if !(self.burst_s.is_finite() && self.burst_s > 1.0) {
+            return invalid("burst-s", "must be greater than 1");
+        }
+        if !(self.burst_gamma.is_finite() && self.burst_gamma >= 0.0) {
+            return invalid("burst-gamma", "must be a number of at least 0");
         }
         Ok(())
     }
@@ -477,6 +545,21 @@ pub struct ConfigFile {
     pub tf: Option<TfMode>,
     pub idf: Option<IdfMode>,
     pub norm: Option<NormMode>,
+    pub score: Option<Method>,
+    pub reference: Option<Reference>,
+    pub smooth: Option<usize>,
+    pub as_of: Option<bool>,
+    pub bm25_k1: Option<f64>,
+    pub bm25_b: Option<f64>,
+    pub ctfidf_bm25_weighting: Option<bool>,
+    pub reduce_frequent_words: Option<bool>,
+    pub themes: Option<String>,
+    pub discover: Option<usize>,
+    pub theme_weight: Option<crate::theme::ThemeWeight>,
+    pub significance: Option<f64>,
+    pub min_share_change: Option<f64>,
+    pub burst_s: Option<f64>,
+    pub burst_gamma: Option<f64>,
 }
 
 impl ConfigFile {
@@ -508,6 +591,12 @@ impl ConfigFile {
         resolve_all(&mut file.stopwords);
         resolve_all(&mut file.add_stopwords);
         file.out = file.out.as_ref().map(resolve);
+        if let Some(themes) = &mut file.themes {
+            let builtin = crate::theme::BUILTIN.iter().any(|(name, _)| name == themes);
+            if !builtin {
+                *themes = resolve(&PathBuf::from(&*themes)).display().to_string();
+            }
+        }
         if let Some(aliases) = &mut file.aliases {
             for alias in aliases.iter_mut() {
                 let builtin = crate::tokenize::aliases::BUILTIN
@@ -553,8 +642,27 @@ impl ConfigFile {
             min_count,
             tf,
             idf,
-            norm
+            norm,
+            score,
+            reference,
+            smooth,
+            as_of,
+            bm25_k1,
+            bm25_b,
+            ctfidf_bm25_weighting,
+            reduce_frequent_words,
+            theme_weight,
+            significance,
+            min_share_change,
+            burst_s,
+            burst_gamma
         );
+        if let Some(themes) = &self.themes {
+            config.themes = Some(themes.clone());
+        }
+        if let Some(discover) = self.discover {
+            config.discover = Some(discover);
+        }
         if let Some(window) = self.window {
             config.window = window;
         }

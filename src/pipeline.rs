@@ -22,8 +22,11 @@ use crate::Error;
 use crate::config::{Config, GroupBy, Millis};
 use crate::count::{CountBuilder, Counts};
 use crate::ingest::{self, Diagnostic, Ingested, LineCounts, Segment, Source};
-use crate::score::{TfIdf, top_terms, vocabulary_mask};
+use crate::score::{Scorer, TfIdf, top_terms, vocabulary_mask};
+use crate::shift::{self, ShiftKind, ShiftOptions, TermStatus};
 use crate::stem::{Language, LanguageChoice, StemCache};
+use crate::theme::discover::{Chunk, DiscoverOptions};
+use crate::theme::{self, Lexicon, Origin, Theme, ThemeWindow};
 use crate::time::{TimeAxis, rfc3339};
 use crate::tokenize::phrases::{self, Candidates, Phrase, PhraseMode, PhraseOptions};
 use crate::tokenize::{Analyzer, DropReason, Event, TokenStats};
@@ -42,6 +45,8 @@ pub struct Pipeline {
     /// One analyzer per language the run may meet, in `Language::ALL` order.
     analyzers: Vec<(Language, Analyzer)>,
     phrases: PhraseOptions,
+    /// The theme lexicon, unless themes are discovered.
+    lexicon: Option<Lexicon>,
 }
 
 /// Builds a [`Pipeline`] from typed options; every option defaults to
@@ -173,6 +178,22 @@ pub struct RankedTerm {
     pub score: f64,
     /// The term's count in the window.
     pub count: u64,
+    /// How the term stands here: new, emerging, stable, fading, gone, or burst.
+    pub status: TermStatus,
+}
+
+/// One theme in one window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeScore {
+    /// The theme's name.
+    pub theme: String,
+    /// Strength: the theme's tokens per 1,000 tokens of the window.
+    pub score: f64,
+    /// The theme's part of the window's theme strength, 0 to 1 (0 when the window
+    /// has no theme tokens).
+    pub share: f64,
+    /// The (weighted) tokens behind the strength.
+    pub tokens: f64,
 }
 
 /// One window of the timeline.
@@ -201,8 +222,119 @@ pub struct WindowReport {
     pub tokens: u64,
     /// Whether the data starts or ends inside the window.
     pub partial: bool,
+    /// The theme with the largest share, if any theme is present.
+    pub dominant: Option<String>,
     /// The best-ranked terms.
     pub terms: Vec<RankedTerm>,
+    /// Every theme's strength and share, in the order of [`Timeline::themes`].
+    pub themes: Vec<ThemeScore>,
+}
+
+/// A theme as the run defined or found it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeReport {
+    /// The timeline it belongs to, with `--group-by source` and discovered themes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// `lexicon` or `discovered`.
+    pub origin: Origin,
+    /// What it is about, from the lexicon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Its terms and their weights.
+    pub members: Vec<ThemeMember>,
+    /// Lexicon entries that matched nothing in the run.
+    pub unmatched: Vec<String>,
+    /// Its most present terms, as people read them.
+    pub top_terms: Vec<String>,
+    /// Its tokens over the whole timeline.
+    pub tokens: f64,
+}
+
+/// A term of a theme.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeMember {
+    /// The term.
+    pub term: String,
+    /// How people read it.
+    pub label: String,
+    /// Its weight in the theme.
+    pub weight: f64,
+}
+
+/// One shift event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShiftReport {
+    /// The timeline it belongs to, with `--group-by source`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// When: the start of the window where it happens (where a burst begins).
+    pub at: TimeValue,
+    /// `at` in milliseconds on the run's axis.
+    pub at_ms: Millis,
+    /// Until: the end of that window, or of a burst's last window.
+    pub until: TimeValue,
+    /// `until` in milliseconds.
+    pub until_ms: Millis,
+    /// The window's index.
+    pub window: usize,
+    /// The window's label.
+    pub label: String,
+    /// `dominant`, `rising`, `fading` or `burst`.
+    pub kind: ShiftKind,
+    /// The theme or term.
+    pub subject: String,
+    /// Before: the previous dominant theme, the previous share, or the burst's
+    /// first window.
+    pub from: String,
+    /// After: the new dominant theme, the new share, or the burst's last window.
+    pub to: String,
+    /// How strong: the share margin of a new dominant theme, the signed G² of a
+    /// rising or fading theme, the weight of a burst.
+    pub strength: f64,
+    /// The subject's share before, for theme events.
+    pub share_before: Option<f64>,
+    /// The subject's share after, for theme events.
+    pub share_after: Option<f64>,
+    /// The terms that drove it, most first.
+    pub evidence: Vec<String>,
+}
+
+/// A term that ranks high but belongs to no lexicon theme.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnassignedTerm {
+    /// The timeline, with `--group-by source`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The term.
+    pub term: String,
+    /// How people read it.
+    pub label: String,
+    /// Its best score in any window.
+    pub score: f64,
+    /// The window of that score.
+    pub window: usize,
+    /// In how many windows it ranks.
+    pub windows: usize,
+}
+
+/// How theme discovery went.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiscoveryReport {
+    /// Themes asked for.
+    pub themes: usize,
+    /// Chunks (rows of the factorised matrix).
+    pub chunks: usize,
+    /// Tokens per chunk, at least.
+    pub chunk_tokens: u64,
+    /// Terms (columns).
+    pub terms: usize,
+    /// `‖A − WH‖ / ‖A‖`.
+    pub relative_error: f64,
+    /// Multiplicative-update iterations.
+    pub iterations: usize,
 }
 
 /// Totals over the whole run.
@@ -234,6 +366,8 @@ pub struct Statistics {
     pub phrases: Vec<Phrase>,
     /// Windows in the timeline (over all groups).
     pub windows: u64,
+    /// Theme discovery, per timeline, when themes were discovered.
+    pub discovery: Vec<DiscoveryReport>,
     /// Input problems, by kind.
     pub diagnostics: BTreeMap<&'static str, u64>,
 }
@@ -295,6 +429,12 @@ pub struct Timeline {
     pub windows: Vec<WindowReport>,
     /// The terms that rank in any window, sorted by term.
     pub terms: Vec<TermReport>,
+    /// The themes, most present first (per timeline with `--group-by source`).
+    pub themes: Vec<ThemeReport>,
+    /// Shift events in time order (per timeline).
+    pub shifts: Vec<ShiftReport>,
+    /// The best-scoring terms that belong to no lexicon theme, best first.
+    pub unassigned: Vec<UnassignedTerm>,
 }
 
 /// How a run will proceed once its inputs are read: the time axis, the timelines,
@@ -354,6 +494,24 @@ impl Pipeline {
             }
             listed.extend(keys);
         }
+        let lexicon = match (&config.themes, config.discover) {
+            (Some(source), None) => Some(Lexicon::load(source)?),
+            _ => None,
+        };
+        // A lexicon's phrases always count, so its themes can find them.
+        for text in lexicon
+            .iter()
+            .flat_map(|l| l.themes.values())
+            .flat_map(|t| &t.terms)
+        {
+            for (language, analyzer) in &analyzers {
+                if let Some(key) =
+                    phrases::phrase_key(analyzer, &mut StemCache::new(*language), text)
+                {
+                    listed.push(key);
+                }
+            }
+        }
         listed.sort();
         listed.dedup();
         let phrases = PhraseOptions {
@@ -366,6 +524,89 @@ impl Pipeline {
             config,
             analyzers,
             phrases,
+            lexicon,
+        })
+    }
+
+    /// The run's terms for a lexicon entry: its stem (or protected form), or for
+    /// several words the phrase key, in each language the run analyses.
+    pub fn lexicon_keys(&self, text: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        for (language, analyzer) in &self.analyzers {
+            let mut stems = StemCache::new(*language);
+            if let Some(key) = phrases::phrase_key(analyzer, &mut stems, text) {
+                keys.push(key);
+                continue;
+            }
+            // Several words that do not make a phrase key ("getting started", whose
+            // first word is a stop word) must not match one of their words alone.
+            if text.split_whitespace().count() > 1 {
+                continue;
+            }
+            let mut words = Vec::new();
+            analyzer.tokens(text, &mut TokenStats::default(), |token| {
+                words.push(if token.protected {
+                    token.text.clone()
+                } else {
+                    stems.stem(&token.text).to_string()
+                })
+            });
+            if let [word] = words.as_slice() {
+                keys.push(word.clone());
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// How this run scores terms.
+    pub fn scorer(&self) -> Scorer {
+        let c = &self.config;
+        Scorer {
+            method: c.score,
+            tfidf: TfIdf {
+                tf: c.tf,
+                idf: c.idf,
+                norm: c.norm,
+            },
+            bm25: crate::score::Bm25 {
+                k1: c.bm25_k1,
+                b: c.bm25_b,
+                ..crate::score::Bm25::default()
+            },
+            ctfidf: crate::score::CTfIdf {
+                bm25_weighting: c.ctfidf_bm25_weighting,
+                reduce_frequent_words: c.reduce_frequent_words,
+            },
+            reference: c.reference,
+            smooth: c.smooth,
+            as_of: c.as_of,
+        }
+    }
+
+    /// How this run finds shifts.
+    pub fn shift_options(&self) -> ShiftOptions {
+        let c = &self.config;
+        ShiftOptions {
+            significance: c.significance,
+            min_share_change: c.min_share_change,
+            burst: shift::BurstOptions {
+                s: c.burst_s,
+                gamma: c.burst_gamma,
+            },
+        }
+    }
+
+    /// How this run discovers themes, if it does.
+    pub fn discover_options(&self) -> Option<DiscoverOptions> {
+        if self.lexicon.is_some() {
+            return None;
+        }
+        let k = self.config.discover.unwrap_or(DiscoverOptions::default().k);
+        (k > 0).then(|| DiscoverOptions {
+            k,
+            ..DiscoverOptions::default()
         })
     }
 
@@ -601,22 +842,215 @@ impl Pipeline {
         phrases::select(counts, &self.phrases)
     }
 
-    /// Scores one group's counts into window reports.
-    fn reports(&self, group: &Group, axis: TimeAxis, counts: &Counts) -> Vec<WindowReport> {
-        let config = &self.config;
-        let tfidf = TfIdf {
-            tf: config.tf,
-            idf: config.idf,
-            norm: config.norm,
+    /// Cuts segments into chunks for theme discovery: stretches of one document
+    /// whose tokens fall in the same windows, of at least `chunk_tokens` tokens
+    /// (the last of a document may be shorter), counted against `counts`'s
+    /// vocabulary with kept phrases claiming their words.
+    pub fn chunks(
+        &self,
+        segments: &[Segment],
+        languages: &[Language],
+        windows: &Windows,
+        counts: &Counts,
+        chunk_tokens: u64,
+    ) -> Vec<Chunk> {
+        /// Segments analysed at once: bounds the memory of the per-segment pieces.
+        const BLOCK: usize = 16_384;
+        let ids: rustc_hash::FxHashMap<&str, crate::count::TermId> = counts
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(id, info)| (info.term.as_str(), id as crate::count::TermId))
+            .collect();
+        let components: Vec<Vec<crate::count::TermId>> = counts
+            .terms
+            .iter()
+            .map(|info| {
+                info.components
+                    .iter()
+                    .filter_map(|c| ids.get(c.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let mut chunks: Vec<Chunk> = Vec::new();
+        let mut open: Option<(u32, Chunk)> = None;
+        for block in segments.chunks(BLOCK) {
+            let pieces: Vec<Vec<Chunk>> = block
+                .par_iter()
+                .map_init(
+                    || {
+                        (
+                            StemCaches::default(),
+                            TokenStats::default(),
+                            Candidates::default(),
+                        )
+                    },
+                    |(stems, stats, candidates), segment| {
+                        let language = languages[segment.source as usize];
+                        let pieces = std::cell::RefCell::new(Vec::<Chunk>::new());
+                        let piece_for = |pieces: &mut Vec<Chunk>, w: &Range<usize>| {
+                            if pieces.last().is_none_or(|p| p.windows != *w) {
+                                pieces.push(Chunk {
+                                    windows: w.clone(),
+                                    ..Chunk::default()
+                                });
+                            }
+                            pieces.len() - 1
+                        };
+                        self.analyze_segment(
+                            segment,
+                            language,
+                            windows,
+                            stems.get(language),
+                            stats,
+                            candidates,
+                            |w, term, _| {
+                                let mut pieces = pieces.borrow_mut();
+                                let i = piece_for(&mut pieces, &w);
+                                pieces[i].tokens += 1;
+                                if let Some(&id) = ids.get(term) {
+                                    pieces[i].terms.push((id, 1));
+                                }
+                            },
+                            |w, key, _, _| {
+                                let Some(&id) = ids.get(key) else { return };
+                                let mut pieces = pieces.borrow_mut();
+                                let i = piece_for(&mut pieces, &w);
+                                let terms = &mut pieces[i].terms;
+                                for component in &components[id as usize] {
+                                    if let Some(at) =
+                                        terms.iter().rposition(|(t, n)| t == component && *n > 0)
+                                    {
+                                        terms[at].1 = 0;
+                                    }
+                                }
+                                terms.push((id, 1));
+                            },
+                        );
+                        pieces.into_inner()
+                    },
+                )
+                .collect();
+            for (segment, pieces) in block.iter().zip(pieces) {
+                for piece in pieces {
+                    match &mut open {
+                        Some((document, chunk))
+                            if *document == segment.document
+                                && chunk.windows == piece.windows
+                                && chunk.tokens < chunk_tokens =>
+                        {
+                            chunk.tokens += piece.tokens;
+                            chunk.terms.extend(piece.terms);
+                        }
+                        _ => {
+                            if let Some((_, chunk)) = open.take() {
+                                chunks.push(chunk);
+                            }
+                            open = Some((segment.document, piece));
+                        }
+                    }
+                }
+            }
+        }
+        chunks.extend(open.map(|(_, chunk)| chunk));
+        for chunk in &mut chunks {
+            chunk.terms.retain(|&(_, n)| n > 0);
+            chunk.terms.sort_unstable();
+            chunk.terms.dedup_by(|later, kept| {
+                if later.0 == kept.0 {
+                    kept.1 += later.1;
+                    true
+                } else {
+                    false
+                }
+            });
+        }
+        chunks
+    }
+
+    /// The themes of one group's counts and each window's theme tokens: the
+    /// lexicon's, or discovered from chunks of the group's segments.
+    pub fn themes(
+        &self,
+        segments: &[Segment],
+        languages: &[Language],
+        windows: &Windows,
+        counts: &Counts,
+    ) -> (Vec<Theme>, Vec<ThemeWindow>, Option<DiscoveryReport>) {
+        if let Some(lexicon) = &self.lexicon {
+            let themes = Theme::from_lexicon(lexicon, counts, |text| self.lexicon_keys(text));
+            let windows = theme::lexicon_windows(
+                &themes,
+                counts,
+                self.config.theme_weight,
+                self.config.as_of,
+            );
+            return (themes, windows, None);
+        }
+        let Some(options) = self.discover_options() else {
+            let windows = counts
+                .windows
+                .iter()
+                .map(|w| ThemeWindow::from_tokens(Vec::new(), w.tokens))
+                .collect();
+            return (Vec::new(), windows, None);
         };
-        let scores = tfidf.score(counts, config.min_count);
-        scores
+        let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
+        let chunk_tokens = options.chunk_length(tokens);
+        let chunks = self.chunks(segments, languages, windows, counts, chunk_tokens);
+        let mask = vocabulary_mask(counts, self.config.min_count);
+        let found = theme::discover::discover(&chunks, counts, &mask, &options);
+        let report = DiscoveryReport {
+            themes: options.k,
+            chunks: found.shape.0,
+            chunk_tokens,
+            terms: found.shape.1,
+            relative_error: found.relative_error,
+            iterations: found.iterations,
+        };
+        (found.themes, found.windows, Some(report))
+    }
+
+    /// Scores, themes and shifts of one group, as reports.
+    #[allow(clippy::too_many_arguments)]
+    fn reports(
+        &self,
+        group: &Group,
+        axis: TimeAxis,
+        counts: &Counts,
+        themes: &[Theme],
+        theme_windows: &[ThemeWindow],
+    ) -> (Vec<WindowReport>, Vec<ShiftReport>) {
+        let config = &self.config;
+        let scores = self.scorer().score(counts, config.min_count);
+        let ranked: Vec<Vec<crate::score::TermScore>> = scores
+            .into_par_iter()
+            .map(|scores| top_terms(scores, config.top))
+            .collect();
+        let options = self.shift_options();
+        // Every term that ranks somewhere, with its bursts.
+        let mut ranked_ids: Vec<crate::count::TermId> =
+            ranked.iter().flatten().map(|s| s.term).collect();
+        ranked_ids.sort_unstable();
+        ranked_ids.dedup();
+        let histories: BTreeMap<crate::count::TermId, shift::TermHistory> = ranked_ids
+            .par_iter()
+            .map(|&id| (id, shift::TermHistory::new(counts, id, &options)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
+        let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
+        let labels: Vec<String> = (0..counts.windows.len())
+            .map(|w| group.windows.label(w, axis, &config.tz))
+            .collect();
+        let windows: Vec<WindowReport> = ranked
             .into_iter()
             .zip(&counts.windows)
+            .zip(theme_windows)
             .enumerate()
-            .map(|(index, (scores, window_counts))| {
+            .map(|(index, ((ranked, window_counts), theme_window))| {
                 let window = group.windows.window(index);
-                let terms = top_terms(scores, config.top)
+                let terms = ranked
                     .into_iter()
                     .zip(1..)
                     .map(|(s, rank)| RankedTerm {
@@ -626,6 +1060,26 @@ impl Pipeline {
                         window_label: counts.window_label(index, s.term),
                         score: s.score,
                         count: s.count,
+                        status: {
+                            let history = &histories[&s.term];
+                            shift::term_status(
+                                &history.series,
+                                &tokens,
+                                index,
+                                &history.bursts,
+                                &options,
+                            )
+                        },
+                    })
+                    .collect();
+                let theme_scores = themes
+                    .iter()
+                    .enumerate()
+                    .map(|(t, theme)| ThemeScore {
+                        theme: theme.name.clone(),
+                        score: theme_window.strength[t],
+                        share: theme_window.share[t],
+                        tokens: theme_window.tokens[t],
                     })
                     .collect();
                 WindowReport {
@@ -635,15 +1089,45 @@ impl Pipeline {
                     end: TimeValue::new(window.end, axis),
                     start_ms: window.start,
                     end_ms: window.end,
-                    label: group.windows.label(index, axis, &config.tz),
+                    label: labels[index].clone(),
                     documents: window_counts.documents,
                     segments: window_counts.segments,
                     tokens: window_counts.tokens,
                     partial: window.start < group.extent.start || window.end > group.extent.end,
+                    dominant: theme_window.dominant().map(|t| themes[t].name.clone()),
                     terms,
+                    themes: theme_scores,
                 }
             })
-            .collect()
+            .collect();
+        let mut events = shift::theme_shifts(themes, theme_windows, counts, &options);
+        events.extend(shift::burst_shifts(counts, &histories, &labels));
+        shift::sort(&mut events);
+        let shifts = events
+            .into_iter()
+            .map(|event| {
+                let at = group.windows.window(event.window).start;
+                let until = group.windows.window(event.end_window).end;
+                ShiftReport {
+                    source: group.source.clone(),
+                    at: TimeValue::new(at, axis),
+                    at_ms: at,
+                    until: TimeValue::new(until, axis),
+                    until_ms: until,
+                    window: event.window,
+                    label: labels[event.window].clone(),
+                    kind: event.kind,
+                    subject: event.subject,
+                    from: event.from,
+                    to: event.to,
+                    strength: event.strength,
+                    share_before: event.share_before,
+                    share_after: event.share_after,
+                    evidence: event.evidence,
+                }
+            })
+            .collect();
+        (windows, shifts)
     }
 
     /// Runs every stage on files and directories.
@@ -675,10 +1159,42 @@ impl Pipeline {
         let mut terms_scored = BTreeSet::new();
         let mut ranked: BTreeMap<String, TermReport> = BTreeMap::new();
         let mut kept_phrases: BTreeMap<String, Phrase> = BTreeMap::new();
+        let (mut themes, mut shifts, mut unassigned, mut discovery) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for group in &groups {
             let segments = &ingested.segments[group.segments.clone()];
             let (counts, phrases) = self.count(segments, &languages, &group.windows, group.extent);
-            let reports = self.reports(group, axis, &counts);
+            let (group_themes, theme_windows, discovered) =
+                self.themes(segments, &languages, &group.windows, &counts);
+            let (reports, group_shifts) =
+                self.reports(group, axis, &counts, &group_themes, &theme_windows);
+            if group_themes.iter().any(|t| t.origin == Origin::Lexicon) {
+                unassigned.extend(unassigned_terms(&group_themes, &reports));
+            }
+            themes.extend(group_themes.into_iter().enumerate().map(|(t, theme)| {
+                ThemeReport {
+                    source: group.source.clone(),
+                    tokens: theme_windows.iter().map(|w| w.tokens[t]).sum(),
+                    members: theme
+                        .members
+                        .iter()
+                        .map(|(term, weight)| ThemeMember {
+                            term: term.clone(),
+                            label: counts
+                                .find(term)
+                                .map_or_else(|| term.clone(), |id| counts.label(id)),
+                            weight: *weight,
+                        })
+                        .collect(),
+                    name: theme.name,
+                    origin: theme.origin,
+                    description: theme.description,
+                    unmatched: theme.unmatched,
+                    top_terms: theme.top_terms,
+                }
+            }));
+            shifts.extend(group_shifts);
+            discovery.extend(discovered);
             for term in reports.iter().flat_map(|w| &w.terms) {
                 if !ranked.contains_key(&term.term)
                     && let Some(id) = counts.find(&term.term)
@@ -717,6 +1233,7 @@ impl Pipeline {
                 phrases
             },
             windows: windows.len() as u64,
+            discovery,
             diagnostics: ingested.diagnostic_counts(),
         };
         ingested.diagnostics.truncate(MAX_LISTED_DIAGNOSTICS);
@@ -750,8 +1267,47 @@ impl Pipeline {
                     report
                 })
                 .collect(),
+            themes,
+            shifts,
+            unassigned,
         })
     }
+}
+
+/// How many unassigned terms a timeline reports.
+const UNASSIGNED: usize = 20;
+
+/// The ranked terms of `windows` that are members of no theme, by best score.
+fn unassigned_terms(themes: &[Theme], windows: &[WindowReport]) -> Vec<UnassignedTerm> {
+    let members: BTreeSet<&str> = themes
+        .iter()
+        .flat_map(|t| t.members.iter().map(|(term, _)| term.as_str()))
+        .collect();
+    let mut best: BTreeMap<&str, UnassignedTerm> = BTreeMap::new();
+    for window in windows {
+        for term in &window.terms {
+            if members.contains(term.term.as_str()) {
+                continue;
+            }
+            let entry = best.entry(&term.term).or_insert_with(|| UnassignedTerm {
+                source: window.source.clone(),
+                term: term.term.clone(),
+                label: term.label.clone(),
+                score: term.score,
+                window: window.index,
+                windows: 0,
+            });
+            entry.windows += 1;
+            if term.score > entry.score {
+                entry.score = term.score;
+                entry.window = window.index;
+            }
+        }
+    }
+    let mut list: Vec<UnassignedTerm> = best.into_values().collect();
+    list.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.term.cmp(&b.term)));
+    list.truncate(UNASSIGNED);
+    list
 }
 
 /// Everything merged into one term: its forms, most frequent first.

@@ -1,4 +1,26 @@
-//! TF-IDF with windows as documents, exactly as scikit-learn computes it.
+//! Scores: how much each term marks each window.
+//!
+//! Every method reads the same per-window counts ([`Windowed`]: the counts of the
+//! terms that met `--min-count`) and gives each term present in a window a score
+//! there; the methods differ in what "marks" means, and each is checked against the
+//! peer it claims to match, with fixtures that peer produced:
+//!
+//! | `--score` | what it measures | peer |
+//! | --- | --- | --- |
+//! | `tfidf` | frequent here, rare in other windows | scikit-learn `TfidfVectorizer` |
+//! | `bm25` | the same, saturating with the count and normalised by window length ([`bm25`]) | `rank_bm25.BM25Okapi` |
+//! | `ctfidf` | class-based TF-IDF, windows as classes ([`ctfidf`]) | BERTopic `ClassTfidfTransformer` |
+//! | `g2` | signed log-likelihood against a reference ([`keyness`]) | quanteda `textstat_keyness(measure = "lr")` |
+//! | `logodds` | log-odds ratio with an informative Dirichlet prior ([`keyness`]) | scattertext |
+//!
+//! A window's scores use only that window's counts and the collection's statistics.
+//! Two options change which counts and which collection: `--smooth N` scores each
+//! window on the sum of its counts and those of the `N − 1` windows before it (never
+//! after it, so nothing from the future leaks into the past), and `--as-of` takes
+//! the collection statistics (IDF, average lengths, reference counts) from the
+//! windows up to each window only, as a stream processor would see them.
+//!
+//! ## TF-IDF, exactly as scikit-learn computes it
 //!
 //! Each window is a document and the run's windows are the collection, so a term
 //! scores high in a window when it is frequent there and rare in the other windows:
@@ -18,13 +40,20 @@
 //! parallel with rayon; each window's arithmetic runs in term order, so results do
 //! not depend on the number of threads.
 
+pub mod bm25;
+pub mod ctfidf;
+pub mod keyness;
+
 use std::cmp::Ordering;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{IdfMode, NormMode, TfMode};
-use crate::count::{Counts, TermId, WindowCounts};
+use crate::count::{Counts, TermId};
+pub use bm25::Bm25;
+pub use ctfidf::CTfIdf;
+pub use keyness::Reference;
 
 /// A term's score in one window.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -53,51 +82,225 @@ pub fn vocabulary_mask(counts: &Counts, min_count: u64) -> Vec<bool> {
     counts.terms.iter().map(|t| t.total >= min_count).collect()
 }
 
-impl TfIdf {
-    /// IDF weight of every term (0 for terms outside `mask`).
-    pub fn idf_weights(&self, counts: &Counts, mask: &[bool]) -> Vec<f64> {
-        let mut df = vec![0u64; counts.terms.len()];
-        for window in &counts.windows {
-            for &(term, _) in &window.terms {
+/// The counts every method scores: per window, the `(term, count)` pairs of the
+/// terms that take part, sorted by term.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Windowed {
+    /// Per window, `(term, count)` sorted by term.
+    pub counts: Vec<Vec<(TermId, u64)>>,
+    /// Size of the vocabulary (term ids are below it).
+    pub terms: usize,
+}
+
+impl Windowed {
+    /// The counts of the terms in `mask`.
+    pub fn new(counts: &Counts, mask: &[bool]) -> Windowed {
+        Windowed {
+            counts: counts
+                .windows
+                .iter()
+                .map(|w| {
+                    w.terms
+                        .iter()
+                        .copied()
+                        .filter(|&(t, _)| mask[t as usize])
+                        .collect()
+                })
+                .collect(),
+            terms: counts.terms.len(),
+        }
+    }
+
+    /// Each term's count over all windows.
+    pub fn term_totals(&self) -> Vec<u64> {
+        let mut totals = vec![0u64; self.terms];
+        for window in &self.counts {
+            for &(term, count) in window {
+                totals[term as usize] += count;
+            }
+        }
+        totals
+    }
+
+    /// In how many windows each term occurs.
+    pub fn document_frequency(&self) -> Vec<u64> {
+        let mut df = vec![0u64; self.terms];
+        for window in &self.counts {
+            for &(term, _) in window {
                 df[term as usize] += 1;
             }
         }
-        let n = counts.windows.len() as f64;
-        df.iter()
-            .zip(mask)
-            .map(|(&df, &kept)| {
-                if !kept || df == 0 {
-                    return 0.0;
-                }
-                let df = df as f64;
-                match self.idf {
-                    IdfMode::Smooth => ((1.0 + n) / (1.0 + df)).ln() + 1.0,
-                    IdfMode::Plain => (n / df).ln() + 1.0,
-                    IdfMode::None => 1.0,
-                }
-            })
+        df
+    }
+
+    /// Each window's token count (of the terms taking part).
+    pub fn lengths(&self) -> Vec<u64> {
+        self.counts
+            .iter()
+            .map(|w| w.iter().map(|&(_, c)| c).sum())
             .collect()
     }
 
-    /// Scores every kept term of one window, in term order.
+    /// Each window's counts summed with those of the `n − 1` windows before it.
+    pub fn trailing_sum(&self, n: usize) -> Windowed {
+        if n <= 1 {
+            return self.clone();
+        }
+        let counts = (0..self.counts.len())
+            .into_par_iter()
+            .map(|w| {
+                let mut sum: Vec<(TermId, u64)> = self.counts[w.saturating_sub(n - 1)..=w]
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .collect();
+                sum.sort_unstable_by_key(|&(t, _)| t);
+                sum.dedup_by(|later, kept| {
+                    if later.0 == kept.0 {
+                        kept.1 += later.1;
+                        true
+                    } else {
+                        false
+                    }
+                });
+                sum
+            })
+            .collect();
+        Windowed {
+            counts,
+            terms: self.terms,
+        }
+    }
+
+    /// The statistics of the windows `0..=w` for the terms of window `w`, for every
+    /// `w`: what `--as-of` scores with. One pass in time order.
+    pub fn as_of(&self) -> Vec<AsOf> {
+        let mut df = vec![0u64; self.terms];
+        let mut totals = vec![0u64; self.terms];
+        let mut tokens = 0u64;
+        self.counts
+            .iter()
+            .map(|window| {
+                let terms = window
+                    .iter()
+                    .map(|&(term, count)| {
+                        df[term as usize] += 1;
+                        totals[term as usize] += count;
+                        (df[term as usize], totals[term as usize])
+                    })
+                    .collect();
+                tokens += window.iter().map(|&(_, c)| c).sum::<u64>();
+                AsOf { terms, tokens }
+            })
+            .collect()
+    }
+}
+
+/// The collection up to and including one window, seen from that window's terms.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AsOf {
+    /// For each `(term, count)` of the window: the term's document frequency and
+    /// total count over the windows so far.
+    pub terms: Vec<(u64, u64)>,
+    /// Tokens of the windows so far.
+    pub tokens: u64,
+}
+
+/// The scoring method (`--score`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// TF-IDF with windows as documents (scikit-learn's variants).
+    #[default]
+    Tfidf,
+    /// Okapi BM25 with windows as documents (rank_bm25).
+    Bm25,
+    /// Class-based TF-IDF with windows as classes (BERTopic).
+    Ctfidf,
+    /// Signed log-likelihood G² against a reference (quanteda).
+    G2,
+    /// Log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008).
+    Logodds,
+}
+
+/// Everything that decides a run's scores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scorer {
+    /// The method.
+    pub method: Method,
+    /// TF-IDF's variant.
+    pub tfidf: TfIdf,
+    /// BM25's parameters.
+    pub bm25: Bm25,
+    /// c-TF-IDF's switches.
+    pub ctfidf: CTfIdf,
+    /// What keyness compares a window with.
+    pub reference: Reference,
+    /// Windows whose counts are summed into each window's (1: none).
+    pub smooth: usize,
+    /// Collection statistics from the windows up to each window only.
+    pub as_of: bool,
+}
+
+impl Scorer {
+    /// Scores every window; each window's scores are in term order.
+    pub fn score(&self, counts: &Counts, min_count: u64) -> Vec<Vec<TermScore>> {
+        let windowed =
+            Windowed::new(counts, &vocabulary_mask(counts, min_count)).trailing_sum(self.smooth);
+        let as_of = self.as_of.then(|| windowed.as_of());
+        let as_of = as_of.as_deref();
+        match self.method {
+            Method::Tfidf => self.tfidf.score_windowed(&windowed, as_of),
+            Method::Bm25 => self.bm25.score(&windowed, as_of),
+            Method::Ctfidf => self.ctfidf.score(&windowed, as_of),
+            Method::G2 => keyness::g2(&windowed, self.reference, self.as_of),
+            Method::Logodds => keyness::log_odds(&windowed, self.reference, self.as_of),
+        }
+    }
+}
+
+impl TfIdf {
+    /// IDF of a term in `df` of `n` windows.
+    fn idf(&self, df: u64, n: usize) -> f64 {
+        if df == 0 {
+            return 0.0;
+        }
+        let (n, df) = (n as f64, df as f64);
+        match self.idf {
+            IdfMode::Smooth => ((1.0 + n) / (1.0 + df)).ln() + 1.0,
+            IdfMode::Plain => (n / df).ln() + 1.0,
+            IdfMode::None => 1.0,
+        }
+    }
+
+    /// IDF weight of every term over all windows.
+    pub fn idf_weights(&self, windowed: &Windowed) -> Vec<f64> {
+        let n = windowed.counts.len();
+        windowed
+            .document_frequency()
+            .iter()
+            .map(|&df| self.idf(df, n))
+            .collect()
+    }
+
+    /// Scores one window's `(term, count)` pairs, in term order, with `idf(i)`
+    /// the IDF of the `i`-th pair.
     pub fn score_window(
         &self,
-        window: &WindowCounts,
-        mask: &[bool],
-        idf: &[f64],
+        window: &[(TermId, u64)],
+        idf: impl Fn(usize, TermId) -> f64,
     ) -> Vec<TermScore> {
         let mut scores: Vec<TermScore> = window
-            .terms
             .iter()
-            .filter(|&&(term, _)| mask[term as usize])
-            .map(|&(term, count)| {
+            .enumerate()
+            .map(|(i, &(term, count))| {
                 let tf = match self.tf {
                     TfMode::Raw => count as f64,
                     TfMode::Sublinear => (count as f64).ln() + 1.0,
                 };
                 TermScore {
                     term,
-                    score: tf * idf[term as usize],
+                    score: tf * idf(i, term),
                     count,
                 }
             })
@@ -115,15 +318,38 @@ impl TfIdf {
         scores
     }
 
-    /// Scores every window in parallel; each window's scores are in term order.
+    /// Scores every window in parallel, with the IDF of all windows or, given
+    /// `as_of`, of the windows up to each.
+    pub fn score_windowed(
+        &self,
+        windowed: &Windowed,
+        as_of: Option<&[AsOf]>,
+    ) -> Vec<Vec<TermScore>> {
+        match as_of {
+            None => {
+                let idf = self.idf_weights(windowed);
+                windowed
+                    .counts
+                    .par_iter()
+                    .map(|window| self.score_window(window, |_, term| idf[term as usize]))
+                    .collect()
+            }
+            Some(as_of) => windowed
+                .counts
+                .par_iter()
+                .zip(as_of)
+                .enumerate()
+                .map(|(w, (window, seen))| {
+                    self.score_window(window, |i, _| self.idf(seen.terms[i].0, w + 1))
+                })
+                .collect(),
+        }
+    }
+
+    /// Scores every window of `counts` (terms seen at least `min_count` times).
     pub fn score(&self, counts: &Counts, min_count: u64) -> Vec<Vec<TermScore>> {
-        let mask = vocabulary_mask(counts, min_count);
-        let idf = self.idf_weights(counts, &mask);
-        counts
-            .windows
-            .par_iter()
-            .map(|window| self.score_window(window, &mask, &idf))
-            .collect()
+        let windowed = Windowed::new(counts, &vocabulary_mask(counts, min_count));
+        self.score_windowed(&windowed, None)
     }
 }
 

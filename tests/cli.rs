@@ -19,7 +19,13 @@ fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-const OUTPUTS: [&str; 3] = ["terms.csv", "windows.csv", "timeline.json"];
+const OUTPUTS: [&str; 5] = [
+    "terms.csv",
+    "windows.csv",
+    "themes.csv",
+    "shifts.csv",
+    "timeline.json",
+];
 
 #[test]
 fn committed_output_is_what_the_default_run_writes() {
@@ -43,10 +49,12 @@ fn bare_invocation_reads_data_and_writes_output() {
     // transcript and the alias table it names.
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("data/aliases")).unwrap();
+    std::fs::create_dir_all(dir.path().join("data/themes")).unwrap();
     for file in [
         "themeline.toml",
         "data/kubecon-eu-2024-recap.txt",
         "data/aliases/cloud-native.toml",
+        "data/themes/cloud-native.toml",
     ] {
         std::fs::copy(root().join(file), dir.path().join(file)).unwrap();
     }

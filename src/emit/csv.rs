@@ -7,9 +7,9 @@
 
 use std::io::Write;
 
-use super::{EmitError, Sink};
+use super::{EmitError, Sink, Summary};
 use crate::config::GroupBy;
-use crate::pipeline::{Meta, WindowReport};
+use crate::pipeline::{Meta, TimeValue, WindowReport};
 
 /// `terms.csv`: one row per window and ranked term.
 ///
@@ -75,7 +75,7 @@ impl<W: Write> Sink for TermsCsv<W> {
         Ok(())
     }
 
-    fn finish(&mut self) -> Result<(), EmitError> {
+    fn finish(&mut self, _: &Summary<'_>) -> Result<(), EmitError> {
         self.writer.flush().map_err(::csv::Error::from)?;
         Ok(())
     }
@@ -139,7 +139,134 @@ impl<W: Write> Sink for WindowsCsv<W> {
         Ok(())
     }
 
-    fn finish(&mut self) -> Result<(), EmitError> {
+    fn finish(&mut self, _: &Summary<'_>) -> Result<(), EmitError> {
+        self.writer.flush().map_err(::csv::Error::from)?;
+        Ok(())
+    }
+}
+
+/// `themes.csv`: one row per window and theme, empty windows included.
+///
+/// Columns: `window, start, end, theme, score, share`, preceded by `source` when
+/// timelines are per source. `score` is the theme's strength, its tokens per 1,000
+/// tokens of the window; `share` is its part of the window's theme strength (the
+/// shares of a window sum to 1, or are all 0 when no theme is present).
+#[derive(Debug)]
+pub struct ThemesCsv<W: Write> {
+    writer: csv::Writer<W>,
+    per_source: bool,
+}
+
+impl<W: Write> ThemesCsv<W> {
+    /// A sink writing to `writer`.
+    pub fn new(writer: W) -> Self {
+        ThemesCsv {
+            writer: csv::Writer::from_writer(writer),
+            per_source: false,
+        }
+    }
+}
+
+impl<W: Write> Sink for ThemesCsv<W> {
+    fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
+        self.per_source = per_source(meta);
+        if self.per_source {
+            self.writer.write_field("source")?;
+        }
+        self.writer
+            .write_record(["window", "start", "end", "theme", "score", "share"])?;
+        Ok(())
+    }
+
+    fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
+        let (index, start, end) = (
+            window.index.to_string(),
+            window.start.to_string(),
+            window.end.to_string(),
+        );
+        for theme in &window.themes {
+            if self.per_source {
+                self.writer
+                    .write_field(window.source.as_deref().unwrap_or(""))?;
+            }
+            self.writer.write_record([
+                index.as_str(),
+                &start,
+                &end,
+                &theme.theme,
+                &theme.score.to_string(),
+                &theme.share.to_string(),
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &Summary<'_>) -> Result<(), EmitError> {
+        self.writer.flush().map_err(::csv::Error::from)?;
+        Ok(())
+    }
+}
+
+/// `shifts.csv`: one row per shift event, in time order.
+///
+/// Columns: `at, kind, subject, from, to, strength, evidence`, preceded by
+/// `source` when timelines are per source. `at` is in the units of `start` in
+/// `terms.csv` (seconds, or an RFC 3339 instant): the start of the window where the
+/// change shows. `kind` is `dominant` (another theme takes the largest share; `from`
+/// and `to` are the themes, `strength` the share margin), `rising` or `fading` (a
+/// theme's tokens change significantly against the window before; `from` and `to`
+/// are its shares, `strength` the signed G²), or `burst` (a Kleinberg burst of a
+/// term; `from` and `to` are its first and last windows, `strength` its weight).
+/// `evidence` lists the terms that drove the event, separated by `; `.
+#[derive(Debug)]
+pub struct ShiftsCsv<W: Write> {
+    writer: csv::Writer<W>,
+    per_source: bool,
+}
+
+impl<W: Write> ShiftsCsv<W> {
+    /// A sink writing to `writer`.
+    pub fn new(writer: W) -> Self {
+        ShiftsCsv {
+            writer: csv::Writer::from_writer(writer),
+            per_source: false,
+        }
+    }
+}
+
+impl<W: Write> Sink for ShiftsCsv<W> {
+    fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
+        self.per_source = per_source(meta);
+        if self.per_source {
+            self.writer.write_field("source")?;
+        }
+        self.writer.write_record([
+            "at", "kind", "subject", "from", "to", "strength", "evidence",
+        ])?;
+        Ok(())
+    }
+
+    fn window(&mut self, _: &WindowReport) -> Result<(), EmitError> {
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
+        for shift in summary.shifts {
+            if self.per_source {
+                self.writer
+                    .write_field(shift.source.as_deref().unwrap_or(""))?;
+            }
+            let at: &TimeValue = &shift.at;
+            self.writer.write_record([
+                at.to_string().as_str(),
+                shift.kind.name(),
+                &shift.subject,
+                &shift.from,
+                &shift.to,
+                &shift.strength.to_string(),
+                &shift.evidence.join("; "),
+            ])?;
+        }
         self.writer.flush().map_err(::csv::Error::from)?;
         Ok(())
     }
@@ -149,7 +276,8 @@ impl<W: Write> Sink for WindowsCsv<W> {
 mod tests {
     use super::*;
     use crate::emit::emit;
-    use crate::pipeline::{RankedTerm, TimeValue};
+    use crate::pipeline::{RankedTerm, ShiftReport, ThemeScore, TimeValue};
+    use crate::shift::{ShiftKind, TermStatus};
     use crate::{Config, Pipeline};
 
     fn report(terms: Vec<RankedTerm>) -> WindowReport {
@@ -165,7 +293,31 @@ mod tests {
             segments: 4,
             tokens: 9,
             partial: false,
+            dominant: Some("security".into()),
             terms,
+            themes: vec![
+                ThemeScore {
+                    theme: "security".into(),
+                    score: 300.0,
+                    share: 0.75,
+                    tokens: 3.0,
+                },
+                ThemeScore {
+                    theme: "AI, ML".into(),
+                    score: 100.0,
+                    share: 0.25,
+                    tokens: 1.0,
+                },
+            ],
+        }
+    }
+
+    fn summary<'a>(shifts: &'a [ShiftReport]) -> Summary<'a> {
+        Summary {
+            terms: &[],
+            themes: &[],
+            shifts,
+            unassigned: &[],
         }
     }
 
@@ -185,6 +337,7 @@ mod tests {
                 window_label: "Security".into(),
                 score: 0.1 + 0.2,
                 count: 3,
+                status: TermStatus::Stable,
             },
             RankedTerm {
                 rank: 2,
@@ -193,10 +346,11 @@ mod tests {
                 window_label: "say \"hi\"".into(),
                 score: 1e-7,
                 count: 1,
+                status: TermStatus::New,
             },
         ]))
         .unwrap();
-        sink.finish().unwrap();
+        sink.finish(&summary(&[])).unwrap();
         let text = String::from_utf8(sink.writer.into_inner().unwrap()).unwrap();
         assert_eq!(
             text,
@@ -227,5 +381,58 @@ mod tests {
         assert_eq!(rows[2], "1,60,120,0:01:00,0,0,0,false");
         // The data ends at 3:10 (the last segment lasts 10 s), inside the last window.
         assert_eq!(rows[4], "3,180,240,0:03:00,1,1,1,true");
+    }
+
+    #[test]
+    fn theme_rows_give_every_theme_of_every_window() {
+        let timeline = Pipeline::new(Config::default())
+            .unwrap()
+            .run_text("t", "0:00 security security")
+            .unwrap();
+        let mut sink = ThemesCsv::new(Vec::new());
+        sink.begin(&timeline.meta).unwrap();
+        sink.window(&report(Vec::new())).unwrap();
+        sink.finish(&summary(&[])).unwrap();
+        let text = String::from_utf8(sink.writer.into_inner().unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "window,start,end,theme,score,share\n\
+             2,600,900,security,300,0.75\n\
+             2,600,900,\"AI, ML\",100,0.25\n"
+        );
+    }
+
+    #[test]
+    fn shift_rows_carry_time_kind_and_evidence() {
+        let timeline = Pipeline::new(Config::default())
+            .unwrap()
+            .run_text("t", "0:00 security security")
+            .unwrap();
+        let shift = ShiftReport {
+            source: None,
+            at: TimeValue::Seconds(2100.0),
+            at_ms: 2_100_000,
+            until: TimeValue::Seconds(2400.0),
+            until_ms: 2_400_000,
+            window: 7,
+            label: "0:35:00".into(),
+            kind: ShiftKind::Dominant,
+            subject: "security".into(),
+            from: "AI/ML".into(),
+            to: "security".into(),
+            strength: 0.5,
+            share_before: Some(0.1),
+            share_after: Some(0.6),
+            evidence: vec!["security".into(), "policies".into()],
+        };
+        let mut sink = ShiftsCsv::new(Vec::new());
+        sink.begin(&timeline.meta).unwrap();
+        sink.finish(&summary(&[shift])).unwrap();
+        let text = String::from_utf8(sink.writer.into_inner().unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "at,kind,subject,from,to,strength,evidence\n\
+             2100,dominant,security,AI/ML,security,0.5,security; policies\n"
+        );
     }
 }

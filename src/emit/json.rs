@@ -3,8 +3,12 @@
 //! Layout: `{"schema_version", "meta": {time_axis, inputs, options, statistics,
 //! diagnostics}, "windows": [{source?, index, start, end, start_ms, end_ms, label,
 //! documents, segments, tokens, partial, terms: [{rank, term, label, window_label,
-//! score, count}]}], "terms": [{term, label, phrase, total, forms,
-//! repaired_from}]}`. `terms` lists every term that ranks in some window, with the
+//! score, count, status}], dominant, themes: [{theme, score, share, tokens}]}],
+//! "terms": [{term, label, phrase, total, forms, repaired_from}], "themes":
+//! [{name, origin, description?, members, unmatched, top_terms, tokens}], "shifts":
+//! [{at, at_ms, until, until_ms, window, label, kind, subject, from, to, strength,
+//! share_before, share_after, evidence}], "unassigned": [{term, label, score,
+//! window, windows}]}`. `terms` lists every term that ranks in some window, with the
 //! surface forms merged into it and the misspellings aliases repaired into it.
 //! `start`/`end` are seconds for recordings and RFC 3339 (UTC) for dated
 //! documents; `start_ms`/`end_ms` are always integers on the run's axis. Arrays are
@@ -17,8 +21,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{EmitError, Sink};
-use crate::pipeline::{Meta, SCHEMA_VERSION, TermReport, WindowReport};
+use super::{EmitError, Sink, Summary};
+use crate::pipeline::{
+    Meta, SCHEMA_VERSION, ShiftReport, TermReport, ThemeReport, UnassignedTerm, WindowReport,
+};
 
 /// Collects the run and writes it as one document when finished.
 #[derive(Debug)]
@@ -26,7 +32,6 @@ pub struct TimelineJson<W: Write> {
     writer: W,
     meta: Option<Meta>,
     windows: Vec<WindowReport>,
-    terms: Vec<TermReport>,
 }
 
 impl<W: Write> TimelineJson<W> {
@@ -36,7 +41,6 @@ impl<W: Write> TimelineJson<W> {
             writer,
             meta: None,
             windows: Vec::new(),
-            terms: Vec::new(),
         }
     }
 
@@ -52,6 +56,9 @@ struct Document<'a> {
     meta: &'a Option<Meta>,
     windows: &'a [WindowReport],
     terms: &'a [TermReport],
+    themes: &'a [ThemeReport],
+    shifts: &'a [ShiftReport],
+    unassigned: &'a [UnassignedTerm],
 }
 
 impl<W: Write> Sink for TimelineJson<W> {
@@ -65,17 +72,15 @@ impl<W: Write> Sink for TimelineJson<W> {
         Ok(())
     }
 
-    fn terms(&mut self, terms: &[TermReport]) -> Result<(), EmitError> {
-        self.terms = terms.to_vec();
-        Ok(())
-    }
-
-    fn finish(&mut self) -> Result<(), EmitError> {
+    fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
         let document = Document {
             schema_version: SCHEMA_VERSION,
             meta: &self.meta,
             windows: &self.windows,
-            terms: &self.terms,
+            terms: summary.terms,
+            themes: summary.themes,
+            shifts: summary.shifts,
+            unassigned: summary.unassigned,
         };
         serde_json::to_writer_pretty(&mut self.writer, &document)?;
         self.writer

@@ -18,8 +18,10 @@ use std::path::{Path, PathBuf};
 
 use tempfile::TempPath;
 
-use crate::pipeline::{Meta, TermReport, Timeline, WindowReport};
-pub use csv::{TermsCsv, WindowsCsv};
+use crate::pipeline::{
+    Meta, ShiftReport, TermReport, ThemeReport, Timeline, UnassignedTerm, WindowReport,
+};
+pub use csv::{ShiftsCsv, TermsCsv, ThemesCsv, WindowsCsv};
 pub use json::TimelineJson;
 
 /// Errors while writing outputs.
@@ -41,19 +43,28 @@ pub enum EmitError {
     Json(#[from] serde_json::Error),
 }
 
+/// What a run found over all its windows, given to sinks after the last window.
+#[derive(Debug, Clone, Copy)]
+pub struct Summary<'a> {
+    /// The terms that rank in any window.
+    pub terms: &'a [TermReport],
+    /// The themes.
+    pub themes: &'a [ThemeReport],
+    /// The shift events, in time order.
+    pub shifts: &'a [ShiftReport],
+    /// High-scoring terms of no lexicon theme.
+    pub unassigned: &'a [UnassignedTerm],
+}
+
 /// An output format.
 pub trait Sink {
     /// Called once, before any window.
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError>;
     /// Called once per window, in time order.
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError>;
-    /// Called once after the last window with the terms that rank anywhere.
-    fn terms(&mut self, terms: &[TermReport]) -> Result<(), EmitError> {
-        let _ = terms;
-        Ok(())
-    }
-    /// Called once after the last window; writes any trailer and flushes.
-    fn finish(&mut self) -> Result<(), EmitError>;
+    /// Called once after the last window; writes the run-level parts and any
+    /// trailer, and flushes.
+    fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError>;
 }
 
 /// Feeds a timeline to a set of sinks.
@@ -66,9 +77,14 @@ pub fn emit(timeline: &Timeline, sinks: &mut [&mut dyn Sink]) -> Result<(), Emit
             sink.window(window)?;
         }
     }
+    let summary = Summary {
+        terms: &timeline.terms,
+        themes: &timeline.themes,
+        shifts: &timeline.shifts,
+        unassigned: &timeline.unassigned,
+    };
     for sink in sinks.iter_mut() {
-        sink.terms(&timeline.terms)?;
-        sink.finish()?;
+        sink.finish(&summary)?;
     }
     Ok(())
 }
@@ -123,15 +139,27 @@ impl OutputDir {
     }
 }
 
-/// Writes `terms.csv`, `windows.csv` and `timeline.json` into `dir` atomically.
+/// Writes `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv` and
+/// `timeline.json` into `dir` atomically.
 pub fn write_outputs(timeline: &Timeline, dir: &Path) -> Result<Vec<PathBuf>, EmitError> {
     let mut out = OutputDir::create(dir)?;
     let mut terms = TermsCsv::new(out.file("terms.csv")?);
     let mut windows = WindowsCsv::new(out.file("windows.csv")?);
+    let mut themes = ThemesCsv::new(out.file("themes.csv")?);
+    let mut shifts = ShiftsCsv::new(out.file("shifts.csv")?);
     let mut json = TimelineJson::new(out.file("timeline.json")?);
-    emit(timeline, &mut [&mut terms, &mut windows, &mut json])?;
+    emit(
+        timeline,
+        &mut [
+            &mut terms,
+            &mut windows,
+            &mut themes,
+            &mut shifts,
+            &mut json,
+        ],
+    )?;
     // The sinks own the writers; dropping them closes the files before renaming.
-    drop((terms, windows, json));
+    drop((terms, windows, themes, shifts, json));
     out.commit()
 }
 
@@ -162,8 +190,17 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         names.sort();
-        assert_eq!(names, ["terms.csv", "timeline.json", "windows.csv"]);
-        assert_eq!(written.len(), 3);
+        assert_eq!(
+            names,
+            [
+                "shifts.csv",
+                "terms.csv",
+                "themes.csv",
+                "timeline.json",
+                "windows.csv"
+            ]
+        );
+        assert_eq!(written.len(), 5);
     }
 
     #[test]

@@ -81,13 +81,21 @@ pub fn bursts(r: &[u64], d: &[u64], options: &BurstOptions) -> Vec<Burst> {
             let stay = best[t - 1][state];
             let switch = best[t - 1][1 - state] + if state == 1 { up } else { 0.0 };
             // Ties keep the state: a burst must be strictly cheaper to begin.
-            let (cost_before, previous) = if stay <= switch { (stay, state) } else { (switch, 1 - state) };
+            let (cost_before, previous) = if stay <= switch {
+                (stay, state)
+            } else {
+                (switch, 1 - state)
+            };
             best[t][state] = cost_before + costs[t][state];
             from[t][state] = previous;
         }
     }
     let mut states = vec![0usize; n];
-    states[n - 1] = if best[n - 1][1] < best[n - 1][0] { 1 } else { 0 };
+    states[n - 1] = if best[n - 1][1] < best[n - 1][0] {
+        1
+    } else {
+        0
+    };
     for t in (1..n).rev() {
         states[t - 1] = from[t][states[t]];
     }
@@ -100,7 +108,11 @@ pub fn bursts(r: &[u64], d: &[u64], options: &BurstOptions) -> Vec<Burst> {
                 t += 1;
             }
             let weight = (start..=t).map(|i| costs[i][0] - costs[i][1]).sum();
-            result.push(Burst { start, end: t, weight });
+            result.push(Burst {
+                start,
+                end: t,
+                weight,
+            });
         }
         t += 1;
     }

@@ -18,6 +18,8 @@
 
 pub mod burst;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::count::{Counts, TermId};
@@ -87,6 +89,10 @@ pub struct Shift {
     pub to: String,
     /// How strong: share margin, G², or burst weight.
     pub strength: f64,
+    /// The subject's share before, for theme events.
+    pub share_before: Option<f64>,
+    /// The subject's share after, for theme events.
+    pub share_after: Option<f64>,
     /// The terms that drove it, most first.
     pub evidence: Vec<String>,
     /// The window where a burst ends (the same as `window` otherwise).
@@ -112,32 +118,51 @@ pub enum TermStatus {
 }
 
 /// A term's count in each window.
-fn series(counts: &Counts, term: TermId) -> Vec<u64> {
+pub fn term_series(counts: &Counts, term: TermId) -> Vec<u64> {
     counts
         .windows
         .iter()
-        .map(|w| w.terms.binary_search_by_key(&term, |&(t, _)| t).map_or(0, |i| w.terms[i].1))
+        .map(|w| {
+            w.terms
+                .binary_search_by_key(&term, |&(t, _)| t)
+                .map_or(0, |i| w.terms[i].1)
+        })
         .collect()
 }
 
 /// The themes' member terms that changed most between two windows, as labels.
-fn theme_evidence(theme: &Theme, counts: &Counts, w: usize, previous: Option<usize>, n: usize) -> Vec<String> {
+fn theme_evidence(
+    theme: &Theme,
+    counts: &Counts,
+    w: usize,
+    previous: Option<usize>,
+    n: usize,
+) -> Vec<String> {
     let mut changes: Vec<(f64, String)> = theme
         .members
         .iter()
         .filter_map(|(term, weight)| {
             let id = counts.find(term)?;
-            let s = series(counts, id);
+            let s = term_series(counts, id);
             let change = weight * (s[w] as f64 - previous.map_or(0.0, |p| s[p] as f64));
             (change > 0.0).then(|| (change, counts.label(id)))
         })
         .collect();
     changes.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    changes.into_iter().take(n).map(|(_, label)| label).collect()
+    changes
+        .into_iter()
+        .take(n)
+        .map(|(_, label)| label)
+        .collect()
 }
 
 /// Dominant-theme changes and rising and fading themes.
-pub fn theme_shifts(themes: &[Theme], windows: &[ThemeWindow], counts: &Counts, options: &ShiftOptions) -> Vec<Shift> {
+pub fn theme_shifts(
+    themes: &[Theme],
+    windows: &[ThemeWindow],
+    counts: &Counts,
+    options: &ShiftOptions,
+) -> Vec<Shift> {
     let mut shifts = Vec::new();
     let mut last_dominant: Option<usize> = None;
     for (w, window) in windows.iter().enumerate() {
@@ -154,6 +179,8 @@ pub fn theme_shifts(themes: &[Theme], windows: &[ThemeWindow], counts: &Counts, 
                 from: themes[previous].name.clone(),
                 to: themes[dominant].name.clone(),
                 strength: window.share[dominant] - window.share[previous],
+                share_before: w.checked_sub(1).map(|p| windows[p].share[dominant]),
+                share_after: Some(window.share[dominant]),
                 evidence: theme_evidence(&themes[dominant], counts, w, w.checked_sub(1), 3),
                 end_window: w,
             });
@@ -163,7 +190,12 @@ pub fn theme_shifts(themes: &[Theme], windows: &[ThemeWindow], counts: &Counts, 
     for w in 1..windows.len() {
         let (now, before) = (&windows[w], &windows[w - 1]);
         for (i, theme) in themes.iter().enumerate() {
-            let g2 = signed_g2(now.tokens[i], before.tokens[i], now.window_tokens as f64, before.window_tokens as f64);
+            let g2 = signed_g2(
+                now.tokens[i],
+                before.tokens[i],
+                now.window_tokens as f64,
+                before.window_tokens as f64,
+            );
             let change = now.share[i] - before.share[i];
             let kind = if g2 >= options.significance && change >= options.min_share_change {
                 ShiftKind::Rising
@@ -183,6 +215,8 @@ pub fn theme_shifts(themes: &[Theme], windows: &[ThemeWindow], counts: &Counts, 
                 from: format!("{:.3}", before.share[i]),
                 to: format!("{:.3}", now.share[i]),
                 strength: g2,
+                share_before: Some(before.share[i]),
+                share_after: Some(now.share[i]),
                 evidence,
                 end_window: w,
             });
@@ -192,13 +226,16 @@ pub fn theme_shifts(themes: &[Theme], windows: &[ThemeWindow], counts: &Counts, 
     shifts
 }
 
-/// Bursts of the given terms, as events; `window_labels` names the windows.
-pub fn burst_shifts(counts: &Counts, terms: &[TermId], window_labels: &[String], options: &ShiftOptions) -> Vec<Shift> {
-    let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
+/// The bursts of terms, as events; `window_labels` names the windows.
+pub fn burst_shifts(
+    counts: &Counts,
+    histories: &BTreeMap<TermId, TermHistory>,
+    window_labels: &[String],
+) -> Vec<Shift> {
     let mut shifts = Vec::new();
-    for &term in terms {
+    for (&term, history) in histories {
         let label = counts.label(term);
-        for burst in bursts(&series(counts, term), &tokens, &options.burst) {
+        for burst in &history.bursts {
             shifts.push(Shift {
                 window: burst.start,
                 kind: ShiftKind::Burst,
@@ -206,6 +243,8 @@ pub fn burst_shifts(counts: &Counts, terms: &[TermId], window_labels: &[String],
                 from: window_labels[burst.start].clone(),
                 to: window_labels[burst.end].clone(),
                 strength: burst.weight,
+                share_before: None,
+                share_after: None,
                 evidence: vec![label.clone()],
                 end_window: burst.end,
             });
@@ -225,9 +264,16 @@ pub fn sort(shifts: &mut [Shift]) {
     });
 }
 
-/// The status of `term` in window `w`.
-pub fn term_status(counts: &Counts, term: TermId, w: usize, bursts: &[Burst], options: &ShiftOptions) -> TermStatus {
-    let s = series(counts, term);
+/// The status in window `w` of a term counted `series[t]` times among
+/// `tokens[t]` tokens in each window `t`, given its `bursts`.
+pub fn term_status(
+    series: &[u64],
+    tokens: &[u64],
+    w: usize,
+    bursts: &[Burst],
+    options: &ShiftOptions,
+) -> TermStatus {
+    let s = series;
     let n = s.len();
     if bursts.iter().any(|b| b.start <= w && w <= b.end) {
         return TermStatus::Burst;
@@ -243,8 +289,12 @@ pub fn term_status(counts: &Counts, term: TermId, w: usize, bursts: &[Burst], op
     if w == 0 {
         return TermStatus::Stable;
     }
-    let (now, before) = (&counts.windows[w], &counts.windows[w - 1]);
-    let g2 = signed_g2(s[w] as f64, s[w - 1] as f64, now.tokens as f64, before.tokens as f64);
+    let g2 = signed_g2(
+        s[w] as f64,
+        s[w - 1] as f64,
+        tokens[w] as f64,
+        tokens[w - 1] as f64,
+    );
     if g2 >= options.significance {
         TermStatus::Emerging
     } else if g2 <= -options.significance {
@@ -254,10 +304,23 @@ pub fn term_status(counts: &Counts, term: TermId, w: usize, bursts: &[Burst], op
     }
 }
 
-/// The bursts of a term (for statuses).
-pub fn term_bursts(counts: &Counts, term: TermId, options: &ShiftOptions) -> Vec<Burst> {
-    let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
-    bursts(&series(counts, term), &tokens, &options.burst)
+/// A term's count in each window and its bursts: what its statuses come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermHistory {
+    /// Its count in each window.
+    pub series: Vec<u64>,
+    /// Its bursts.
+    pub bursts: Vec<Burst>,
+}
+
+impl TermHistory {
+    /// The history of `term` in `counts`.
+    pub fn new(counts: &Counts, term: TermId, options: &ShiftOptions) -> TermHistory {
+        let series = term_series(counts, term);
+        let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
+        let bursts = bursts(&series, &tokens, &options.burst);
+        TermHistory { series, bursts }
+    }
 }
 
 #[cfg(test)]
@@ -291,26 +354,48 @@ mod tests {
         let theme = |name: &str, members: &[&str]| Theme {
             name: name.into(),
             origin: Origin::Lexicon,
+            description: None,
             members: members.iter().map(|m| (m.to_string(), 1.0)).collect(),
             unmatched: Vec::new(),
             top_terms: Vec::new(),
         };
-        vec![theme("AI/ML", &["ai", "model"]), theme("security", &["secur", "polici"])]
+        vec![
+            theme("AI/ML", &["ai", "model"]),
+            theme("security", &["secur", "polici"]),
+        ]
     }
 
     #[test]
     fn the_dominant_theme_changes_where_the_talk_turns() {
         let counts = talk();
         let themes = themes();
-        let windows = lexicon_windows(&themes, &counts);
+        let windows = lexicon_windows(&themes, &counts, crate::theme::ThemeWeight::Count, false);
         let shifts = theme_shifts(&themes, &windows, &counts, &ShiftOptions::default());
-        let dominant: Vec<_> = shifts.iter().filter(|s| s.kind == ShiftKind::Dominant).collect();
+        let dominant: Vec<_> = shifts
+            .iter()
+            .filter(|s| s.kind == ShiftKind::Dominant)
+            .collect();
         assert_eq!(dominant.len(), 1);
-        assert_eq!((dominant[0].window, dominant[0].from.as_str(), dominant[0].to.as_str()), (3, "AI/ML", "security"));
+        assert_eq!(
+            (
+                dominant[0].window,
+                dominant[0].from.as_str(),
+                dominant[0].to.as_str()
+            ),
+            (3, "AI/ML", "security")
+        );
         assert_eq!(dominant[0].evidence[0], "secur");
-        let rising: Vec<_> = shifts.iter().filter(|s| s.kind == ShiftKind::Rising).map(|s| (s.window, s.subject.as_str())).collect();
+        let rising: Vec<_> = shifts
+            .iter()
+            .filter(|s| s.kind == ShiftKind::Rising)
+            .map(|s| (s.window, s.subject.as_str()))
+            .collect();
         assert!(rising.contains(&(3, "security")), "{rising:?}");
-        let fading: Vec<_> = shifts.iter().filter(|s| s.kind == ShiftKind::Fading).map(|s| (s.window, s.subject.as_str())).collect();
+        let fading: Vec<_> = shifts
+            .iter()
+            .filter(|s| s.kind == ShiftKind::Fading)
+            .map(|s| (s.window, s.subject.as_str()))
+            .collect();
         assert!(fading.contains(&(3, "AI/ML")), "{fading:?}");
     }
 
@@ -319,7 +404,10 @@ mod tests {
         let counts = talk();
         let options = ShiftOptions::default();
         let id = |t: &str| counts.find(t).unwrap();
-        let status = |t: &str, w: usize| term_status(&counts, id(t), w, &[], &options);
+        let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
+        let status = |t: &str, w: usize| {
+            term_status(&term_series(&counts, id(t)), &tokens, w, &[], &options)
+        };
         assert_eq!(status("secur", 2), TermStatus::New);
         assert_eq!(status("secur", 3), TermStatus::Emerging);
         assert_eq!(status("ai", 3), TermStatus::Gone);
@@ -330,9 +418,21 @@ mod tests {
     fn bursts_become_events_with_window_labels() {
         let counts = talk();
         let labels: Vec<String> = (0..6).map(|w| format!("w{w}")).collect();
-        let shifts = burst_shifts(&counts, &[counts.find("secur").unwrap()], &labels, &ShiftOptions::default());
+        let options = ShiftOptions::default();
+        let id = counts.find("secur").unwrap();
+        let histories = BTreeMap::from([(id, TermHistory::new(&counts, id, &options))]);
+        let shifts = burst_shifts(&counts, &histories, &labels);
         assert_eq!(shifts.len(), 1);
-        assert_eq!((shifts[0].from.as_str(), shifts[0].to.as_str()), ("w3", "w5"));
-        assert_eq!(term_bursts(&counts, counts.find("secur").unwrap(), &ShiftOptions::default()).len(), 1);
+        assert_eq!(
+            (shifts[0].from.as_str(), shifts[0].to.as_str()),
+            ("w3", "w5")
+        );
+        let history = TermHistory::new(
+            &counts,
+            counts.find("secur").unwrap(),
+            &ShiftOptions::default(),
+        );
+        assert_eq!(history.bursts.len(), 1);
+        assert_eq!(history.series, [0, 0, 1, 9, 10, 8]);
     }
 }

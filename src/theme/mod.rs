@@ -10,6 +10,7 @@
 //! themes' strengths in that window. The dominant theme of a window is the one
 //! with the largest share.
 
+pub mod discover;
 pub mod nmf;
 
 use std::collections::BTreeMap;
@@ -77,16 +78,28 @@ impl Lexicon {
                     message: format!("theme {theme:?} has no terms"),
                 });
             }
-            if let Some(unknown) = definition.weights.keys().find(|w| !definition.terms.contains(w)) {
+            if let Some(unknown) = definition
+                .weights
+                .keys()
+                .find(|w| !definition.terms.contains(w))
+            {
                 return Err(ConfigError::File {
                     path: name.to_string(),
-                    message: format!("theme {theme:?} weights {unknown:?}, which is not one of its terms"),
+                    message: format!(
+                        "theme {theme:?} weights {unknown:?}, which is not one of its terms"
+                    ),
                 });
             }
-            if let Some((term, weight)) = definition.weights.iter().find(|(_, w)| !w.is_finite() || **w <= 0.0) {
+            if let Some((term, weight)) = definition
+                .weights
+                .iter()
+                .find(|(_, w)| !w.is_finite() || **w <= 0.0)
+            {
                 return Err(ConfigError::File {
                     path: name.to_string(),
-                    message: format!("theme {theme:?} gives {term:?} the weight {weight}; weights must be positive"),
+                    message: format!(
+                        "theme {theme:?} gives {term:?} the weight {weight}; weights must be positive"
+                    ),
                 });
             }
         }
@@ -111,13 +124,66 @@ pub struct Theme {
     pub name: String,
     /// Lexicon or discovered.
     pub origin: Origin,
-    /// Its terms (keys in the run's vocabulary) and weights.
+    /// What it is about, from the lexicon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Its terms (keys in the run's vocabulary) and weights, sorted by term. For a
+    /// discovered theme the weights are the factorisation's, scaled so the
+    /// heaviest is 1, and only the heaviest terms are listed.
     pub members: Vec<(String, f64)>,
     /// Lexicon entries that matched no term of the run.
     pub unmatched: Vec<String>,
     /// Its most present terms in the run, as labels, most first.
     pub top_terms: Vec<String>,
 }
+
+impl Theme {
+    /// The themes of a lexicon over a run's vocabulary. `keys(text)` gives the
+    /// run's terms for a lexicon entry (its stems, or a phrase's key; several when
+    /// the run analyses several languages). An entry that the run never saw is
+    /// listed as unmatched; a term listed twice keeps its highest weight.
+    pub fn from_lexicon(
+        lexicon: &Lexicon,
+        counts: &Counts,
+        mut keys: impl FnMut(&str) -> Vec<String>,
+    ) -> Vec<Theme> {
+        lexicon
+            .themes
+            .iter()
+            .map(|(name, definition)| {
+                let mut members: BTreeMap<String, f64> = BTreeMap::new();
+                let mut unmatched = Vec::new();
+                for text in &definition.terms {
+                    let weight = definition.weights.get(text).copied().unwrap_or(1.0);
+                    let found: Vec<String> = keys(text)
+                        .into_iter()
+                        .filter(|key| counts.find(key).is_some())
+                        .collect();
+                    if found.is_empty() {
+                        unmatched.push(text.clone());
+                    }
+                    for key in found {
+                        let entry = members.entry(key).or_insert(weight);
+                        *entry = entry.max(weight);
+                    }
+                }
+                let mut theme = Theme {
+                    name: name.clone(),
+                    origin: Origin::Lexicon,
+                    description: definition.description.clone(),
+                    members: members.into_iter().collect(),
+                    unmatched,
+                    top_terms: Vec::new(),
+                };
+                theme.top_terms = top_terms(&theme, counts, TOP_TERMS);
+                theme
+            })
+            .collect()
+    }
+}
+
+/// How many top terms a theme lists.
+pub const TOP_TERMS: usize = 8;
 
 /// The themes of one window.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -137,10 +203,19 @@ impl ThemeWindow {
     pub fn from_tokens(tokens: Vec<f64>, window_tokens: u64) -> ThemeWindow {
         let strength: Vec<f64> = tokens
             .iter()
-            .map(|&t| if window_tokens == 0 { 0.0 } else { 1000.0 * t / window_tokens as f64 })
+            .map(|&t| {
+                if window_tokens == 0 {
+                    0.0
+                } else {
+                    1000.0 * t / window_tokens as f64
+                }
+            })
             .collect();
         let total: f64 = strength.iter().sum();
-        let share = strength.iter().map(|&s| if total > 0.0 { s / total } else { 0.0 }).collect();
+        let share = strength
+            .iter()
+            .map(|&s| if total > 0.0 { s / total } else { 0.0 })
+            .collect();
         ThemeWindow {
             strength,
             share,
@@ -161,9 +236,28 @@ impl ThemeWindow {
     }
 }
 
+/// How a lexicon theme counts its members' tokens (`--theme-weight`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeWeight {
+    /// Each member's count times its weight and its IDF over windows
+    /// (`ln((1+n)/(1+df)) + 1`): a word said in every window (the event's own
+    /// name) says little about when a theme is discussed.
+    #[default]
+    Idf,
+    /// Each member's count times its weight.
+    Count,
+}
+
 /// Theme strengths per window from term counts: each theme's weighted count of
-/// its member terms.
-pub fn lexicon_windows(themes: &[Theme], counts: &Counts) -> Vec<ThemeWindow> {
+/// its member terms (see [`ThemeWeight`]). With `as_of`, a member's IDF in window
+/// `t` counts only the windows up to `t`.
+pub fn lexicon_windows(
+    themes: &[Theme],
+    counts: &Counts,
+    weighting: ThemeWeight,
+    as_of: bool,
+) -> Vec<ThemeWindow> {
     let members: Vec<Vec<(u32, f64)>> = themes
         .iter()
         .map(|theme| {
@@ -174,38 +268,87 @@ pub fn lexicon_windows(themes: &[Theme], counts: &Counts) -> Vec<ThemeWindow> {
                 .collect()
         })
         .collect();
+    let count_in = |window: &crate::count::WindowCounts, id: u32| {
+        window
+            .terms
+            .binary_search_by_key(&id, |&(t, _)| t)
+            .map_or(0, |i| window.terms[i].1)
+    };
+    // Per theme and member: the windows (so far) the member occurs in.
+    let mut df: Vec<Vec<u64>> = members.iter().map(|m| vec![0; m.len()]).collect();
+    if weighting == ThemeWeight::Idf && !as_of {
+        for window in &counts.windows {
+            for (theme, members) in df.iter_mut().zip(&members) {
+                for (d, &(id, _)) in theme.iter_mut().zip(members) {
+                    *d += u64::from(count_in(window, id) > 0);
+                }
+            }
+        }
+    }
+    let total = counts.windows.len();
     counts
         .windows
         .iter()
-        .map(|window| {
-            let count = |id: u32| {
-                window
-                    .terms
-                    .binary_search_by_key(&id, |&(t, _)| t)
-                    .map_or(0, |i| window.terms[i].1)
-            };
+        .enumerate()
+        .map(|(w, window)| {
+            let n = if as_of { w + 1 } else { total } as f64;
             let tokens = members
                 .iter()
-                .map(|m| m.iter().map(|&(id, weight)| weight * count(id) as f64).sum())
+                .zip(df.iter_mut())
+                .map(|(members, df)| {
+                    members
+                        .iter()
+                        .zip(df.iter_mut())
+                        .map(|(&(id, weight), df)| {
+                            let count = count_in(window, id);
+                            if as_of && count > 0 {
+                                *df += 1;
+                            }
+                            let idf = match weighting {
+                                ThemeWeight::Count => 1.0,
+                                ThemeWeight::Idf => ((1.0 + n) / (1.0 + *df as f64)).ln() + 1.0,
+                            };
+                            weight * idf * count as f64
+                        })
+                        .sum()
+                })
                 .collect();
             ThemeWindow::from_tokens(tokens, window.tokens)
         })
         .collect()
 }
 
-/// The terms of a theme most present in the run, as labels, most first.
+/// A term's count in every window, summed (after phrases claimed their words).
+pub fn counted(counts: &Counts, id: u32) -> u64 {
+    counts
+        .windows
+        .iter()
+        .map(|w| {
+            w.terms
+                .binary_search_by_key(&id, |&(t, _)| t)
+                .map_or(0, |i| w.terms[i].1)
+        })
+        .sum()
+}
+
+/// The terms of a theme most present in the run (weight × count), as labels,
+/// most first.
 pub fn top_terms(theme: &Theme, counts: &Counts, n: usize) -> Vec<String> {
     let mut present: Vec<(f64, String, u32)> = theme
         .members
         .iter()
         .filter_map(|(term, weight)| {
             let id = counts.find(term)?;
-            let total: u64 = counts.windows.iter().flat_map(|w| &w.terms).filter(|(t, _)| *t == id).map(|(_, n)| n).sum();
+            let total = counted(counts, id);
             (total > 0).then(|| (weight * total as f64, term.clone(), id))
         })
         .collect();
     present.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    present.into_iter().take(n).map(|(_, _, id)| counts.label(id)).collect()
+    present
+        .into_iter()
+        .take(n)
+        .map(|(_, _, id)| counts.label(id))
+        .collect()
 }
 
 #[cfg(test)]
@@ -222,19 +365,31 @@ mod tests {
         .unwrap();
         assert_eq!(lexicon.themes.len(), 2);
         assert_eq!(lexicon.themes["AI/ML"].weights["AI"], 2.0);
-        let bad = Lexicon::parse("[x]\nterms = [\"a\"]\nweights = { b = 1.0 }\n", "t.toml").unwrap_err();
+        let bad =
+            Lexicon::parse("[x]\nterms = [\"a\"]\nweights = { b = 1.0 }\n", "t.toml").unwrap_err();
         assert!(bad.to_string().contains("not one of its terms"), "{bad}");
-        let negative = Lexicon::parse("[x]\nterms = [\"a\"]\nweights = { a = -1.0 }\n", "t.toml").unwrap_err();
+        let negative =
+            Lexicon::parse("[x]\nterms = [\"a\"]\nweights = { a = -1.0 }\n", "t.toml").unwrap_err();
         assert!(negative.to_string().contains("positive"));
-        let unknown = Lexicon::parse("[x]\nterms = [\"a\"]\ncolour = \"red\"\n", "t.toml").unwrap_err();
-        assert!(unknown.to_string().contains("colour") && unknown.to_string().contains("line 3"), "{unknown}");
+        let unknown =
+            Lexicon::parse("[x]\nterms = [\"a\"]\ncolour = \"red\"\n", "t.toml").unwrap_err();
+        assert!(
+            unknown.to_string().contains("colour") && unknown.to_string().contains("line 3"),
+            "{unknown}"
+        );
         assert!(Lexicon::load("cloud-native").unwrap().themes.len() >= 9);
     }
 
     #[test]
     fn strengths_and_shares() {
         let mut b = CountBuilder::new();
-        for (w, term, n) in [(0, "ai", 3), (0, "secur", 1), (0, "other", 6), (1, "secur", 2), (1, "other", 8)] {
+        for (w, term, n) in [
+            (0, "ai", 3),
+            (0, "secur", 1),
+            (0, "other", 6),
+            (1, "secur", 2),
+            (1, "other", 8),
+        ] {
             for _ in 0..n {
                 b.add(term, term, w..w + 1);
             }
@@ -243,17 +398,25 @@ mod tests {
         let theme = |name: &str, members: &[(&str, f64)]| Theme {
             name: name.into(),
             origin: Origin::Lexicon,
+            description: None,
             members: members.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
             unmatched: Vec::new(),
             top_terms: Vec::new(),
         };
-        let themes = [theme("AI", &[("ai", 2.0)]), theme("security", &[("secur", 1.0)])];
-        let windows = lexicon_windows(&themes, &counts);
+        let themes = [
+            theme("AI", &[("ai", 2.0)]),
+            theme("security", &[("secur", 1.0)]),
+        ];
+        let windows = lexicon_windows(&themes, &counts, ThemeWeight::Count, false);
         assert_eq!(windows[0].strength, [600.0, 100.0]);
         assert!((windows[0].share[0] - 6.0 / 7.0).abs() < 1e-12);
         assert_eq!(windows[0].dominant(), Some(0));
         assert_eq!(windows[1].dominant(), Some(1));
-        assert_eq!(windows[2].dominant(), None, "an empty window has no dominant theme");
+        assert_eq!(
+            windows[2].dominant(),
+            None,
+            "an empty window has no dominant theme"
+        );
         assert_eq!(windows[2].share, [0.0, 0.0]);
     }
 }

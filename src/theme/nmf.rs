@@ -7,10 +7,13 @@
 //! it), and each row of `W` says how much of each theme a chunk holds.
 //!
 //! Initialisation is NNDSVDa (Boutsidis and Gallopoulos 2008, with zeros filled by
-//! the mean, as scikit-learn's `init="nndsvda"`), so a run is deterministic; the
+//! the mean, as scikit-learn's `init="nndsvda"`), so a run is deterministic. The
 //! singular vectors come from the eigen-decomposition of the smaller Gram matrix
-//! (`AᵀA` or `AAᵀ`), which is exact and keeps memory to the square of the smaller
-//! side. The factors are then refined with multiplicative updates for the
+//! (`AᵀA` or `AAᵀ`) when its side is at most [`EXACT_SVD_LIMIT`], which is exact;
+//! larger matrices use randomized subspace iteration (Halko, Martinsson and Tropp
+//! 2011, as scikit-learn's `randomized_svd`, which its NMF uses for every size)
+//! with a fixed seed, which costs a few sparse products instead of a cube of the
+//! matrix side. The factors are then refined with multiplicative updates for the
 //! Frobenius norm (Lee and Seung 2001; scikit-learn's `solver="mu"`), with row-wise
 //! products in parallel (rayon) and every reduction in a fixed order.
 //! `tests/nmf_crosscheck.rs` compares the reconstruction error with scikit-learn's
@@ -79,9 +82,131 @@ impl Default for NmfOptions {
 /// What scikit-learn adds to denominators to avoid dividing by zero.
 const EPSILON: f64 = f32::EPSILON as f64;
 
+/// Largest side of the Gram matrix decomposed exactly; beyond it the SVD is
+/// randomized.
+pub const EXACT_SVD_LIMIT: usize = 600;
+
+/// A deterministic stream of standard normal numbers (SplitMix64 and Box-Muller):
+/// the randomized SVD's test matrix must not depend on the platform or a seed file.
+struct Normals(u64);
+
+impl Normals {
+    fn uniform(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        // 53 random bits in (0, 1].
+        ((z >> 11) as f64 + 1.0) / (1u64 << 53) as f64
+    }
+
+    fn next(&mut self) -> f64 {
+        let (u, v) = (self.uniform(), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
+/// The transpose of `a`, by rows.
+fn transpose(a: &SparseRows) -> SparseRows {
+    let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); a.columns];
+    for (i, row) in a.rows.iter().enumerate() {
+        for &(c, v) in row {
+            rows[c as usize].push((i as u32, v));
+        }
+    }
+    SparseRows {
+        rows,
+        columns: a.rows.len(),
+    }
+}
+
+/// `a · x` for a dense `x` (columns of `a` × l), rows in parallel; each entry is
+/// summed in column order, so the result does not depend on the thread count.
+fn times_dense(a: &SparseRows, x: &DMatrix<f64>) -> DMatrix<f64> {
+    let l = x.ncols();
+    let rows: Vec<Vec<f64>> = a
+        .rows
+        .par_iter()
+        .map(|row| {
+            let mut out = vec![0.0; l];
+            for &(c, v) in row {
+                for (j, o) in out.iter_mut().enumerate() {
+                    *o += v * x[(c as usize, j)];
+                }
+            }
+            out
+        })
+        .collect();
+    DMatrix::from_fn(a.rows.len(), l, |i, j| rows[i][j])
+}
+
+/// The top `k` singular triplets by randomized subspace iteration.
+fn randomized_svd(a: &SparseRows, k: usize) -> (Vec<f64>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    // scikit-learn's defaults: 10 extra dimensions, 7 power iterations for few
+    // components, each followed by re-orthonormalisation.
+    let l = (k + 10).min(a.rows.len()).min(a.columns);
+    let at = transpose(a);
+    let mut normals = Normals(0x7468_656D_656C_696E);
+    let omega = DMatrix::from_fn(a.columns, l, |_, _| normals.next());
+    let orthonormal = |m: DMatrix<f64>| m.qr().q();
+    let mut q = orthonormal(times_dense(a, &omega));
+    for _ in 0..7 {
+        let z = orthonormal(times_dense(&at, &q));
+        q = orthonormal(times_dense(a, &z));
+    }
+    // B = Qᵀ A (l × n), as (Aᵀ Q)ᵀ; then the SVD of the small B through B Bᵀ.
+    let bt = times_dense(&at, &q);
+    let bbt = bt.transpose() * &bt;
+    let eigen = SymmetricEigen::new(bbt);
+    let mut order: Vec<usize> = (0..l).collect();
+    order.sort_by(|&x, &y| {
+        eigen.eigenvalues[y]
+            .total_cmp(&eigen.eigenvalues[x])
+            .then(x.cmp(&y))
+    });
+    let (mut values, mut left, mut right) = (Vec::new(), Vec::new(), Vec::new());
+    for &index in order.iter().take(k) {
+        let sigma = eigen.eigenvalues[index].max(0.0).sqrt();
+        let small = eigen.eigenvectors.column(index);
+        let mut u: Vec<f64> = (&q * small).iter().copied().collect();
+        let mut v: Vec<f64> = (&bt * small)
+            .iter()
+            .map(|x| x / sigma.max(1e-300))
+            .collect();
+        if flip_sign(&v) {
+            u.iter_mut().for_each(|x| *x = -*x);
+            v.iter_mut().for_each(|x| *x = -*x);
+        }
+        values.push(sigma);
+        left.push(u);
+        right.push(v);
+    }
+    (values, left, right)
+}
+
+/// Whether to negate a singular pair so that the right vector's largest entry is
+/// positive: the result must not depend on the eigen solver's choice of sign.
+fn flip_sign(v: &[f64]) -> bool {
+    v.iter().copied().fold(
+        0.0f64,
+        |best, x| if x.abs() > best.abs() { x } else { best },
+    ) < 0.0
+}
+
 /// The top `k` singular triplets of `a`: values (descending), left vectors (rows
 /// of length m), right vectors (rows of length n).
 fn truncated_svd(a: &SparseRows, k: usize) -> (Vec<f64>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    if a.rows.len().min(a.columns) > EXACT_SVD_LIMIT {
+        randomized_svd(a, k)
+    } else {
+        exact_svd(a, k)
+    }
+}
+
+/// The top `k` singular triplets from the eigen-decomposition of the smaller Gram
+/// matrix.
+fn exact_svd(a: &SparseRows, k: usize) -> (Vec<f64>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
     let (m, n) = (a.rows.len(), a.columns);
     let by_columns = n <= m;
     let size = if by_columns { n } else { m };
@@ -106,18 +231,27 @@ fn truncated_svd(a: &SparseRows, k: usize) -> (Vec<f64>, Vec<Vec<f64>>, Vec<Vec<
     }
     let eigen = SymmetricEigen::new(gram);
     let mut order: Vec<usize> = (0..size).collect();
-    order.sort_by(|&x, &y| eigen.eigenvalues[y].total_cmp(&eigen.eigenvalues[x]).then(x.cmp(&y)));
+    order.sort_by(|&x, &y| {
+        eigen.eigenvalues[y]
+            .total_cmp(&eigen.eigenvalues[x])
+            .then(x.cmp(&y))
+    });
     let mut values = Vec::new();
     let mut left = Vec::new();
     let mut right = Vec::new();
     for &index in order.iter().take(k) {
         let sigma = eigen.eigenvalues[index].max(0.0).sqrt();
         let vector: Vec<f64> = eigen.eigenvectors.column(index).iter().copied().collect();
-        // Fix the sign so the result does not depend on the eigen solver's choice.
-        let flip = vector.iter().copied().fold(0.0f64, |best, v| if v.abs() > best.abs() { v } else { best }) < 0.0;
-        let vector: Vec<f64> = vector.into_iter().map(|v| if flip { -v } else { v }).collect();
         let other: Vec<f64> = if by_columns {
-            a.rows.iter().map(|row| row.iter().map(|&(j, v)| v * vector[j as usize]).sum::<f64>() / sigma.max(1e-300)).collect()
+            a.rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|&(j, v)| v * vector[j as usize])
+                        .sum::<f64>()
+                        / sigma.max(1e-300)
+                })
+                .collect()
         } else {
             let mut column = vec![0.0; n];
             for (i, row) in a.rows.iter().enumerate() {
@@ -127,14 +261,18 @@ fn truncated_svd(a: &SparseRows, k: usize) -> (Vec<f64>, Vec<Vec<f64>>, Vec<Vec<
             }
             column.iter().map(|v| v / sigma.max(1e-300)).collect()
         };
-        values.push(sigma);
-        if by_columns {
-            left.push(other);
-            right.push(vector);
+        let (mut u, mut v) = if by_columns {
+            (other, vector)
         } else {
-            left.push(vector);
-            right.push(other);
+            (vector, other)
+        };
+        if flip_sign(&v) {
+            u.iter_mut().for_each(|x| *x = -*x);
+            v.iter_mut().for_each(|x| *x = -*x);
         }
+        values.push(sigma);
+        left.push(u);
+        right.push(v);
     }
     (values, left, right)
 }
@@ -168,7 +306,11 @@ pub fn nndsvda(a: &SparseRows, k: usize) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
     for j in 0..values.len() {
         let (x, y) = (&left[j], &right[j]);
         let (u, v, sigma) = if j == 0 {
-            (x.iter().map(|v| v.abs()).collect::<Vec<_>>(), y.iter().map(|v| v.abs()).collect::<Vec<_>>(), 1.0)
+            (
+                x.iter().map(|v| v.abs()).collect::<Vec<_>>(),
+                y.iter().map(|v| v.abs()).collect::<Vec<_>>(),
+                1.0,
+            )
         } else {
             let pos = |v: &[f64]| v.iter().map(|&x| x.max(0.0)).collect::<Vec<_>>();
             let neg = |v: &[f64]| v.iter().map(|&x| (-x).max(0.0)).collect::<Vec<_>>();
@@ -176,7 +318,11 @@ pub fn nndsvda(a: &SparseRows, k: usize) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
             let (mp, mn) = (norm(&xp) * norm(&yp), norm(&xn) * norm(&yn));
             let (u, v, m) = if mp > mn { (xp, yp, mp) } else { (xn, yn, mn) };
             let (nu, nv) = (norm(&u).max(1e-300), norm(&v).max(1e-300));
-            (u.iter().map(|x| x / nu).collect(), v.iter().map(|x| x / nv).collect(), m)
+            (
+                u.iter().map(|x| x / nu).collect(),
+                v.iter().map(|x| x / nv).collect(),
+                m,
+            )
         };
         let lambda = (values[j] * sigma).sqrt();
         for (i, row) in w.iter_mut().enumerate() {
@@ -203,11 +349,20 @@ pub fn reconstruction_error(a: &SparseRows, w: &[Vec<f64>], h: &[Vec<f64>]) -> f
         .rows
         .iter()
         .zip(w)
-        .map(|(row, wr)| row.iter().map(|&(c, v)| v * (0..k).map(|t| wr[t] * h[t][c as usize]).sum::<f64>()).sum::<f64>())
+        .map(|(row, wr)| {
+            row.iter()
+                .map(|&(c, v)| v * (0..k).map(|t| wr[t] * h[t][c as usize]).sum::<f64>())
+                .sum::<f64>()
+        })
         .sum();
     let wtw = gram_of_rows(w, k);
-    let hht: Vec<Vec<f64>> = (0..k).map(|s| (0..k).map(|t| dot(&h[s], &h[t])).collect()).collect();
-    let model: f64 = (0..k).flat_map(|s| (0..k).map(move |t| (s, t))).map(|(s, t)| wtw[s][t] * hht[s][t]).sum();
+    let hht: Vec<Vec<f64>> = (0..k)
+        .map(|s| (0..k).map(|t| dot(&h[s], &h[t])).collect())
+        .collect();
+    let model: f64 = (0..k)
+        .flat_map(|s| (0..k).map(move |t| (s, t)))
+        .map(|(s, t)| wtw[s][t] * hht[s][t])
+        .sum();
     (a.norm_squared() - 2.0 * cross + model).max(0.0).sqrt()
 }
 
@@ -238,7 +393,9 @@ pub fn factorise(a: &SparseRows, options: &NmfOptions) -> Factors {
     for iteration in 1..=options.max_iter {
         iterations = iteration;
         // W ← W ∘ (A Hᵀ) / (W H Hᵀ): each row of W on its own, in parallel.
-        let hht: Vec<Vec<f64>> = (0..k).map(|s| (0..k).map(|t| dot(&h[s], &h[t])).collect()).collect();
+        let hht: Vec<Vec<f64>> = (0..k)
+            .map(|s| (0..k).map(|t| dot(&h[s], &h[t])).collect())
+            .collect();
         w = a
             .rows
             .par_iter()
@@ -283,7 +440,12 @@ pub fn factorise(a: &SparseRows, options: &NmfOptions) -> Factors {
         }
     }
     let error = reconstruction_error(a, &w, &h);
-    Factors { w, h, error, iterations }
+    Factors {
+        w,
+        h,
+        error,
+        iterations,
+    }
 }
 
 #[cfg(test)]
@@ -292,7 +454,11 @@ mod tests {
 
     /// Two clear themes: rows 0-2 use columns 0-2, rows 3-5 use columns 3-5.
     fn blocks() -> SparseRows {
-        let row = |cols: [u32; 3], scale: f64| cols.iter().map(|&c| (c, scale + c as f64 * 0.1)).collect::<Vec<_>>();
+        let row = |cols: [u32; 3], scale: f64| {
+            cols.iter()
+                .map(|&c| (c, scale + c as f64 * 0.1))
+                .collect::<Vec<_>>()
+        };
         SparseRows {
             rows: vec![
                 row([0, 1, 2], 1.0),
@@ -310,8 +476,18 @@ mod tests {
     #[test]
     fn block_structure_is_recovered() {
         let a = blocks();
-        let factors = factorise(&a, &NmfOptions { k: 2, ..NmfOptions::default() });
-        assert!(factors.error / a.norm_squared().sqrt() < 0.05, "error {}", factors.error);
+        let factors = factorise(
+            &a,
+            &NmfOptions {
+                k: 2,
+                ..NmfOptions::default()
+            },
+        );
+        assert!(
+            factors.error / a.norm_squared().sqrt() < 0.05,
+            "error {}",
+            factors.error
+        );
         // Each theme's heaviest columns are one block.
         let top = |t: usize| {
             let mut cols: Vec<usize> = (0..6).collect();
@@ -323,17 +499,28 @@ mod tests {
         let mut themes = [top(0), top(1)];
         themes.sort();
         assert_eq!(themes, [vec![0, 1, 2], vec![3, 4, 5]]);
-        assert!(factors.w.iter().flatten().chain(factors.h.iter().flatten()).all(|&v| v >= 0.0));
+        assert!(
+            factors
+                .w
+                .iter()
+                .flatten()
+                .chain(factors.h.iter().flatten())
+                .all(|&v| v >= 0.0)
+        );
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn the_error_formula_matches_the_dense_one() {
         let a = blocks();
         let (w, h) = nndsvda(&a, 2);
         let mut dense = 0.0;
         for (i, row) in a.rows.iter().enumerate() {
             for c in 0..7 {
-                let value = row.iter().find(|(col, _)| *col as usize == c).map_or(0.0, |(_, v)| *v);
+                let value = row
+                    .iter()
+                    .find(|(col, _)| *col as usize == c)
+                    .map_or(0.0, |(_, v)| *v);
                 let model: f64 = (0..2).map(|t| w[i][t] * h[t][c]).sum();
                 dense += (value - model).powi(2);
             }
@@ -350,25 +537,80 @@ mod tests {
                     a.rows
                         .iter()
                         .enumerate()
-                        .filter_map(|(r, row)| row.iter().find(|(col, _)| *col == c).map(|(_, v)| (r as u32, *v)))
+                        .filter_map(|(r, row)| {
+                            row.iter()
+                                .find(|(col, _)| *col == c)
+                                .map(|(_, v)| (r as u32, *v))
+                        })
                         .collect()
                 })
                 .collect(),
             columns: 6,
         };
-        let (s1, _, _) = truncated_svd(&a, 2);
-        let (s2, _, _) = truncated_svd(&transposed, 2);
+        let (s1, _, _) = exact_svd(&a, 2);
+        let (s2, _, _) = exact_svd(&transposed, 2);
         for (x, y) in s1.iter().zip(&s2) {
             assert!((x - y).abs() < 1e-9);
         }
     }
 
     #[test]
+    fn the_randomized_svd_finds_the_exact_singular_triplets() {
+        // A 40 × 30 matrix with a clear spectrum.
+        let rows = (0..40)
+            .map(|i: u32| {
+                (0..30)
+                    .filter(|j| !(i + j).is_multiple_of(3))
+                    .map(|j| (j, 1.0 + ((i * 7 + j * 13) % 11) as f64 / 3.0))
+                    .collect()
+            })
+            .collect();
+        let a = SparseRows { rows, columns: 30 };
+        let (s1, u1, v1) = exact_svd(&a, 3);
+        let (s2, u2, v2) = randomized_svd(&a, 3);
+        for j in 0..3 {
+            assert!((s1[j] - s2[j]).abs() < 1e-8 * s1[0], "{s1:?} {s2:?}");
+            let du: f64 = u1[j]
+                .iter()
+                .zip(&u2[j])
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0, f64::max);
+            let dv: f64 = v1[j]
+                .iter()
+                .zip(&v2[j])
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0, f64::max);
+            assert!(du < 1e-6 && dv < 1e-6, "vector {j}: {du} {dv}");
+        }
+    }
+
+    #[test]
     fn factorising_is_deterministic_for_any_thread_count() {
         let a = blocks();
-        let pool = |n| rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
-        let one = pool(1).install(|| factorise(&a, &NmfOptions { k: 2, ..NmfOptions::default() }));
-        let three = pool(3).install(|| factorise(&a, &NmfOptions { k: 2, ..NmfOptions::default() }));
+        let pool = |n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap()
+        };
+        let one = pool(1).install(|| {
+            factorise(
+                &a,
+                &NmfOptions {
+                    k: 2,
+                    ..NmfOptions::default()
+                },
+            )
+        });
+        let three = pool(3).install(|| {
+            factorise(
+                &a,
+                &NmfOptions {
+                    k: 2,
+                    ..NmfOptions::default()
+                },
+            )
+        });
         assert_eq!(one, three);
     }
 }

@@ -1,0 +1,380 @@
+//! Themes discovered from the corpus: short chunks of text, factorised.
+//!
+//! The run's text is cut into *chunks*: consecutive segments of one document
+//! that fall in the same windows, up to a number of tokens (about
+//! [`DiscoverOptions::chunk_tokens`], more when the corpus would otherwise give
+//! more than [`DiscoverOptions::max_chunks`] chunks). Each chunk is a row of
+//! TF-IDF weights (scikit-learn's `TfidfTransformer` defaults: raw counts, smooth
+//! IDF over chunks, rows of unit length) over the run's most frequent terms that
+//! occur in at least two chunks and in at most 95% of them; NMF ([`super::nmf`])
+//! factorises that matrix into `k` themes. A theme is named by its three heaviest
+//! terms. A window's tokens of a theme are the tokens of its chunks, each chunk's
+//! split between the themes in proportion to its row of `W`: the same unit as a
+//! lexicon theme's tokens, so strengths and shares read the same way.
+
+use std::ops::Range;
+
+use super::nmf::{Factors, NmfOptions, SparseRows, factorise};
+use super::{Origin, Theme, ThemeWindow};
+use crate::count::{Counts, TermId};
+
+/// A stretch of one document inside one set of windows, with its term counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Chunk {
+    /// The windows it falls in.
+    pub windows: Range<usize>,
+    /// Its tokens (all kept words).
+    pub tokens: u64,
+    /// `(term, count)` pairs sorted by term, with phrases claiming their words.
+    pub terms: Vec<(TermId, u64)>,
+}
+
+/// Options of theme discovery.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DiscoverOptions {
+    /// Number of themes.
+    pub k: usize,
+    /// Tokens per chunk, at least.
+    pub chunk_tokens: u64,
+    /// Most chunks; longer chunks are cut when the corpus is large.
+    pub max_chunks: u64,
+    /// Most terms (columns), the most frequent.
+    pub max_terms: usize,
+    /// Multiplicative-update iterations and tolerance.
+    pub nmf: NmfOptions,
+}
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        DiscoverOptions {
+            k: 8,
+            chunk_tokens: 40,
+            max_chunks: 5000,
+            max_terms: 3000,
+            nmf: NmfOptions::default(),
+        }
+    }
+}
+
+impl DiscoverOptions {
+    /// The chunk length for a corpus of `tokens` tokens.
+    pub fn chunk_length(&self, tokens: u64) -> u64 {
+        self.chunk_tokens
+            .max(tokens.div_ceil(self.max_chunks.max(1)))
+            .max(1)
+    }
+}
+
+/// The chunk × term matrix NMF factorises, and what its rows and columns are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkMatrix {
+    /// TF-IDF rows, one per non-empty chunk.
+    pub matrix: SparseRows,
+    /// The chunk of each row.
+    pub rows: Vec<usize>,
+    /// The term of each column.
+    pub columns: Vec<TermId>,
+}
+
+/// Builds the TF-IDF matrix of `chunks` over the terms in `mask`.
+pub fn chunk_matrix(chunks: &[Chunk], mask: &[bool], max_terms: usize) -> ChunkMatrix {
+    let terms = mask.len();
+    let (mut df, mut total) = (vec![0u64; terms], vec![0u64; terms]);
+    for chunk in chunks {
+        for &(t, n) in &chunk.terms {
+            df[t as usize] += 1;
+            total[t as usize] += n;
+        }
+    }
+    let n = chunks.iter().filter(|c| !c.terms.is_empty()).count() as u64;
+    let max_df = (0.95 * n as f64).floor() as u64;
+    let mut candidates: Vec<TermId> = (0..terms as TermId)
+        .filter(|&t| mask[t as usize] && df[t as usize] >= 2 && df[t as usize] <= max_df.max(2))
+        .collect();
+    // The most frequent, ties by term; then back into term order.
+    candidates.sort_by(|&a, &b| total[b as usize].cmp(&total[a as usize]).then(a.cmp(&b)));
+    candidates.truncate(max_terms);
+    candidates.sort_unstable();
+    let mut column = vec![u32::MAX; terms];
+    for (c, &t) in candidates.iter().enumerate() {
+        column[t as usize] = c as u32;
+    }
+    let idf: Vec<f64> = candidates
+        .iter()
+        .map(|&t| ((1.0 + n as f64) / (1.0 + df[t as usize] as f64)).ln() + 1.0)
+        .collect();
+    let (mut rows, mut chunk_of) = (Vec::new(), Vec::new());
+    for (i, chunk) in chunks.iter().enumerate() {
+        let mut row: Vec<(u32, f64)> = chunk
+            .terms
+            .iter()
+            .filter(|&&(t, _)| column[t as usize] != u32::MAX)
+            .map(|&(t, count)| {
+                let c = column[t as usize];
+                (c, count as f64 * idf[c as usize])
+            })
+            .collect();
+        let norm = row.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
+        if norm == 0.0 {
+            continue;
+        }
+        row.iter_mut().for_each(|(_, v)| *v /= norm);
+        rows.push(row);
+        chunk_of.push(i);
+    }
+    ChunkMatrix {
+        matrix: SparseRows {
+            rows,
+            columns: candidates.len(),
+        },
+        rows: chunk_of,
+        columns: candidates,
+    }
+}
+
+/// Discovered themes and how the factorisation went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discovered {
+    /// The themes, most present first.
+    pub themes: Vec<Theme>,
+    /// Each window's theme tokens.
+    pub windows: Vec<ThemeWindow>,
+    /// Chunks × terms of the factorised matrix.
+    pub shape: (usize, usize),
+    /// `‖A − WH‖_F / ‖A‖_F`.
+    pub relative_error: f64,
+    /// Iterations run.
+    pub iterations: usize,
+}
+
+/// How many terms a discovered theme lists as members.
+const MEMBERS: usize = 12;
+
+/// Discovers `options.k` themes in `chunks` and measures them in each of `windows`
+/// windows (whose token totals come from `counts`).
+pub fn discover(
+    chunks: &[Chunk],
+    counts: &Counts,
+    mask: &[bool],
+    options: &DiscoverOptions,
+) -> Discovered {
+    let built = chunk_matrix(chunks, mask, options.max_terms);
+    let (m, n) = (built.matrix.rows.len(), built.matrix.columns);
+    let windows = counts.windows.len();
+    if m == 0 || n == 0 || options.k == 0 {
+        return Discovered {
+            themes: Vec::new(),
+            windows: counts
+                .windows
+                .iter()
+                .map(|w| ThemeWindow::from_tokens(Vec::new(), w.tokens))
+                .collect(),
+            shape: (m, n),
+            relative_error: 0.0,
+            iterations: 0,
+        };
+    }
+    let Factors {
+        w,
+        h,
+        error,
+        iterations,
+    } = factorise(
+        &built.matrix,
+        &NmfOptions {
+            k: options.k,
+            ..options.nmf
+        },
+    );
+    let k = h.len();
+    // Tokens each chunk gives each theme, summed per window.
+    let mut tokens = vec![vec![0.0f64; k]; windows];
+    for (row, &chunk) in w.iter().zip(&built.rows) {
+        let sum: f64 = row.iter().sum();
+        if sum <= 0.0 {
+            continue;
+        }
+        let chunk = &chunks[chunk];
+        for window in chunk.windows.clone().filter(|&x| x < windows) {
+            for (t, &weight) in row.iter().enumerate() {
+                tokens[window][t] += chunk.tokens as f64 * weight / sum;
+            }
+        }
+    }
+    // Order themes by their tokens over the run, ties by their index.
+    let totals: Vec<f64> = (0..k).map(|t| tokens.iter().map(|w| w[t]).sum()).collect();
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| totals[b].total_cmp(&totals[a]).then(a.cmp(&b)));
+    let mut names: Vec<String> = Vec::new();
+    let themes: Vec<Theme> = order
+        .iter()
+        .map(|&t| {
+            let mut heaviest: Vec<usize> = (0..n).filter(|&c| h[t][c] > 0.0).collect();
+            heaviest.sort_by(|&a, &b| h[t][b].total_cmp(&h[t][a]).then(a.cmp(&b)));
+            heaviest.truncate(MEMBERS);
+            let top = heaviest.first().map_or(1.0, |&c| h[t][c]);
+            let labels: Vec<String> = heaviest
+                .iter()
+                .map(|&c| counts.label(built.columns[c]))
+                .collect();
+            let mut name = labels
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" / ");
+            if name.is_empty() {
+                name = format!("theme {}", names.len() + 1);
+            }
+            let base = name.clone();
+            let mut copy = 2;
+            while names.contains(&name) {
+                name = format!("{base} ({copy})");
+                copy += 1;
+            }
+            names.push(name.clone());
+            let mut members: Vec<(String, f64)> = heaviest
+                .iter()
+                .map(|&c| {
+                    (
+                        counts.terms[built.columns[c] as usize].term.clone(),
+                        h[t][c] / top,
+                    )
+                })
+                .collect();
+            members.sort_by(|a, b| a.0.cmp(&b.0));
+            Theme {
+                name,
+                origin: Origin::Discovered,
+                description: None,
+                members,
+                unmatched: Vec::new(),
+                top_terms: labels.into_iter().take(super::TOP_TERMS).collect(),
+            }
+        })
+        .collect();
+    let windows = tokens
+        .into_iter()
+        .zip(&counts.windows)
+        .map(|(theme_tokens, window)| {
+            let ordered = order.iter().map(|&t| theme_tokens[t]).collect();
+            ThemeWindow::from_tokens(ordered, window.tokens)
+        })
+        .collect();
+    let norm = built.matrix.norm_squared().sqrt();
+    Discovered {
+        themes,
+        windows,
+        shape: (m, n),
+        relative_error: if norm > 0.0 { error / norm } else { 0.0 },
+        iterations,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count::CountBuilder;
+
+    /// Twelve chunks in four windows: AI talk in windows 0-1, security in 2-3.
+    fn sample() -> (Vec<Chunk>, Counts) {
+        let mut b = CountBuilder::new();
+        let words = ["ai", "model", "gpu", "secur", "polici", "cve", "cluster"];
+        for w in 0..4 {
+            for word in words {
+                b.add(word, word, w..w + 1);
+            }
+        }
+        let counts = b.finish(4);
+        let id = |t: &str| counts.find(t).unwrap();
+        let chunk = |w: usize, terms: &[(&str, u64)]| {
+            let mut terms: Vec<(TermId, u64)> = terms.iter().map(|&(t, n)| (id(t), n)).collect();
+            terms.sort_unstable();
+            Chunk {
+                windows: w..w + 1,
+                tokens: terms.iter().map(|t| t.1).sum(),
+                terms,
+            }
+        };
+        let mut chunks = Vec::new();
+        for w in 0..4 {
+            for i in 0..3u64 {
+                chunks.push(if w < 2 {
+                    chunk(
+                        w,
+                        &[
+                            ("ai", 3 + i),
+                            ("model", 2),
+                            ("gpu", 1 + i % 2),
+                            ("cluster", 1),
+                        ],
+                    )
+                } else {
+                    chunk(
+                        w,
+                        &[
+                            ("secur", 3 + i),
+                            ("polici", 2),
+                            ("cve", 1 + i % 2),
+                            ("cluster", 1),
+                        ],
+                    )
+                });
+            }
+        }
+        (chunks, counts)
+    }
+
+    #[test]
+    fn two_topics_separate_and_take_their_windows() {
+        let (chunks, counts) = sample();
+        let mask = vec![true; counts.terms.len()];
+        let found = discover(
+            &chunks,
+            &counts,
+            &mask,
+            &DiscoverOptions {
+                k: 2,
+                ..DiscoverOptions::default()
+            },
+        );
+        assert_eq!(found.themes.len(), 2);
+        let names: Vec<&str> = found.themes.iter().map(|t| t.name.as_str()).collect();
+        let ai = names
+            .iter()
+            .position(|n| n.starts_with("ai"))
+            .expect("an AI theme");
+        let security = names
+            .iter()
+            .position(|n| n.starts_with("secur"))
+            .expect("a security theme");
+        assert_ne!(ai, security);
+        assert_eq!(found.windows[0].dominant(), Some(ai));
+        assert_eq!(found.windows[3].dominant(), Some(security));
+        // All of a window's tokens are split between the themes.
+        let tokens: f64 = found.windows[0].tokens.iter().sum();
+        assert!((tokens - chunks[..3].iter().map(|c| c.tokens as f64).sum::<f64>()).abs() < 1e-9);
+        assert!(found.relative_error < 0.5);
+    }
+
+    #[test]
+    fn terms_in_almost_every_chunk_or_in_one_are_left_out() {
+        let (chunks, counts) = sample();
+        let mask = vec![true; counts.terms.len()];
+        let built = chunk_matrix(&chunks, &mask, 100);
+        let cluster = counts.find("cluster").unwrap();
+        assert!(!built.columns.contains(&cluster), "in every chunk");
+        assert_eq!(built.columns.len(), 6);
+        for row in &built.matrix.rows {
+            let norm: f64 = row.iter().map(|(_, v)| v * v).sum();
+            assert!((norm - 1.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn chunks_grow_for_large_corpora() {
+        let options = DiscoverOptions::default();
+        assert_eq!(options.chunk_length(1000), 40);
+        assert_eq!(options.chunk_length(10_000_000), 2000);
+    }
+}
