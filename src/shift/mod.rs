@@ -100,7 +100,7 @@ pub struct Shift {
 }
 
 /// How a ranked term stands in a window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TermStatus {
     /// First window the term appears in (after the first window).

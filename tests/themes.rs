@@ -1,0 +1,236 @@
+//! Themes and shifts on the bundled transcript: the theme timeline tells the
+//! story a listener would tell (AI keynotes early, then sustainability, platform
+//! engineering, security in the late 30s, developer experience in the early 40s,
+//! eBPF and Dapr after), with the cloud-native lexicon and without any lexicon.
+
+use std::path::PathBuf;
+
+use themeline::config::ConfigFile;
+use themeline::pipeline::{ShiftReport, WindowReport};
+use themeline::shift::ShiftKind;
+use themeline::theme::Origin;
+use themeline::{Config, Pipeline, Timeline};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `themeline.toml`'s run, with changes.
+fn run_with(change: impl FnOnce(&mut Config)) -> Timeline {
+    let file = ConfigFile::load(&root().join("themeline.toml")).unwrap();
+    let mut config = Config::default();
+    file.apply(&mut config).unwrap();
+    change(&mut config);
+    Pipeline::new(config)
+        .unwrap()
+        .run(&file.inputs.clone().unwrap())
+        .unwrap()
+}
+
+fn window_starting(timeline: &Timeline, minute: i64) -> &WindowReport {
+    timeline
+        .windows
+        .iter()
+        .find(|w| w.start_ms == minute * 60_000)
+        .unwrap_or_else(|| panic!("no window starts at minute {minute}"))
+}
+
+fn dominant_changes(timeline: &Timeline) -> Vec<&ShiftReport> {
+    timeline
+        .shifts
+        .iter()
+        .filter(|s| s.kind == ShiftKind::Dominant)
+        .collect()
+}
+
+fn share(window: &WindowReport, theme: &str) -> f64 {
+    window
+        .themes
+        .iter()
+        .find(|t| t.theme == theme)
+        .unwrap_or_else(|| panic!("no theme {theme}"))
+        .share
+}
+
+#[test]
+fn the_lexicon_themes_tell_the_story() {
+    let timeline = run_with(|_| {});
+    let names: Vec<&str> = timeline.themes.iter().map(|t| t.name.as_str()).collect();
+    for theme in [
+        "AI/ML",
+        "security",
+        "developer experience",
+        "platform engineering",
+        "observability",
+        "sustainability",
+        "WebAssembly",
+        "networking/eBPF",
+        "community",
+    ] {
+        assert!(names.contains(&theme), "{names:?}");
+    }
+    // The first third: AI/ML has the largest mean share of the windows before 20:00.
+    let first: Vec<&WindowReport> = timeline
+        .windows
+        .iter()
+        .filter(|w| w.start_ms < 20 * 60_000)
+        .collect();
+    let mean = |theme: &str| first.iter().map(|w| share(w, theme)).sum::<f64>() / first.len() as f64;
+    for other in names.iter().filter(|&&n| n != "AI/ML") {
+        assert!(
+            mean("AI/ML") > mean(other),
+            "AI/ML {} vs {other} {}",
+            mean("AI/ML"),
+            mean(other)
+        );
+    }
+    assert_eq!(window_starting(&timeline, 5).dominant.as_deref(), Some("AI/ML"));
+    assert_eq!(window_starting(&timeline, 35).dominant.as_deref(), Some("security"));
+    assert_eq!(
+        window_starting(&timeline, 40).dominant.as_deref(),
+        Some("developer experience")
+    );
+    assert!(share(window_starting(&timeline, 35), "security") > 0.5);
+}
+
+#[test]
+fn shifts_record_the_turns_to_security_and_developer_experience() {
+    let timeline = run_with(|_| {});
+    let changes: Vec<(i64, &str, &str)> = dominant_changes(&timeline)
+        .iter()
+        .map(|s| (s.at_ms / 1000, s.from.as_str(), s.to.as_str()))
+        .collect();
+    assert!(
+        changes.contains(&(2100, "platform engineering", "security")),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&(2400, "security", "developer experience")),
+        "{changes:?}"
+    );
+    let security = dominant_changes(&timeline)
+        .into_iter()
+        .find(|s| s.to == "security")
+        .unwrap();
+    assert_eq!(security.evidence[0], "security");
+    assert!(security.share_after.unwrap() > security.share_before.unwrap());
+    // Rising and fading carry a significant signed G².
+    let rising = timeline
+        .shifts
+        .iter()
+        .find(|s| s.kind == ShiftKind::Rising && s.subject == "security")
+        .expect("security rises");
+    assert_eq!(rising.at_ms, 2_100_000);
+    assert!(rising.strength > 3.84);
+    assert!(timeline.shifts.iter().any(|s| s.kind == ShiftKind::Fading
+        && s.subject == "security"
+        && s.strength < -3.84));
+    // Security bursts in the window where it is discussed.
+    assert!(timeline.shifts.iter().any(|s| s.kind == ShiftKind::Burst
+        && s.subject == "security"
+        && s.at_ms == 2_100_000));
+}
+
+/// On two-minute windows every minute, the dominant theme changes where a
+/// listener would put chapter marks (the shared data's README lists them by
+/// minute: AI at 5–10, security at 35, developer experience at 42, eBPF, Dapr,
+/// Cilium and service mesh at 47, the next KubeCon at 51).
+#[test]
+fn sliding_windows_put_shifts_at_the_chapter_marks() {
+    let timeline = run_with(|c| {
+        c.window = "2m".parse().unwrap();
+        c.step = Some(60_000);
+    });
+    let changes: Vec<(i64, &str)> = dominant_changes(&timeline)
+        .iter()
+        .map(|s| (s.at_ms / 60_000, s.to.as_str()))
+        .collect();
+    for (minute, theme) in [
+        (6, "AI/ML"),
+        (35, "security"),
+        (42, "developer experience"),
+        (47, "networking/eBPF"),
+        (51, "community"),
+    ] {
+        assert!(
+            changes
+                .iter()
+                .any(|&(at, to)| to == theme && (at - minute).abs() <= 2),
+            "no turn to {theme} near minute {minute}: {changes:?}"
+        );
+    }
+}
+
+#[test]
+fn discovered_themes_also_separate_ai_security_and_developer_experience() {
+    let timeline = run_with(|c| c.discover = Some(8));
+    assert!(timeline.themes.iter().all(|t| t.origin == Origin::Discovered));
+    assert_eq!(timeline.themes.len(), 8);
+    let theme_with = |label: &str| {
+        timeline
+            .themes
+            .iter()
+            .position(|t| t.top_terms.iter().take(3).any(|l| l == label))
+            .unwrap_or_else(|| panic!("no discovered theme led by {label}"))
+    };
+    let (ai, security, dx) = (
+        theme_with("AI"),
+        theme_with("security"),
+        theme_with("developer experience"),
+    );
+    assert!(ai != security && security != dx && ai != dx);
+    let dominant = |minute| window_starting(&timeline, minute).dominant.clone().unwrap();
+    assert_eq!(dominant(5), timeline.themes[ai].name);
+    assert_eq!(dominant(35), timeline.themes[security].name);
+    assert_eq!(dominant(40), timeline.themes[dx].name);
+    let discovery = &timeline.meta.statistics.discovery[0];
+    assert!(discovery.chunks > 50 && discovery.terms > 100, "{discovery:?}");
+    assert!(discovery.relative_error < 0.95);
+}
+
+#[test]
+fn unassigned_terms_are_the_best_scoring_terms_of_no_theme() {
+    let timeline = run_with(|_| {});
+    assert!(!timeline.unassigned.is_empty());
+    let members: Vec<&str> = timeline
+        .themes
+        .iter()
+        .flat_map(|t| t.members.iter().map(|m| m.term.as_str()))
+        .collect();
+    for term in &timeline.unassigned {
+        assert!(!members.contains(&term.term.as_str()), "{}", term.term);
+    }
+    let scores: Vec<f64> = timeline.unassigned.iter().map(|t| t.score).collect();
+    assert!(scores.windows(2).all(|p| p[0] >= p[1]));
+    // A theme lists the lexicon entries nothing matched, and never a stray word
+    // of a multi-word entry ("getting started" must not match "starting").
+    let dx = timeline
+        .themes
+        .iter()
+        .find(|t| t.name == "developer experience")
+        .unwrap();
+    assert!(dx.unmatched.contains(&"getting started".to_string()), "{:?}", dx.unmatched);
+    assert!(!dx.members.iter().any(|m| m.term == "start"), "{:?}", dx.members);
+}
+
+#[test]
+fn every_term_status_is_consistent_with_its_counts() {
+    use themeline::shift::TermStatus;
+    let timeline = run_with(|_| {});
+    let mut seen = std::collections::BTreeSet::new();
+    for window in &timeline.windows {
+        for term in &window.terms {
+            if term.status == TermStatus::New {
+                assert!(window.index > 0);
+                assert!(!seen.contains(&term.term), "{} new twice", term.term);
+            }
+            seen.insert(term.term.clone());
+        }
+    }
+    let statuses: std::collections::BTreeSet<_> = timeline
+        .windows
+        .iter()
+        .flat_map(|w| w.terms.iter().map(|t| t.status))
+        .collect();
+    assert!(statuses.len() >= 4, "{statuses:?}");
+}
