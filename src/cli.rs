@@ -89,6 +89,8 @@ enum InspectWhat {
     Tokens,
     /// Each window's term counts (terms that meet --min-count), as scored.
     Counts,
+    /// The TF-IDF rows of the chunks that theme discovery factorises.
+    Chunks,
 }
 
 #[derive(Debug, Args)]
@@ -536,15 +538,19 @@ fn inspect(cli: &Cli, args: &InspectArgs, matches: &ArgMatches) -> Result<()> {
                     writeln!(out, "{}", serde_json::to_string(segment)?)?;
                 }
             }
-            InspectWhat::Tokens | InspectWhat::Counts => {
+            InspectWhat::Tokens | InspectWhat::Counts | InspectWhat::Chunks => {
                 let mut ingested = ingested;
                 let plan = pipeline.plan(&mut ingested)?;
                 for group in &plan.groups {
                     let segments = &ingested.segments[group.segments.clone()];
-                    if args.what == InspectWhat::Tokens {
-                        inspect_tokens(&pipeline, segments, &plan.languages, group, &mut out)?;
-                    } else {
-                        inspect_counts(&pipeline, segments, &plan.languages, group, &mut out)?;
+                    match args.what {
+                        InspectWhat::Tokens => {
+                            inspect_tokens(&pipeline, segments, &plan.languages, group, &mut out)?
+                        }
+                        InspectWhat::Counts => {
+                            inspect_counts(&pipeline, segments, &plan.languages, group, &mut out)?
+                        }
+                        _ => inspect_chunks(&pipeline, segments, &plan.languages, group, &mut out)?,
                     }
                 }
             }
@@ -617,6 +623,42 @@ fn inspect_counts(
             "counts": terms,
         });
         writeln!(out, "{row}")?;
+    }
+    Ok(())
+}
+
+fn inspect_chunks(
+    pipeline: &Pipeline,
+    segments: &[themeline::Segment],
+    languages: &[Language],
+    group: &Group,
+    out: &mut impl Write,
+) -> Result<()> {
+    use themeline::theme::discover::{DiscoverOptions, chunk_matrix};
+    let (counts, _) = pipeline.count(segments, languages, &group.windows, group.extent);
+    let options = pipeline.discover_options().unwrap_or_default();
+    let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
+    let chunk_tokens = options.chunk_length(tokens);
+    let chunks = pipeline.chunks(segments, languages, &group.windows, &counts, chunk_tokens);
+    let mask = score::vocabulary_mask(&counts, pipeline.config().min_count);
+    let matrix = chunk_matrix(&chunks, &mask, DiscoverOptions::default().max_terms);
+    for (row, &chunk) in matrix.matrix.rows.iter().zip(&matrix.rows) {
+        let terms: serde_json::Map<String, serde_json::Value> = row
+            .iter()
+            .map(|&(c, v)| {
+                let term = &counts.terms[matrix.columns[c as usize] as usize].term;
+                (term.clone(), json!(v))
+            })
+            .collect();
+        let windows = &chunks[chunk].windows;
+        let line = json!({
+            "source": group.source,
+            "chunk": chunk,
+            "windows": [windows.start, windows.end],
+            "tokens": chunks[chunk].tokens,
+            "terms": terms,
+        });
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }

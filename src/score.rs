@@ -243,10 +243,15 @@ pub struct Scorer {
 }
 
 impl Scorer {
-    /// Scores every window; each window's scores are in term order.
+    /// Scores every window of `counts` (terms seen at least `min_count` times);
+    /// each window's scores are in term order.
     pub fn score(&self, counts: &Counts, min_count: u64) -> Vec<Vec<TermScore>> {
-        let windowed =
-            Windowed::new(counts, &vocabulary_mask(counts, min_count)).trailing_sum(self.smooth);
+        self.score_windowed(&Windowed::new(counts, &vocabulary_mask(counts, min_count)))
+    }
+
+    /// Scores every window of `windowed`; each window's scores are in term order.
+    pub fn score_windowed(&self, windowed: &Windowed) -> Vec<Vec<TermScore>> {
+        let windowed = windowed.trailing_sum(self.smooth);
         let as_of = self.as_of.then(|| windowed.as_of());
         let as_of = as_of.as_deref();
         match self.method {
@@ -438,5 +443,74 @@ mod tests {
         let order: Vec<_> = ranked.iter().map(|s| s.term).collect();
         assert_eq!(order, [1, 0, 2]);
         assert_eq!(top_terms(vec![s(1, 0.1), s(0, 0.2)], 0).len(), 2);
+    }
+
+    use proptest::prelude::*;
+
+    fn windowed() -> impl Strategy<Value = Windowed> {
+        prop::collection::vec(prop::collection::btree_map(0u32..8, 1u64..6, 0..6), 1..7).prop_map(
+            |windows| Windowed {
+                counts: windows
+                    .into_iter()
+                    .map(|w| w.into_iter().collect())
+                    .collect(),
+                terms: 8,
+            },
+        )
+    }
+
+    fn scorer(method: Method, reference: Reference) -> Scorer {
+        Scorer {
+            method,
+            tfidf: TfIdf {
+                tf: TfMode::Sublinear,
+                idf: IdfMode::Smooth,
+                norm: NormMode::L2,
+            },
+            bm25: Bm25::default(),
+            ctfidf: CTfIdf::default(),
+            reference,
+            smooth: 1,
+            as_of: false,
+        }
+    }
+
+    proptest! {
+        /// `--as-of` scores window t exactly as a run that ended at t would.
+        #[test]
+        #[allow(clippy::needless_range_loop)]
+        fn as_of_is_a_run_that_ends_at_each_window(windows in windowed()) {
+            for method in [Method::Tfidf, Method::Bm25, Method::Ctfidf, Method::G2, Method::Logodds] {
+                let full = scorer(method, Reference::Rest);
+                let as_of = Scorer { as_of: true, ..full }.score_windowed(&windows);
+                for t in 0..windows.counts.len() {
+                    let prefix = Windowed { counts: windows.counts[..=t].to_vec(), terms: 8 };
+                    let expected = &full.score_windowed(&prefix)[t];
+                    prop_assert_eq!(as_of[t].len(), expected.len());
+                    for (a, b) in as_of[t].iter().zip(expected) {
+                        prop_assert_eq!(a.term, b.term);
+                        prop_assert!((a.score - b.score).abs() <= 1e-12 * b.score.abs().max(1.0),
+                            "{:?} window {}: {} vs {}", method, t, a.score, b.score);
+                    }
+                }
+            }
+        }
+
+        /// `--smooth n` scores each window on the sum of it and the n − 1 before it.
+        #[test]
+        fn smoothing_sums_only_the_past(windows in windowed(), n in 1usize..4) {
+            let smoothed = windows.trailing_sum(n);
+            for t in 0..windows.counts.len() {
+                let mut expected = [0u64; 8];
+                for w in &windows.counts[t.saturating_sub(n - 1)..=t] {
+                    for &(term, c) in w {
+                        expected[term as usize] += c;
+                    }
+                }
+                let got: Vec<(TermId, u64)> = expected.iter().enumerate()
+                    .filter(|(_, c)| **c > 0).map(|(t, &c)| (t as TermId, c)).collect();
+                prop_assert_eq!(&smoothed.counts[t], &got);
+            }
+        }
     }
 }

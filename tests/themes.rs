@@ -75,7 +75,8 @@ fn the_lexicon_themes_tell_the_story() {
         .iter()
         .filter(|w| w.start_ms < 20 * 60_000)
         .collect();
-    let mean = |theme: &str| first.iter().map(|w| share(w, theme)).sum::<f64>() / first.len() as f64;
+    let mean =
+        |theme: &str| first.iter().map(|w| share(w, theme)).sum::<f64>() / first.len() as f64;
     for other in names.iter().filter(|&&n| n != "AI/ML") {
         assert!(
             mean("AI/ML") > mean(other),
@@ -84,8 +85,14 @@ fn the_lexicon_themes_tell_the_story() {
             mean(other)
         );
     }
-    assert_eq!(window_starting(&timeline, 5).dominant.as_deref(), Some("AI/ML"));
-    assert_eq!(window_starting(&timeline, 35).dominant.as_deref(), Some("security"));
+    assert_eq!(
+        window_starting(&timeline, 5).dominant.as_deref(),
+        Some("AI/ML")
+    );
+    assert_eq!(
+        window_starting(&timeline, 35).dominant.as_deref(),
+        Some("security")
+    );
     assert_eq!(
         window_starting(&timeline, 40).dominant.as_deref(),
         Some("developer experience")
@@ -122,13 +129,19 @@ fn shifts_record_the_turns_to_security_and_developer_experience() {
         .expect("security rises");
     assert_eq!(rising.at_ms, 2_100_000);
     assert!(rising.strength > 3.84);
-    assert!(timeline.shifts.iter().any(|s| s.kind == ShiftKind::Fading
-        && s.subject == "security"
-        && s.strength < -3.84));
+    assert!(
+        timeline
+            .shifts
+            .iter()
+            .any(|s| s.kind == ShiftKind::Fading && s.subject == "security" && s.strength < -3.84)
+    );
     // Security bursts in the window where it is discussed.
-    assert!(timeline.shifts.iter().any(|s| s.kind == ShiftKind::Burst
-        && s.subject == "security"
-        && s.at_ms == 2_100_000));
+    assert!(
+        timeline
+            .shifts
+            .iter()
+            .any(|s| s.kind == ShiftKind::Burst && s.subject == "security" && s.at_ms == 2_100_000)
+    );
 }
 
 /// On two-minute windows every minute, the dominant theme changes where a
@@ -164,7 +177,12 @@ fn sliding_windows_put_shifts_at_the_chapter_marks() {
 #[test]
 fn discovered_themes_also_separate_ai_security_and_developer_experience() {
     let timeline = run_with(|c| c.discover = Some(8));
-    assert!(timeline.themes.iter().all(|t| t.origin == Origin::Discovered));
+    assert!(
+        timeline
+            .themes
+            .iter()
+            .all(|t| t.origin == Origin::Discovered)
+    );
     assert_eq!(timeline.themes.len(), 8);
     let theme_with = |label: &str| {
         timeline
@@ -184,7 +202,10 @@ fn discovered_themes_also_separate_ai_security_and_developer_experience() {
     assert_eq!(dominant(35), timeline.themes[security].name);
     assert_eq!(dominant(40), timeline.themes[dx].name);
     let discovery = &timeline.meta.statistics.discovery[0];
-    assert!(discovery.chunks > 50 && discovery.terms > 100, "{discovery:?}");
+    assert!(
+        discovery.chunks > 50 && discovery.terms > 100,
+        "{discovery:?}"
+    );
     assert!(discovery.relative_error < 0.95);
 }
 
@@ -209,8 +230,16 @@ fn unassigned_terms_are_the_best_scoring_terms_of_no_theme() {
         .iter()
         .find(|t| t.name == "developer experience")
         .unwrap();
-    assert!(dx.unmatched.contains(&"getting started".to_string()), "{:?}", dx.unmatched);
-    assert!(!dx.members.iter().any(|m| m.term == "start"), "{:?}", dx.members);
+    assert!(
+        dx.unmatched.contains(&"getting started".to_string()),
+        "{:?}",
+        dx.unmatched
+    );
+    assert!(
+        !dx.members.iter().any(|m| m.term == "start"),
+        "{:?}",
+        dx.members
+    );
 }
 
 #[test]

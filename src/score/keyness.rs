@@ -69,8 +69,14 @@ pub fn signed_g2(a: f64, b: f64, t_n: f64, r_n: f64) -> f64 {
 
 /// Log-odds z-score of a term seen `a` times among `n_i` window tokens against `b`
 /// times among `n_j` reference tokens, with prior count `alpha` out of `alpha0`
-/// (scattertext's formula: both sides use the same prior).
+/// (scattertext's formula: both sides use the same prior). A collection of one
+/// term has no "other words" to compare odds with; its score is 0, not NaN.
 pub fn log_odds_z(a: f64, b: f64, n_i: f64, n_j: f64, alpha: f64, alpha0: f64) -> f64 {
+    let z = log_odds_raw(a, b, n_i, n_j, alpha, alpha0);
+    if z.is_finite() { z } else { 0.0 }
+}
+
+fn log_odds_raw(a: f64, b: f64, n_i: f64, n_j: f64, alpha: f64, alpha0: f64) -> f64 {
     let delta = ((a + alpha) / (n_i + alpha0 - a - alpha)).ln()
         - ((b + alpha) / (n_j + alpha0 - b - alpha)).ln();
     let variance = 1.0 / (a + alpha)
