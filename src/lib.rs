@@ -1,5 +1,6 @@
-//! themeline turns timestamped text into theme timelines: which terms dominate each
-//! time window of a recording, ranked by TF-IDF with windows as documents.
+//! themeline turns timestamped text into theme timelines: which terms and themes
+//! dominate each time window of a recording or a calendar, and where the
+//! conversation shifts.
 //!
 //! The pipeline is a chain of stages, each a module with one job, meeting through a
 //! few plain types:
@@ -11,8 +12,10 @@
 //! | stem | [`stem`] | word → Snowball stem, cached |
 //! | window | [`window`] | time → window indices ([`window::Windows`]: durations, calendar units, bins) |
 //! | count | [`count`] | tokens → per-window [`Counts`] (mergeable) |
-//! | score | [`score`] | counts → TF-IDF per window (scikit-learn's formulas) |
-//! | emit | [`emit`] | [`Timeline`] → `terms.csv`, `windows.csv`, `timeline.json` |
+//! | score | [`score`] | counts → a score per term and window: TF-IDF (scikit-learn), BM25, c-TF-IDF, keyness |
+//! | theme | [`theme`] | counts → theme strengths and shares per window (a lexicon, or NMF) |
+//! | shift | [`shift`] | theme windows and counts → events: dominant changes, rising, fading, bursts |
+//! | emit | [`emit`] | [`Timeline`] → `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv`, `timeline.json` |
 //!
 //! [`Pipeline`] runs them in order; its builder takes the options of [`Config`].
 //! The whole pipeline on a string:
@@ -28,13 +31,21 @@
 //! let timeline = themeline::Pipeline::builder()
 //!     .window(Duration::from_secs(150))
 //!     .min_count(1)
+//!     .themes("cloud-native")
 //!     .build()?
 //!     .run_text("talk.txt", transcript)?;
 //!
+//! // Terms: the best-ranked term of each window.
 //! let leaders: Vec<&str> = timeline.windows.iter().map(|w| w.terms[0].label.as_str()).collect();
 //! assert_eq!(leaders, ["AI", "security"]);
 //! assert_eq!(timeline.windows[1].label, "0:02:30");
 //! assert_eq!(timeline.meta.inputs[0].title.as_deref(), Some("Platform news"));
+//!
+//! // Themes: the dominant theme of each window, and the shift between them.
+//! let dominant: Vec<_> = timeline.windows.iter().map(|w| w.dominant.as_deref()).collect();
+//! assert_eq!(dominant, [Some("AI/ML"), Some("security")]);
+//! let shift = timeline.shifts.iter().find(|s| s.kind == themeline::shift::ShiftKind::Dominant).unwrap();
+//! assert_eq!((shift.from.as_str(), shift.to.as_str(), shift.at_ms), ("AI/ML", "security", 150_000));
 //! # Ok::<(), themeline::Error>(())
 //! ```
 //!

@@ -95,6 +95,24 @@ impl PipelineBuilder {
         self
     }
 
+    /// The scoring method.
+    pub fn score(mut self, method: crate::score::Method) -> Self {
+        self.config.score = method;
+        self
+    }
+
+    /// A theme lexicon: a TOML file, or a built-in name (`cloud-native`).
+    pub fn themes(mut self, lexicon: impl Into<String>) -> Self {
+        self.config.themes = Some(lexicon.into());
+        self
+    }
+
+    /// Discover `k` themes instead of using a lexicon (0: no themes).
+    pub fn discover(mut self, k: usize) -> Self {
+        self.config.discover = Some(k);
+        self
+    }
+
     /// Fail on the first input problem.
     pub fn strict(mut self, strict: bool) -> Self {
         self.config.strict = strict;

@@ -73,16 +73,14 @@ fn bare_invocation_reads_data_and_writes_output() {
     }
 }
 
-#[test]
-fn output_is_byte_identical_for_any_thread_count() {
+/// Runs `args` with 1, 2 and 3 threads and checks every output is the same.
+fn assert_same_for_any_thread_count(args: &[&str]) {
     let runs: Vec<tempfile::TempDir> = ["1", "2", "3"]
         .iter()
         .map(|threads| {
             let out = tempfile::tempdir().unwrap();
             themeline()
-                .args([
-                    "run", "data", "--quiet", "--window", "2m", "--step", "1m", "--top", "0",
-                ])
+                .args(args)
                 .args(["--threads", threads, "--out"])
                 .arg(out.path())
                 .assert()
@@ -92,14 +90,49 @@ fn output_is_byte_identical_for_any_thread_count() {
         .collect();
     for name in OUTPUTS {
         let first = read(&runs[0].path().join(name));
-        assert!(first.len() > 1000, "{name} is too small to be a real check");
+        assert!(first.len() > 500, "{name} is too small to be a real check");
         for run in &runs[1..] {
             assert!(
                 read(&run.path().join(name)) == first,
-                "{name} differs across thread counts"
+                "{name} differs across thread counts ({args:?})"
             );
         }
     }
+}
+
+#[test]
+fn output_is_byte_identical_for_any_thread_count() {
+    assert_same_for_any_thread_count(&[
+        "run", "data", "--quiet", "--window", "2m", "--step", "1m", "--top", "0",
+    ]);
+}
+
+#[test]
+fn discovered_themes_and_keyness_are_identical_for_any_thread_count() {
+    assert_same_for_any_thread_count(&[
+        "run",
+        "tests/fixtures/sotu",
+        "--no-config",
+        "--quiet",
+        "--window",
+        "decade",
+        "--discover",
+        "6",
+        "--score",
+        "logodds",
+        "--smooth",
+        "2",
+    ]);
+    assert_same_for_any_thread_count(&[
+        "run",
+        "data",
+        "--quiet",
+        "--discover",
+        "8",
+        "--score",
+        "bm25",
+        "--as-of",
+    ]);
 }
 
 #[test]
@@ -327,22 +360,30 @@ fn inspect_segments_show_the_parsed_text() {
 }
 
 #[test]
-fn the_readme_excerpt_is_real_output() {
+fn the_readme_excerpts_are_real_output() {
     let readme = String::from_utf8(read(&root().join("README.md"))).unwrap();
-    let terms = String::from_utf8(read(&root().join("output/terms.csv"))).unwrap();
-    let block = readme
+    let outputs: String = ["terms.csv", "shifts.csv", "themes.csv"]
+        .iter()
+        .map(|name| String::from_utf8(read(&root().join("output").join(name))).unwrap())
+        .collect();
+    let blocks: Vec<&str> = readme
         .split("```csv\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("README has a csv excerpt");
-    let lines: Vec<&str> = block.lines().collect();
-    assert!(lines.len() > 10);
-    for line in lines {
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .collect();
+    assert!(
+        blocks.len() >= 2,
+        "README has csv excerpts of terms and shifts"
+    );
+    let mut checked = 0;
+    for line in blocks.iter().flat_map(|b| b.lines()) {
         assert!(
-            terms.lines().any(|l| l == line),
-            "README line {line:?} is not in output/terms.csv"
+            outputs.lines().any(|l| l == line),
+            "README line {line:?} is in none of output/terms.csv, shifts.csv, themes.csv"
         );
+        checked += 1;
     }
+    assert!(checked > 20);
 }
 
 #[test]
