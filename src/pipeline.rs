@@ -890,10 +890,47 @@ impl Pipeline {
                     .collect()
             })
             .collect();
+        /// A stretch of one segment in one set of windows: its terms, one entry
+        /// per occurrence, and the word occurrences kept phrases claimed.
+        #[derive(Default)]
+        struct Piece {
+            windows: Range<usize>,
+            tokens: u64,
+            terms: Vec<crate::count::TermId>,
+            claims: Vec<crate::count::TermId>,
+        }
         let mut chunks: Vec<Chunk> = Vec::new();
-        let mut open: Option<(u32, Chunk)> = None;
+        let mut open: Option<(u32, Piece)> = None;
+        let close = |piece: Piece| {
+            let (mut terms, mut claims) = (piece.terms, piece.claims);
+            terms.sort_unstable();
+            claims.sort_unstable();
+            let mut counts: Vec<(crate::count::TermId, u64)> = Vec::new();
+            for term in terms {
+                match counts.last_mut() {
+                    Some((t, n)) if *t == term => *n += 1,
+                    _ => counts.push((term, 1)),
+                }
+            }
+            let mut c = 0;
+            for (term, n) in &mut counts {
+                while c < claims.len() && claims[c] < *term {
+                    c += 1;
+                }
+                while c < claims.len() && claims[c] == *term {
+                    *n = n.saturating_sub(1);
+                    c += 1;
+                }
+            }
+            counts.retain(|&(_, n)| n > 0);
+            Chunk {
+                windows: piece.windows,
+                tokens: piece.tokens,
+                terms: counts,
+            }
+        };
         for block in segments.chunks(BLOCK) {
-            let pieces: Vec<Vec<Chunk>> = block
+            let pieces: Vec<Vec<Piece>> = block
                 .par_iter()
                 .map_init(
                     || {
@@ -905,12 +942,18 @@ impl Pipeline {
                     },
                     |(stems, stats, candidates), segment| {
                         let language = languages[segment.source as usize];
-                        let pieces = std::cell::RefCell::new(Vec::<Chunk>::new());
-                        let piece_for = |pieces: &mut Vec<Chunk>, w: &Range<usize>| {
-                            if pieces.last().is_none_or(|p| p.windows != *w) {
-                                pieces.push(Chunk {
+                        let pieces = std::cell::RefCell::new(Vec::<Piece>::new());
+                        // A new piece where the windows change, and every
+                        // `chunk_tokens` tokens of a long segment (a whole
+                        // document is often one segment).
+                        let piece_for = |pieces: &mut Vec<Piece>, w: &Range<usize>| {
+                            if pieces
+                                .last()
+                                .is_none_or(|p| p.windows != *w || p.tokens >= chunk_tokens)
+                            {
+                                pieces.push(Piece {
                                     windows: w.clone(),
-                                    ..Chunk::default()
+                                    ..Piece::default()
                                 });
                             }
                             pieces.len() - 1
@@ -927,22 +970,17 @@ impl Pipeline {
                                 let i = piece_for(&mut pieces, &w);
                                 pieces[i].tokens += 1;
                                 if let Some(&id) = ids.get(term) {
-                                    pieces[i].terms.push((id, 1));
+                                    pieces[i].terms.push(id);
                                 }
                             },
                             |w, key, _, _| {
                                 let Some(&id) = ids.get(key) else { return };
                                 let mut pieces = pieces.borrow_mut();
-                                let i = piece_for(&mut pieces, &w);
-                                let terms = &mut pieces[i].terms;
-                                for component in &components[id as usize] {
-                                    if let Some(at) =
-                                        terms.iter().rposition(|(t, n)| t == component && *n > 0)
-                                    {
-                                        terms[at].1 = 0;
-                                    }
-                                }
-                                terms.push((id, 1));
+                                let Some(piece) = pieces.last_mut().filter(|p| p.windows == w) else {
+                                    return;
+                                };
+                                piece.claims.extend(&components[id as usize]);
+                                piece.terms.push(id);
                             },
                         );
                         pieces.into_inner()
@@ -959,10 +997,11 @@ impl Pipeline {
                         {
                             chunk.tokens += piece.tokens;
                             chunk.terms.extend(piece.terms);
+                            chunk.claims.extend(piece.claims);
                         }
                         _ => {
                             if let Some((_, chunk)) = open.take() {
-                                chunks.push(chunk);
+                                chunks.push(close(chunk));
                             }
                             open = Some((segment.document, piece));
                         }
@@ -970,19 +1009,7 @@ impl Pipeline {
                 }
             }
         }
-        chunks.extend(open.map(|(_, chunk)| chunk));
-        for chunk in &mut chunks {
-            chunk.terms.retain(|&(_, n)| n > 0);
-            chunk.terms.sort_unstable();
-            chunk.terms.dedup_by(|later, kept| {
-                if later.0 == kept.0 {
-                    kept.1 += later.1;
-                    true
-                } else {
-                    false
-                }
-            });
-        }
+        chunks.extend(open.map(|(_, chunk)| close(chunk)));
         chunks
     }
 
