@@ -35,16 +35,20 @@ fn two_digits(bytes: &[u8], at: usize) -> Option<u32> {
 fn parse_stamp(line: &str) -> Stamp<'_> {
     let bytes = line.as_bytes();
     let lead = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    // More than three leading digits is a number in the text (a year), not minutes.
-    if lead == 0 || lead > 3 || bytes.get(lead) != Some(&b':') {
+    // H:MM:SS takes precedence: text glued after M:SS never starts with a colon.
+    // Hours may have up to five digits (a very long recording, or a corpus of them
+    // end to end); minutes of M:SS at most three, since more leading digits are a
+    // number in the text (a year), not minutes.
+    let clock = bytes.get(lead + 3) == Some(&b':') && two_digits(bytes, lead + 1).is_some();
+    let longest = if clock { 5 } else { 3 };
+    if lead == 0 || lead > longest || bytes.get(lead) != Some(&b':') {
         return Stamp::Absent;
     }
     let lead_value: u32 = line[..lead].parse().expect("ASCII digits");
     let Some(second_field) = two_digits(bytes, lead + 1) else {
         return Stamp::Malformed("expected two digits after ':'");
     };
-    // H:MM:SS takes precedence: text glued after M:SS never starts with a colon.
-    if lead <= 2 && bytes.get(lead + 3) == Some(&b':') {
+    if clock {
         let Some(seconds) = two_digits(bytes, lead + 4) else {
             return Stamp::Malformed("expected two digits of seconds in H:MM:SS");
         };
@@ -201,11 +205,21 @@ mod tests {
         assert_eq!(parse_stamp("59:53yeah"), Stamp::Valid(3_593_000, "yeah"));
         assert_eq!(parse_stamp("125:07 long"), Stamp::Valid(7_507_000, " long"));
         assert_eq!(parse_stamp("12:00"), Stamp::Valid(720_000, ""));
+        assert_eq!(
+            parse_stamp("100:00:01text"),
+            Stamp::Valid(360_001_000, "text")
+        );
+        assert_eq!(
+            parse_stamp("12345:59:59 x"),
+            Stamp::Valid((12_345 * 3600 + 3599) * 1000, " x")
+        );
     }
 
     #[test]
     fn things_that_are_not_stamps() {
         assert_eq!(parse_stamp("2024: a year"), Stamp::Absent);
+        assert_eq!(parse_stamp("2024:10 a ratio"), Stamp::Absent);
+        assert_eq!(parse_stamp("123456:00:00 too many hours"), Stamp::Absent);
         assert_eq!(parse_stamp("hello 0:10"), Stamp::Absent);
         assert_eq!(parse_stamp(":10 x"), Stamp::Absent);
         assert!(matches!(parse_stamp("1:5 hello"), Stamp::Malformed(_)));

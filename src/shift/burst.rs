@@ -10,6 +10,12 @@
 //! the Viterbi algorithm in log space (not greedily, as some packages do); each
 //! maximal run of burst states is a burst, weighted by how much cheaper the burst
 //! state made it: `Σ (cost₀ − cost₁)`.
+//!
+//! The binomial coefficient `ln C(d_t, r_t)` is the same in both states, so it
+//! adds the same amount to every path through window `t`: it cancels from every
+//! comparison Viterbi makes and from every weight. The search therefore runs on
+//! [`state_cost`], the cost without it, and [`cost`] (with the log-gamma
+//! coefficient) is the full negative log-likelihood for whoever needs its value.
 
 use serde::Serialize;
 
@@ -45,12 +51,38 @@ fn ln_choose(n: f64, k: f64) -> f64 {
 }
 
 /// Negative log-likelihood of `r` of `d` at rate `p`.
-fn cost(r: f64, d: f64, p: f64) -> f64 {
+pub fn cost(r: f64, d: f64, p: f64) -> f64 {
     if d <= 0.0 {
         return 0.0;
     }
-    let p = p.clamp(1e-12, 1.0 - 1e-12);
-    -(ln_choose(d, r) + r * p.ln() + (d - r) * (1.0 - p).ln())
+    -ln_choose(d, r) + state_cost(r, d, LogRate::new(p))
+}
+
+/// `ln p` and `ln (1 − p)` of a state's rate, computed once per term.
+#[derive(Debug, Clone, Copy)]
+pub struct LogRate {
+    hit: f64,
+    miss: f64,
+}
+
+impl LogRate {
+    /// The logarithms of rate `p` (clamped away from 0 and 1).
+    pub fn new(p: f64) -> LogRate {
+        let p = p.clamp(1e-12, 1.0 - 1e-12);
+        LogRate {
+            hit: p.ln(),
+            miss: (1.0 - p).ln(),
+        }
+    }
+}
+
+/// The part of the negative log-likelihood of `r` of `d` that depends on the
+/// state: `−(r ln p + (d − r) ln(1 − p))`.
+pub fn state_cost(r: f64, d: f64, rate: LogRate) -> f64 {
+    if d <= 0.0 {
+        return 0.0;
+    }
+    -(r * rate.hit + (d - r) * rate.miss)
 }
 
 /// The bursts of a term counted `r[t]` times among `d[t]` tokens in window `t`.
@@ -66,10 +98,14 @@ pub fn bursts(r: &[u64], d: &[u64], options: &BurstOptions) -> Vec<Burst> {
         return Vec::new();
     }
     let up = options.gamma * (n as f64).ln();
+    let (rate0, rate1) = (LogRate::new(p0), LogRate::new(p1));
     let costs: Vec<[f64; 2]> = r
         .iter()
         .zip(d)
-        .map(|(&r, &d)| [cost(r as f64, d as f64, p0), cost(r as f64, d as f64, p1)])
+        .map(|(&r, &d)| {
+            let (r, d) = (r as f64, d as f64);
+            [state_cost(r, d, rate0), state_cost(r, d, rate1)]
+        })
         .collect();
     // Viterbi: best[t][i] = cheapest cost of windows 0..=t ending in state i. The
     // automaton starts in the base state.
@@ -150,6 +186,20 @@ mod tests {
         let r = [3u64, 3, 3, 8, 3, 3, 3, 3];
         let strict = BurstOptions { s: 2.0, gamma: 5.0 };
         assert!(bursts(&r, &d, &strict).is_empty());
+    }
+
+    #[test]
+    fn the_coefficient_cancels_from_the_search() {
+        // The same bursts and weights with the full likelihood as with the state costs.
+        let d = [900u64, 1000, 1100, 1000, 1000, 950, 1000, 1000];
+        let r = [2u64, 1, 30, 28, 2, 1, 0, 3];
+        let found = bursts(&r, &d, &BurstOptions::default());
+        assert_eq!(found.len(), 1);
+        let p0 = r.iter().sum::<u64>() as f64 / d.iter().sum::<u64>() as f64;
+        let full: f64 = (found[0].start..=found[0].end)
+            .map(|t| cost(r[t] as f64, d[t] as f64, p0) - cost(r[t] as f64, d[t] as f64, 2.0 * p0))
+            .sum();
+        assert!((found[0].weight - full).abs() < 1e-9 * full.abs());
     }
 
     #[test]

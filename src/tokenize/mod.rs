@@ -20,6 +20,7 @@
 pub mod aliases;
 pub mod phrases;
 pub mod protected;
+pub mod words;
 mod stopwords;
 
 use std::collections::BTreeMap;
@@ -27,7 +28,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::Serialize;
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::config::{Config, ConfigError};
 pub use aliases::Aliases;
@@ -243,9 +243,34 @@ struct Word<'t> {
     end: usize,
     /// As written.
     original: &'t str,
-    /// Case-folded.
-    folded: String,
+    /// Its case-folded form: a range of the piece's folded buffer.
+    folded: std::ops::Range<usize>,
     protected: bool,
+}
+
+/// The words of one piece of text, case-folded into one buffer: one allocation
+/// per piece instead of one per word.
+struct Words<'t> {
+    words: Vec<Word<'t>>,
+    folded: String,
+}
+
+impl<'t> Words<'t> {
+    fn push(&mut self, start: usize, original: &'t str, protected: bool) {
+        let from = self.folded.len();
+        fold_into(original, &mut self.folded);
+        self.words.push(Word {
+            start,
+            end: start + original.len(),
+            original,
+            folded: from..self.folded.len(),
+            protected,
+        });
+    }
+
+    fn folded(&self, i: usize) -> &str {
+        &self.folded[self.words[i].folded.clone()]
+    }
 }
 
 impl Analyzer {
@@ -311,36 +336,21 @@ impl Analyzer {
 
     /// The words of one piece of text (between stage directions): protected
     /// tokens whole, the rest by Unicode word boundaries.
-    fn words<'t>(&self, text: &'t str, base: usize) -> Vec<Word<'t>> {
-        let mut words = Vec::new();
-        let plain = |from: usize, to: usize, words: &mut Vec<Word<'t>>| {
-            for (offset, word) in text[from..to].unicode_word_indices() {
-                let mut folded = String::with_capacity(word.len());
-                fold_into(word, &mut folded);
-                let start = base + from + offset;
-                words.push(Word {
-                    start,
-                    end: start + word.len(),
-                    original: word,
-                    folded,
-                    protected: false,
-                });
+    fn words<'t>(&self, text: &'t str, base: usize) -> Words<'t> {
+        let mut words = Words {
+            words: Vec::with_capacity(text.len() / 5 + 1),
+            folded: String::with_capacity(text.len()),
+        };
+        let plain = |from: usize, to: usize, words: &mut Words<'t>| {
+            for (offset, word) in words::word_indices(&text[from..to]) {
+                words.push(base + from + offset, word, false);
             }
         };
         let mut done = 0;
         if let Some(protected) = &self.protected {
             for range in protected.find(text) {
                 plain(done, range.start, &mut words);
-                let original = &text[range.clone()];
-                let mut folded = String::with_capacity(original.len());
-                fold_into(original, &mut folded);
-                words.push(Word {
-                    start: base + range.start,
-                    end: base + range.end,
-                    original,
-                    folded,
-                    protected: true,
-                });
+                words.push(base + range.start, &text[range.clone()], true);
                 done = range.end;
             }
         }
@@ -361,12 +371,15 @@ impl Analyzer {
                 // A stage direction lies between this piece and the text before it.
                 on_event(Event::Break);
             }
-            let words = self.words(piece, piece_offset);
-            let folded: Vec<&str> = words.iter().map(|w| w.folded.as_str()).collect();
+            let found = self.words(piece, piece_offset);
             let repairs = match &self.aliases {
-                Some(aliases) => aliases.find(&folded),
+                Some(aliases) => {
+                    let folded: Vec<&str> = (0..found.words.len()).map(|i| found.folded(i)).collect();
+                    aliases.find(&folded)
+                }
                 None => Vec::new(),
             };
+            let words = &found.words;
             let mut repairs = repairs.into_iter().peekable();
             let mut i = 0;
             while i < words.len() {
@@ -410,7 +423,7 @@ impl Analyzer {
                     continue;
                 }
                 token.text.clear();
-                token.text.push_str(&word.folded);
+                token.text.push_str(found.folded(i));
                 token.display.clear();
                 unify_apostrophes(word.original, &mut token.display);
                 token.offset = word.start;

@@ -1,0 +1,158 @@
+//! Word boundaries: UAX #29 through unicode-segmentation, with an exact fast path
+//! for ASCII text.
+//!
+//! Most text themeline reads (transcripts, captions, abstracts) is ASCII line after
+//! line, and for ASCII the word-boundary rules of UAX #29 reduce to a few byte
+//! classes: letters, digits and `_` join (WB5, WB8–WB10, WB13a/b); `:` `.` `'`
+//! between two letters join them (WB6/7: `can't`, `e.g`, `Node.js`); `,` `;` `.`
+//! `'` between two digits join them (WB11/12: `12,000`, `3.5`); everything else
+//! breaks. unicode-segmentation's `unicode_word_indices` then keeps the segments
+//! that hold a letter or digit. [`word_indices`] uses the byte rules on ASCII text
+//! and unicode-segmentation otherwise; a property test checks that the two agree on
+//! every ASCII string, so the fast path is an optimisation, never a different
+//! tokenizer.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The words of `text` with their byte offsets, as `unicode_word_indices` gives them.
+pub fn word_indices(text: &str) -> WordIndices<'_> {
+    if text.is_ascii() {
+        WordIndices::Ascii(AsciiWords { text, at: 0 })
+    } else {
+        WordIndices::Unicode(text.unicode_word_indices())
+    }
+}
+
+/// Iterator of [`word_indices`].
+#[derive(Debug)]
+pub enum WordIndices<'t> {
+    /// ASCII text: byte rules.
+    Ascii(AsciiWords<'t>),
+    /// Other text: UAX #29.
+    Unicode(unicode_segmentation::UnicodeWordIndices<'t>),
+}
+
+impl<'t> Iterator for WordIndices<'t> {
+    type Item = (usize, &'t str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            WordIndices::Ascii(words) => words.next(),
+            WordIndices::Unicode(words) => words.next(),
+        }
+    }
+}
+
+/// The words of ASCII text by the byte rules of UAX #29.
+#[derive(Debug, Clone)]
+pub struct AsciiWords<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+fn joins(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+impl<'t> Iterator for AsciiWords<'t> {
+    type Item = (usize, &'t str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.text.as_bytes();
+        loop {
+            // Skip to the next run of letters, digits and underscores.
+            let start = self.at + bytes[self.at..].iter().position(|&b| joins(b))?;
+            let mut end = start + 1;
+            let mut alphanumeric = bytes[start].is_ascii_alphanumeric();
+            loop {
+                while end < bytes.len() && joins(bytes[end]) {
+                    alphanumeric |= bytes[end].is_ascii_alphanumeric();
+                    end += 1;
+                }
+                // A middle character joins only between two letters or two digits.
+                if end + 1 < bytes.len() {
+                    let (before, middle, after) = (bytes[end - 1], bytes[end], bytes[end + 1]);
+                    let letters = before.is_ascii_alphabetic()
+                        && after.is_ascii_alphabetic()
+                        && matches!(middle, b':' | b'.' | b'\'');
+                    let digits = before.is_ascii_digit()
+                        && after.is_ascii_digit()
+                        && matches!(middle, b',' | b';' | b'.' | b'\'');
+                    if letters || digits {
+                        end += 2;
+                        alphanumeric = true;
+                        continue;
+                    }
+                }
+                break;
+            }
+            self.at = end;
+            if alphanumeric {
+                return Some((start, &self.text[start..end]));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn words(text: &str) -> Vec<(usize, &str)> {
+        word_indices(text).collect()
+    }
+
+    #[test]
+    fn ascii_rules_by_example() {
+        assert_eq!(
+            words("can't e.g. Node.js 12,000 3.5 10:30 a:b __x_ _ a..b 3'4 x3.a"),
+            [
+                (0, "can't"),
+                (6, "e.g"),
+                (11, "Node.js"),
+                (19, "12,000"),
+                (26, "3.5"),
+                (30, "10"),
+                (33, "30"),
+                (36, "a:b"),
+                (40, "__x_"),
+                (47, "a"),
+                (50, "b"),
+                (52, "3'4"),
+                (56, "x3"),
+                (59, "a"),
+            ]
+        );
+        assert!(words("").is_empty() && words(" ,;'_. ").is_empty());
+    }
+
+    fn ascii_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "a", "Z", "q", "0", "7", "_", ".", ":", ",", ";", "'", "\"", " ", "\t", "\n",
+                "\r", "-", "!", "(", "/", "+", "#", "@", "\u{b}", "\u{c}",
+            ]),
+            0..40,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn the_ascii_path_is_unicode_segmentation(text in ascii_text()) {
+            let ascii: Vec<_> = AsciiWords { text: &text, at: 0 }.collect();
+            let unicode: Vec<_> = text.unicode_word_indices().collect();
+            prop_assert_eq!(ascii, unicode);
+        }
+
+        #[test]
+        fn any_ascii_string(text in "[ -~\\t\\n\\r]{0,60}") {
+            let ascii: Vec<_> = AsciiWords { text: &text, at: 0 }.collect();
+            let unicode: Vec<_> = text.unicode_word_indices().collect();
+            prop_assert_eq!(ascii, unicode);
+        }
+    }
+}
