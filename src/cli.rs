@@ -75,6 +75,9 @@ struct RunArgs {
     /// Print nothing on success; problems in the input are still counted in timeline.json.
     #[arg(long, short)]
     quiet: bool,
+    /// Also print where the time went, stage by stage.
+    #[arg(long, short, conflicts_with = "quiet")]
+    verbose: bool,
     #[command(flatten)]
     options: OptionArgs,
 }
@@ -494,7 +497,18 @@ fn run(cli: &Cli, args: &RunArgs, matches: &ArgMatches) -> Result<()> {
         }
         Ok(pipeline.run_ingested(ingested)?)
     })?;
-    let written = themeline::write_outputs(&timeline, &settings.out)?;
+    let written = pipeline.timings().time("emit", || {
+        themeline::write_outputs(&timeline, &settings.out)
+    })?;
+    if args.verbose {
+        let stages: Vec<String> = pipeline
+            .timings()
+            .stages()
+            .iter()
+            .map(|(stage, time)| format!("{stage} {:.3}s", time.as_secs_f64()))
+            .collect();
+        eprintln!("themeline: stages: {}", stages.join(", "));
+    }
     if !args.quiet {
         let stats = &timeline.meta.statistics;
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();

@@ -283,11 +283,24 @@ impl CountBuilder {
     /// Counts one token of `term`, written `surface` in the text, in each window of
     /// `windows`.
     pub fn add(&mut self, term: &str, surface: &str, windows: Range<usize>) {
-        let id = self.intern(term, &[]);
+        self.grow(windows.end);
         for w in windows.clone() {
-            self.grow(w + 1);
             self.tallies[w].tokens += 1;
         }
+        // Almost every token repeats a known spelling of a known term: one lookup
+        // by its surface form finds both.
+        if let Some(&form) = self.form_ids.get(surface) {
+            let id = self.forms[form as usize].1;
+            if &*self.terms[id as usize].key == term {
+                self.forms[form as usize].2 += 1;
+                for w in windows {
+                    *self.windows[w].entry(id).or_default() += 1;
+                    *self.window_forms[w].entry(form).or_default() += 1;
+                }
+                return;
+            }
+        }
+        let id = self.intern(term, &[]);
         self.count(id, surface, windows);
     }
 

@@ -35,13 +35,44 @@ use crate::window::{Extent, Windows, token_bin_edges, token_time};
 /// Version of the `timeline.json` layout; bumped on breaking changes.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// How many pieces per worker thread counting splits the segments into (each
+/// counted by one task, then merged).
+const PIECES_PER_THREAD: usize = 3;
+
 /// How many diagnostics `timeline.json` lists one by one (all are counted).
 pub const MAX_LISTED_DIAGNOSTICS: usize = 1000;
+
+/// Wall-clock time spent in each stage, summed over groups, for `--verbose`.
+/// Never written to an output: outputs must not depend on how fast a run was.
+#[derive(Debug, Default)]
+pub struct Timings(std::sync::Mutex<Vec<(&'static str, std::time::Duration)>>);
+
+impl Timings {
+    /// Runs `f`, adding its time to `stage`.
+    pub fn time<T>(&self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let started = std::time::Instant::now();
+        let result = f();
+        let elapsed = started.elapsed();
+        let mut stages = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match stages.iter_mut().find(|(name, _)| *name == stage) {
+            Some((_, total)) => *total += elapsed,
+            None => stages.push((stage, elapsed)),
+        }
+        result
+    }
+
+    /// The stages timed so far, in the order first seen.
+    pub fn stages(&self) -> Vec<(&'static str, std::time::Duration)> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
 
 /// A configured run of the stages.
 #[derive(Debug)]
 pub struct Pipeline {
     config: Config,
+    /// Where the time went.
+    timings: Timings,
     /// One analyzer per language the run may meet, in `Language::ALL` order.
     analyzers: Vec<(Language, Analyzer)>,
     phrases: PhraseOptions,
@@ -540,6 +571,7 @@ impl Pipeline {
         };
         Ok(Pipeline {
             config,
+            timings: Timings::default(),
             analyzers,
             phrases,
             lexicon,
@@ -633,9 +665,17 @@ impl Pipeline {
         &self.config
     }
 
+    /// Wall-clock time per stage of the runs so far.
+    pub fn timings(&self) -> &Timings {
+        &self.timings
+    }
+
     /// Reads files and directories.
     pub fn ingest(&self, paths: &[PathBuf]) -> Result<Ingested, Error> {
-        Ok(ingest::read_paths(paths, &self.config.ingest_options())?)
+        let options = self.config.ingest_options();
+        Ok(self
+            .timings
+            .time("ingest", || ingest::read_paths(paths, &options))?)
     }
 
     /// Reads in-memory text as one input called `name`.
@@ -808,19 +848,20 @@ impl Pipeline {
         windows: &Windows,
         extent: Extent,
     ) -> (Counts, Vec<Phrase>) {
+        // A few pieces per thread, each counted in order by one task: far fewer
+        // builders to merge than rayon's adaptive splitting would make, yet enough
+        // to balance the load. The result does not depend on the split: merging is
+        // exact.
+        let pieces = PIECES_PER_THREAD * rayon::current_num_threads();
+        let piece = segments.len().div_ceil(pieces).max(64);
         let builder = segments
-            .par_iter()
-            .with_min_len(64)
-            .fold(
-                || {
-                    (
-                        StemCaches::default(),
-                        CountBuilder::new(),
-                        TokenStats::default(),
-                        Candidates::default(),
-                    )
-                },
-                |(mut stems, mut builder, mut stats, mut candidates), segment| {
+            .par_chunks(piece)
+            .map(|piece| {
+                let mut stems = StemCaches::default();
+                let mut builder = CountBuilder::new();
+                let mut stats = TokenStats::default();
+                let mut candidates = Candidates::default();
+                for segment in piece {
                     builder.add_segment(
                         windows.containing(segment.start),
                         segment.document,
@@ -842,10 +883,7 @@ impl Pipeline {
                                 .add_phrase(key, surface, components, w)
                         },
                     );
-                    (stems, builder, stats, candidates)
-                },
-            )
-            .map(|(_, mut builder, stats, _)| {
+                }
                 builder.add_token_stats(&stats);
                 builder
             })
@@ -857,7 +895,8 @@ impl Pipeline {
         if self.phrases.mode == PhraseMode::Off {
             return (counts, Vec::new());
         }
-        phrases::select(counts, &self.phrases)
+        self.timings
+            .time("phrases", || phrases::select(counts, &self.phrases))
     }
 
     /// Cuts segments into chunks for theme discovery: stretches of one document
@@ -976,7 +1015,8 @@ impl Pipeline {
                             |w, key, _, _| {
                                 let Some(&id) = ids.get(key) else { return };
                                 let mut pieces = pieces.borrow_mut();
-                                let Some(piece) = pieces.last_mut().filter(|p| p.windows == w) else {
+                                let Some(piece) = pieces.last_mut().filter(|p| p.windows == w)
+                                else {
                                     return;
                                 };
                                 piece.claims.extend(&components[id as usize]);
@@ -1067,23 +1107,27 @@ impl Pipeline {
         theme_windows: &[ThemeWindow],
     ) -> (Vec<WindowReport>, Vec<ShiftReport>) {
         let config = &self.config;
-        let scores = self.scorer().score(counts, config.min_count);
-        let ranked: Vec<Vec<crate::score::TermScore>> = scores
-            .into_par_iter()
-            .map(|scores| top_terms(scores, config.top))
-            .collect();
+        let ranked: Vec<Vec<crate::score::TermScore>> = self.timings.time("score", || {
+            self.scorer()
+                .score(counts, config.min_count)
+                .into_par_iter()
+                .map(|scores| top_terms(scores, config.top))
+                .collect()
+        });
         let options = self.shift_options();
         // Every term that ranks somewhere, with its bursts.
         let mut ranked_ids: Vec<crate::count::TermId> =
             ranked.iter().flatten().map(|s| s.term).collect();
         ranked_ids.sort_unstable();
         ranked_ids.dedup();
-        let histories: BTreeMap<crate::count::TermId, shift::TermHistory> = ranked_ids
-            .par_iter()
-            .map(|&id| (id, shift::TermHistory::new(counts, id, &options)))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect();
+        let histories: BTreeMap<crate::count::TermId, shift::TermHistory> =
+            self.timings.time("shift", || {
+                ranked_ids
+                    .iter()
+                    .copied()
+                    .zip(shift::TermHistory::of_terms(counts, &ranked_ids, &options))
+                    .collect()
+            });
         let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
         let labels: Vec<String> = (0..counts.windows.len())
             .map(|w| group.windows.label(w, axis, &config.tz))
@@ -1105,16 +1149,7 @@ impl Pipeline {
                         window_label: counts.window_label(index, s.term),
                         score: s.score,
                         count: s.count,
-                        status: {
-                            let history = &histories[&s.term];
-                            shift::term_status(
-                                &history.series,
-                                &tokens,
-                                index,
-                                &history.bursts,
-                                &options,
-                            )
-                        },
+                        status: shift::term_status(&histories[&s.term], &tokens, index, &options),
                     })
                     .collect();
                 let theme_scores = themes
@@ -1145,9 +1180,12 @@ impl Pipeline {
                 }
             })
             .collect();
-        let mut events = shift::theme_shifts(themes, theme_windows, counts, &options);
-        events.extend(shift::burst_shifts(counts, &histories, &labels));
-        shift::sort(&mut events);
+        let events = self.timings.time("shift", || {
+            let mut events = shift::theme_shifts(themes, theme_windows, counts, &options);
+            events.extend(shift::burst_shifts(counts, &histories, &labels));
+            shift::sort(&mut events);
+            events
+        });
         let shifts = events
             .into_iter()
             .map(|event| {
@@ -1197,7 +1235,7 @@ impl Pipeline {
             axis,
             groups,
             languages,
-        } = self.plan(&mut ingested)?;
+        } = self.timings.time("plan", || self.plan(&mut ingested))?;
         let mut windows = Vec::new();
         let mut tokens = TokenStats::default();
         let mut terms = BTreeSet::new();
@@ -1208,9 +1246,12 @@ impl Pipeline {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for group in &groups {
             let segments = &ingested.segments[group.segments.clone()];
-            let (counts, phrases) = self.count(segments, &languages, &group.windows, group.extent);
-            let (group_themes, theme_windows, discovered) =
-                self.themes(segments, &languages, &group.windows, &counts);
+            let (counts, phrases) = self.timings.time("count", || {
+                self.count(segments, &languages, &group.windows, group.extent)
+            });
+            let (group_themes, theme_windows, discovered) = self.timings.time("theme", || {
+                self.themes(segments, &languages, &group.windows, &counts)
+            });
             let (reports, group_shifts) =
                 self.reports(group, axis, &counts, &group_themes, &theme_windows);
             if group_themes.iter().any(|t| t.origin == Origin::Lexicon) {

@@ -98,6 +98,11 @@ pub fn bursts(r: &[u64], d: &[u64], options: &BurstOptions) -> Vec<Burst> {
         return Vec::new();
     }
     let up = options.gamma * (n as f64).ln();
+    // A burst saves at most `ln(p1/p0) ≤ ln s` per occurrence it covers, so a term
+    // whose occurrences cannot repay the cost of entering one never bursts.
+    if total_r as f64 * (p1 / p0).ln() <= up {
+        return Vec::new();
+    }
     let (rate0, rate1) = (LogRate::new(p0), LogRate::new(p1));
     let costs: Vec<[f64; 2]> = r
         .iter()
@@ -186,6 +191,17 @@ mod tests {
         let r = [3u64, 3, 3, 8, 3, 3, 3, 3];
         let strict = BurstOptions { s: 2.0, gamma: 5.0 };
         assert!(bursts(&r, &d, &strict).is_empty());
+    }
+
+    #[test]
+    fn too_few_occurrences_cannot_pay_for_a_burst() {
+        // 5 · ln 2 < ln 100: even all five in one window is no burst.
+        let mut r = [0u64; 100];
+        r[50] = 5;
+        assert!(bursts(&r, &[1000; 100], &BurstOptions::default()).is_empty());
+        // 8 · ln 2 > ln 100, and concentrated enough to be one.
+        r[50] = 8;
+        assert_eq!(bursts(&r, &[1000; 100], &BurstOptions::default()).len(), 1);
     }
 
     #[test]

@@ -119,15 +119,15 @@ pub enum TermStatus {
 
 /// A term's count in each window.
 pub fn term_series(counts: &Counts, term: TermId) -> Vec<u64> {
-    counts
-        .windows
-        .iter()
-        .map(|w| {
-            w.terms
-                .binary_search_by_key(&term, |&(t, _)| t)
-                .map_or(0, |i| w.terms[i].1)
-        })
-        .collect()
+    counts.windows.iter().map(|w| count_in(w, term)).collect()
+}
+
+/// A term's count in one window.
+fn count_in(window: &crate::count::WindowCounts, term: TermId) -> u64 {
+    window
+        .terms
+        .binary_search_by_key(&term, |&(t, _)| t)
+        .map_or(0, |i| window.terms[i].1)
 }
 
 /// The themes' member terms that changed most between two windows, as labels.
@@ -138,21 +138,22 @@ fn theme_evidence(
     previous: Option<usize>,
     n: usize,
 ) -> Vec<String> {
-    let mut changes: Vec<(f64, String)> = theme
+    let mut changes: Vec<(f64, TermId)> = theme
         .members
         .iter()
         .filter_map(|(term, weight)| {
             let id = counts.find(term)?;
-            let s = term_series(counts, id);
-            let change = weight * (s[w] as f64 - previous.map_or(0.0, |p| s[p] as f64));
-            (change > 0.0).then(|| (change, counts.label(id)))
+            let before = previous.map_or(0, |p| count_in(&counts.windows[p], id));
+            let change = weight * (count_in(&counts.windows[w], id) as f64 - before as f64);
+            (change > 0.0).then_some((change, id))
         })
         .collect();
+    // Ties by term (ids follow the terms' order); only the winners get labels.
     changes.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     changes
         .into_iter()
         .take(n)
-        .map(|(_, label)| label)
+        .map(|(_, id)| counts.label(id))
         .collect()
 }
 
@@ -264,34 +265,30 @@ pub fn sort(shifts: &mut [Shift]) {
     });
 }
 
-/// The status in window `w` of a term counted `series[t]` times among
-/// `tokens[t]` tokens in each window `t`, given its `bursts`.
+/// The status of a term in window `w`, from its history and each window's token
+/// count.
 pub fn term_status(
-    series: &[u64],
+    history: &TermHistory,
     tokens: &[u64],
     w: usize,
-    bursts: &[Burst],
     options: &ShiftOptions,
 ) -> TermStatus {
-    let s = series;
-    let n = s.len();
-    if bursts.iter().any(|b| b.start <= w && w <= b.end) {
+    if history.bursts.iter().any(|b| b.start <= w && w <= b.end) {
         return TermStatus::Burst;
     }
-    let first = s.iter().position(|&c| c > 0);
-    let last = s.iter().rposition(|&c| c > 0);
-    if w > 0 && first == Some(w) {
+    if w > 0 && history.first == Some(w) {
         return TermStatus::New;
     }
-    if last == Some(w) && w + 1 < n {
+    if history.last == Some(w) && w + 1 < tokens.len() {
         return TermStatus::Gone;
     }
     if w == 0 {
         return TermStatus::Stable;
     }
+    let (now, before) = (history.count(w), history.count(w - 1));
     let g2 = signed_g2(
-        s[w] as f64,
-        s[w - 1] as f64,
+        now as f64,
+        before as f64,
         tokens[w] as f64,
         tokens[w - 1] as f64,
     );
@@ -304,22 +301,67 @@ pub fn term_status(
     }
 }
 
-/// A term's count in each window and its bursts: what its statuses come from.
+/// Where a term occurs and its bursts: what its statuses come from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TermHistory {
-    /// Its count in each window.
-    pub series: Vec<u64>,
+    /// `(window, count)` of the windows it occurs in, in window order.
+    pub occurrences: Vec<(usize, u64)>,
+    /// The first window it occurs in.
+    pub first: Option<usize>,
+    /// The last window it occurs in.
+    pub last: Option<usize>,
     /// Its bursts.
     pub bursts: Vec<Burst>,
 }
 
 impl TermHistory {
-    /// The history of `term` in `counts`.
-    pub fn new(counts: &Counts, term: TermId, options: &ShiftOptions) -> TermHistory {
-        let series = term_series(counts, term);
+    /// The history of a term that occurs as `occurrences` among windows of
+    /// `tokens` tokens.
+    pub fn new(
+        occurrences: Vec<(usize, u64)>,
+        tokens: &[u64],
+        options: &ShiftOptions,
+    ) -> TermHistory {
+        let mut series = vec![0u64; tokens.len()];
+        for &(w, n) in &occurrences {
+            series[w] = n;
+        }
+        TermHistory {
+            first: occurrences.first().map(|&(w, _)| w),
+            last: occurrences.last().map(|&(w, _)| w),
+            bursts: bursts(&series, tokens, &options.burst),
+            occurrences,
+        }
+    }
+
+    /// The histories of `terms` (sorted) in one pass over the windows, then in
+    /// parallel.
+    pub fn of_terms(counts: &Counts, terms: &[TermId], options: &ShiftOptions) -> Vec<TermHistory> {
+        use rayon::prelude::*;
+        let mut occurrences: Vec<Vec<(usize, u64)>> = vec![Vec::new(); terms.len()];
+        let mut slot = vec![u32::MAX; counts.terms.len()];
+        for (i, &term) in terms.iter().enumerate() {
+            slot[term as usize] = i as u32;
+        }
+        for (w, window) in counts.windows.iter().enumerate() {
+            for &(term, n) in &window.terms {
+                if let Some(&i) = slot.get(term as usize).filter(|&&i| i != u32::MAX) {
+                    occurrences[i as usize].push((w, n));
+                }
+            }
+        }
         let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
-        let bursts = bursts(&series, &tokens, &options.burst);
-        TermHistory { series, bursts }
+        occurrences
+            .into_par_iter()
+            .map(|occurrences| TermHistory::new(occurrences, &tokens, options))
+            .collect()
+    }
+
+    /// The term's count in window `w`.
+    pub fn count(&self, w: usize) -> u64 {
+        self.occurrences
+            .binary_search_by_key(&w, |&(window, _)| window)
+            .map_or(0, |i| self.occurrences[i].1)
     }
 }
 
@@ -406,7 +448,9 @@ mod tests {
         let id = |t: &str| counts.find(t).unwrap();
         let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
         let status = |t: &str, w: usize| {
-            term_status(&term_series(&counts, id(t)), &tokens, w, &[], &options)
+            let mut history = TermHistory::of_terms(&counts, &[id(t)], &options).remove(0);
+            history.bursts.clear();
+            term_status(&history, &tokens, w, &options)
         };
         assert_eq!(status("secur", 2), TermStatus::New);
         assert_eq!(status("secur", 3), TermStatus::Emerging);
@@ -420,19 +464,27 @@ mod tests {
         let labels: Vec<String> = (0..6).map(|w| format!("w{w}")).collect();
         let options = ShiftOptions::default();
         let id = counts.find("secur").unwrap();
-        let histories = BTreeMap::from([(id, TermHistory::new(&counts, id, &options))]);
+        let histories = BTreeMap::from([(
+            id,
+            TermHistory::of_terms(&counts, &[id], &options).remove(0),
+        )]);
         let shifts = burst_shifts(&counts, &histories, &labels);
         assert_eq!(shifts.len(), 1);
         assert_eq!(
             (shifts[0].from.as_str(), shifts[0].to.as_str()),
             ("w3", "w5")
         );
-        let history = TermHistory::new(
-            &counts,
-            counts.find("secur").unwrap(),
-            &ShiftOptions::default(),
-        );
+        let history = &histories[&id];
         assert_eq!(history.bursts.len(), 1);
-        assert_eq!(history.series, [0, 0, 1, 9, 10, 8]);
+        assert_eq!(history.occurrences, [(2, 1), (3, 9), (4, 10), (5, 8)]);
+        assert_eq!(
+            (
+                history.first,
+                history.last,
+                history.count(1),
+                history.count(4)
+            ),
+            (Some(2), Some(5), 0, 10)
+        );
     }
 }

@@ -20,8 +20,8 @@
 pub mod aliases;
 pub mod phrases;
 pub mod protected;
-pub mod words;
 mod stopwords;
+pub mod words;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -374,7 +374,8 @@ impl Analyzer {
             let found = self.words(piece, piece_offset);
             let repairs = match &self.aliases {
                 Some(aliases) => {
-                    let folded: Vec<&str> = (0..found.words.len()).map(|i| found.folded(i)).collect();
+                    let folded: Vec<&str> =
+                        (0..found.words.len()).map(|i| found.folded(i)).collect();
                     aliases.find(&folded)
                 }
                 None => Vec::new(),

@@ -7,16 +7,18 @@
 //! between two letters join them (WB6/7: `can't`, `e.g`, `Node.js`); `,` `;` `.`
 //! `'` between two digits join them (WB11/12: `12,000`, `3.5`); everything else
 //! breaks. unicode-segmentation's `unicode_word_indices` then keeps the segments
-//! that hold a letter or digit. [`word_indices`] uses the byte rules on ASCII text
-//! and unicode-segmentation otherwise; a property test checks that the two agree on
-//! every ASCII string, so the fast path is an optimisation, never a different
-//! tokenizer.
+//! that hold a letter or digit. The curly single quotes `‘` and `’` (U+2018,
+//! U+2019), which speech recognisers and word processors write for apostrophes,
+//! are MidNumLet like `.`, so text that is ASCII apart from them takes the same
+//! rules. [`word_indices`] uses the byte rules on such text and unicode-segmentation
+//! otherwise; property tests check that the two agree on every such string, so the
+//! fast path is an optimisation, never a different tokenizer.
 
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The words of `text` with their byte offsets, as `unicode_word_indices` gives them.
 pub fn word_indices(text: &str) -> WordIndices<'_> {
-    if text.is_ascii() {
+    if is_fast(text) {
         WordIndices::Ascii(AsciiWords { text, at: 0 })
     } else {
         WordIndices::Unicode(text.unicode_word_indices())
@@ -50,6 +52,25 @@ pub struct AsciiWords<'t> {
     at: usize,
 }
 
+/// Whether `text` is ASCII apart from curly single quotes.
+fn is_fast(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b if b < 0x80 => i += 1,
+            _ if curly_quote(&bytes[i..]) => i += 3,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Whether `bytes` starts with `‘` or `’` in UTF-8.
+fn curly_quote(bytes: &[u8]) -> bool {
+    matches!(bytes, [0xE2, 0x80, 0x98 | 0x99, ..])
+}
+
 fn joins(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -70,8 +91,16 @@ impl<'t> Iterator for AsciiWords<'t> {
                     end += 1;
                 }
                 // A middle character joins only between two letters or two digits.
-                if end + 1 < bytes.len() {
-                    let (before, middle, after) = (bytes[end - 1], bytes[end], bytes[end + 1]);
+                // The curly quotes are MidNumLet, like `.`.
+                let (middle, width) = if curly_quote(&bytes[end..]) {
+                    (b'.', 3)
+                } else if end < bytes.len() {
+                    (bytes[end], 1)
+                } else {
+                    break;
+                };
+                if let Some(&after) = bytes.get(end + width) {
+                    let before = bytes[end - 1];
                     let letters = before.is_ascii_alphabetic()
                         && after.is_ascii_alphabetic()
                         && matches!(middle, b':' | b'.' | b'\'');
@@ -79,7 +108,7 @@ impl<'t> Iterator for AsciiWords<'t> {
                         && after.is_ascii_digit()
                         && matches!(middle, b',' | b';' | b'.' | b'\'');
                     if letters || digits {
-                        end += 2;
+                        end += width + 1;
                         alphanumeric = true;
                         continue;
                     }
@@ -125,13 +154,18 @@ mod tests {
             ]
         );
         assert!(words("").is_empty() && words(" ,;'_. ").is_empty());
+        assert_eq!(
+            words("it\u{2019}s 3\u{2018}4 a\u{2019} \u{2019}b"),
+            [(0, "it\u{2019}s"), (7, "3\u{2018}4"), (13, "a"), (19, "b")]
+        );
+        assert!(is_fast("it\u{2019}s") && !is_fast("caf\u{e9}") && !is_fast("\u{2014}"));
     }
 
     fn ascii_text() -> impl Strategy<Value = String> {
         prop::collection::vec(
             prop::sample::select(vec![
-                "a", "Z", "q", "0", "7", "_", ".", ":", ",", ";", "'", "\"", " ", "\t", "\n",
-                "\r", "-", "!", "(", "/", "+", "#", "@", "\u{b}", "\u{c}",
+                "a", "Z", "q", "0", "7", "_", ".", ":", ",", ";", "'", "\"", " ", "\t", "\n", "\r",
+                "-", "!", "(", "/", "+", "#", "@", "\u{b}", "\u{c}", "\u{2019}", "\u{2018}",
             ]),
             0..40,
         )
@@ -143,9 +177,17 @@ mod tests {
 
         #[test]
         fn the_ascii_path_is_unicode_segmentation(text in ascii_text()) {
+            prop_assert!(is_fast(&text));
             let ascii: Vec<_> = AsciiWords { text: &text, at: 0 }.collect();
             let unicode: Vec<_> = text.unicode_word_indices().collect();
             prop_assert_eq!(ascii, unicode);
+        }
+
+        #[test]
+        fn other_text_takes_the_unicode_path(text in "[a’é ]{0,12}") {
+            let words: Vec<_> = word_indices(&text).collect();
+            let unicode: Vec<_> = text.unicode_word_indices().collect();
+            prop_assert_eq!(words, unicode);
         }
 
         #[test]
