@@ -17,7 +17,18 @@ pub fn check_reader(format: Option<Format>, data: &[u8]) {
 
 fn check(ingested: &Ingested) {
     for source in &ingested.sources {
-        assert_eq!(source.lines.total, source.lines.accounted(), "{:?}", source.lines);
+        assert_eq!(
+            source.lines.total,
+            source.lines.accounted(),
+            "{:?}",
+            source.lines
+        );
+        assert_eq!(
+            source.lines.skipped,
+            source.skipped_lines.values().sum::<u64>(),
+            "{:?}",
+            source.skipped_lines
+        );
         assert_eq!(source.segments as usize, ingested.segments.len());
     }
     for segment in &ingested.segments {
@@ -35,8 +46,13 @@ pub fn check_pipeline(data: &[u8]) {
     })
     .expect("default options are valid");
     let mut ingested = Ingested::default();
-    read_bytes("fuzz-input", data, &mut ingested, &pipeline.config().ingest_options())
-        .expect("lenient reading never fails");
+    read_bytes(
+        "fuzz-input",
+        data,
+        &mut ingested,
+        &pipeline.config().ingest_options(),
+    )
+    .expect("lenient reading never fails");
     check(&ingested);
     if let Ok(timeline) = pipeline.run_ingested(ingested) {
         for window in &timeline.windows {

@@ -340,7 +340,7 @@ pub(super) fn parse_json_lines(reader: &mut FileReader<'_>, text: &str) -> Resul
             if line.trim().is_empty() {
                 reader.lines().blank += 1;
             } else if let Err(message) = parse(line) {
-                reader.lines().skipped += 1;
+                reader.skip(1, DiagnosticKind::MalformedRecord);
                 let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
                 reader.warn(number, DiagnosticKind::MalformedRecord, message)?;
             }
@@ -354,7 +354,7 @@ pub(super) fn parse_json_lines(reader: &mut FileReader<'_>, text: &str) -> Resul
             let used = text.lines().filter(|l| !l.trim().is_empty()).count() as u64;
             let lines = reader.lines();
             lines.blank += lines.total - used;
-            lines.skipped += used;
+            reader.skip(used, DiagnosticKind::MissingField);
             let line = u32::try_from(first_index + 1).unwrap_or(u32::MAX);
             return reader.warn(
                 line,
@@ -377,7 +377,7 @@ pub(super) fn parse_json_lines(reader: &mut FileReader<'_>, text: &str) -> Resul
         match outcome {
             Ok(()) => records.reader.lines().records += 1,
             Err((kind, message)) => {
-                records.reader.lines().skipped += 1;
+                records.reader.skip(1, kind);
                 records.reader.warn(number, kind, message)?;
             }
         }
@@ -424,7 +424,7 @@ pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), I
     let headers = match csv.headers() {
         Ok(headers) => headers.clone(),
         Err(e) => {
-            reader.lines().skipped = total;
+            reader.skip(total, DiagnosticKind::MalformedRecord);
             return reader.warn(
                 1,
                 DiagnosticKind::MalformedRecord,
@@ -438,8 +438,8 @@ pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), I
     let layout = match Layout::resolve(&names, reader) {
         Ok(layout) => layout,
         Err(why) => {
-            let lines = reader.lines();
-            lines.skipped = total - lines.metadata;
+            let rest = total - reader.lines().metadata;
+            reader.skip(rest, DiagnosticKind::MissingField);
             return reader.warn(
                 header_line,
                 DiagnosticKind::MissingField,
@@ -457,7 +457,6 @@ pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), I
         .collect();
     let mut records = Records::new(reader, layout);
     let mut used_lines = 0u64;
-    let mut skipped_lines = 0u64;
     for result in csv.records() {
         let record = match result {
             Ok(record) => record,
@@ -465,7 +464,7 @@ pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), I
                 let line = e
                     .position()
                     .map_or(0, |p| line_at_byte(p.byte() as usize) as u32);
-                skipped_lines += 1;
+                records.reader.skip(1, DiagnosticKind::MalformedRecord);
                 records.reader.warn(
                     line,
                     DiagnosticKind::MalformedRecord,
@@ -489,7 +488,7 @@ pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), I
         match records.record(line, get) {
             Ok(()) => used_lines += span,
             Err((kind, message)) => {
-                skipped_lines += span;
+                records.reader.skip(span, kind);
                 let message = if record.len() < names.len() {
                     format!(
                         "{message} (the row has {} of {} columns)",
@@ -505,7 +504,6 @@ pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), I
     }
     let lines = records.reader.lines();
     lines.records += used_lines;
-    lines.skipped += skipped_lines;
     // The csv reader passes over empty lines; whatever is left is blank.
     lines.blank += total.saturating_sub(lines.accounted());
     records.finish(Format::Csv)
