@@ -317,3 +317,101 @@ fn calendar_windows_on_recordings_are_refused() {
         result.stderr
     );
 }
+
+#[test]
+fn every_skipped_line_is_counted_by_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = write(dir.path(), "image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    let prose = write(dir.path(), "notes.txt", b"Some prose.\nNo dates.\n");
+    let jsonl = write(
+        dir.path(),
+        "talks.jsonl",
+        b"{\"date\": \"2024-01-05\", \"text\": \"security talk\"}\n{\"date\": \n\
+          {\"date\": \"someday\", \"text\": \"x\"}\n{\"text\": \"no date\"}\n",
+    );
+    let vtt = write(
+        dir.path(),
+        "captions.vtt",
+        b"WEBVTT\n\n00:01.000 --> 00:02.000\nsecurity\n\n00:0x.000 --> 00:03.000\nlost\ncue\n",
+    );
+    let good = good(dir.path());
+    let inputs = [&binary, &prose, &jsonl, &vtt, &good].map(PathBuf::as_path);
+    let result = run(
+        &["--start", "2024-01-01T00:00:00Z", "--window", "month"],
+        &inputs,
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let meta = &result.timeline.as_ref().unwrap()["meta"];
+    let by_reason: Vec<&Value> = meta["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|input| &input["skipped_lines"])
+        .collect();
+    assert_eq!(*by_reason[0], serde_json::json!({"binary_file": 3}));
+    assert_eq!(*by_reason[1], serde_json::json!({"unknown_format": 2}));
+    assert_eq!(
+        *by_reason[2],
+        serde_json::json!({"malformed_timestamp": 1, "malformed_record": 1, "missing_field": 1})
+    );
+    assert_eq!(*by_reason[3], serde_json::json!({"malformed_timestamp": 3}));
+    assert!(by_reason[4].is_null(), "nothing skipped: {}", by_reason[4]);
+    // Per input, and over the run, the reasons add up to the skipped lines.
+    for input in meta["inputs"].as_array().unwrap() {
+        let reasons: u64 = input["skipped_lines"]
+            .as_object()
+            .map_or(0, |m| m.values().map(|v| v.as_u64().unwrap()).sum());
+        assert_eq!(reasons, input["lines"]["skipped"].as_u64().unwrap());
+    }
+    assert_eq!(meta["statistics"]["lines"]["skipped"], 3 + 2 + 3 + 3);
+    // Each skip is a diagnostic, summarised by kind on stderr.
+    assert!(
+        result.stderr.contains(
+            "input problems: 1 binary_file, 1 malformed_record, 2 malformed_timestamp, \
+             1 missing_field, 1 unknown_format"
+        ),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn too_many_windows_fail_and_name_the_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = write(
+        dir.path(),
+        "talks.jsonl",
+        b"{\"date\": \"0001-01-01\", \"text\": \"a stray date\"}\n{\"date\": \"2024-03-20\", \"text\": \"security talk\"}\n",
+    );
+    let result = run(&["--window", "5m"], &[&jsonl]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("windows (at most 1000000)")
+            && result.stderr.contains("0001")
+            && result.stderr.contains("2024"),
+        "{}",
+        result.stderr
+    );
+    assert!(result.timeline.is_none());
+}
+
+#[test]
+fn outputs_that_cannot_be_written_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = write(dir.path(), "not-a-directory", b"");
+    let output = Command::cargo_bin("themeline")
+        .unwrap()
+        .arg("run")
+        .arg(good(dir.path()))
+        .arg("--out")
+        .arg(blocker.join("out"))
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: ") && stderr.contains("not-a-directory"),
+        "{stderr}"
+    );
+}

@@ -298,3 +298,40 @@ fn formats_mix_in_one_run_with_a_timeline_per_source() {
         .collect();
     assert_eq!(formats, [Format::WebVtt, Format::YoutubeJson, Format::Srt]);
 }
+
+#[test]
+fn repeated_text_columns_are_joined_in_order_from_the_command_line() {
+    let segments = |columns: &[&str]| -> Vec<String> {
+        let mut command = assert_cmd::Command::cargo_bin("themeline").unwrap();
+        command
+            .args(["inspect", "--what", "segments"])
+            .arg(fixture("pyvideo-sample.jsonl"));
+        for column in columns {
+            command.args(["--text-col", column]);
+        }
+        let output = command.assert().success().get_output().stdout.clone();
+        String::from_utf8(output)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let segment: serde_json::Value = serde_json::from_str(l).unwrap();
+                segment["text"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    let title = "April 2016 BayPiggies meeting at LinkedIn: A Preview of PyCon";
+    let both = segments(&["title", "description"]);
+    assert!(
+        both[0].starts_with(&format!("{title}\nThere were 3 excellent talks")),
+        "{}",
+        both[0]
+    );
+    let reversed = segments(&["description", "title"]);
+    assert!(
+        reversed[0].starts_with("There were 3 excellent talks")
+            && reversed[0].ends_with(&format!("\n{title}")),
+        "{}",
+        reversed[0]
+    );
+    assert_eq!(segments(&["title"])[0], title);
+}

@@ -355,7 +355,7 @@ pub(super) fn block_cues(
             }
             None => {
                 let skipped = 1 + payload.len() as u64;
-                reader.lines().skipped += skipped;
+                reader.skip(skipped, DiagnosticKind::MalformedTimestamp);
                 reader.warn(
                     number,
                     DiagnosticKind::MalformedTimestamp,
@@ -377,7 +377,7 @@ pub(super) fn skip_untimed(
     lines: &[(u32, &str)],
 ) -> Result<(), IngestError> {
     let skipped = lines.len() as u64;
-    reader.lines().skipped += skipped;
+    reader.skip(skipped, DiagnosticKind::MalformedTimestamp);
     reader.warn(
         lines[0].0,
         DiagnosticKind::MalformedTimestamp,
@@ -395,7 +395,7 @@ pub(super) fn finish(
         let lines = *reader.lines();
         let skipped_before = lines.skipped;
         let unused = lines.total - lines.accounted();
-        reader.lines().skipped += unused;
+        reader.skip(unused, DiagnosticKind::NoTimestamps);
         return reader.warn(
             0,
             DiagnosticKind::NoTimestamps,

@@ -100,9 +100,8 @@ pub(super) fn parse(reader: &mut FileReader<'_>, text: &str) -> Result<(), Inges
     let date = date_of(reader.file_name(), text);
     let Some((date, at)) = date.and_then(|d| instant(&d, &reader.options().zone).map(|at| (d, at)))
     else {
-        let lines = reader.lines();
-        lines.total = total;
-        lines.skipped = total;
+        reader.lines().total = total;
+        reader.skip(total, DiagnosticKind::NoTimestamps);
         return reader.warn(
             0,
             DiagnosticKind::NoTimestamps,

@@ -172,6 +172,10 @@ pub struct Source {
     pub segments: u64,
     /// Documents read from it.
     pub documents: u64,
+    /// Its skipped lines by the kind of problem that skipped them; they add up
+    /// to `lines.skipped`. Left out of the JSON when nothing was skipped.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub skipped_lines: BTreeMap<DiagnosticKind, u64>,
     /// Its language (fixed by `--language`, or detected).
     pub language: Option<crate::stem::Language>,
     /// The language detector's confidence (0 to 1), when it was detected.
@@ -359,6 +363,18 @@ impl Ingested {
         counts
     }
 
+    /// Skipped lines by the kind of problem that skipped them, summed over
+    /// sources; they add up to `line_counts().skipped`.
+    pub fn skipped_line_counts(&self) -> BTreeMap<&'static str, u64> {
+        let mut counts = BTreeMap::new();
+        for source in &self.sources {
+            for (kind, lines) in &source.skipped_lines {
+                *counts.entry(kind.name()).or_default() += lines;
+            }
+        }
+        counts
+    }
+
     /// Line counts summed over sources.
     pub fn line_counts(&self) -> LineCounts {
         let mut lines = LineCounts::default();
@@ -453,6 +469,15 @@ impl FileReader<'_> {
 
     pub(crate) fn lines(&mut self) -> &mut LineCounts {
         &mut self.source.lines
+    }
+
+    /// Counts `lines` lines as skipped because of a problem of this kind. Every
+    /// skipped line goes through here, so skips are known by reason.
+    pub(crate) fn skip(&mut self, lines: u64, kind: DiagnosticKind) {
+        if lines > 0 {
+            self.source.lines.skipped += lines;
+            *self.source.skipped_lines.entry(kind).or_default() += lines;
+        }
     }
 
     /// Reports a problem at `line` (0: the whole file); fails under `--strict`.
@@ -648,6 +673,7 @@ pub fn read_bytes(
             lines: LineCounts::default(),
             segments: 0,
             documents: 0,
+            skipped_lines: BTreeMap::new(),
             language: None,
             language_confidence: None,
         },
@@ -666,7 +692,7 @@ fn read_source(reader: &mut FileReader<'_>, bytes: &[u8]) -> Result<(), IngestEr
     let total = count_lines(bytes);
     if bytes.contains(&0) {
         reader.source.lines.total = total;
-        reader.source.lines.skipped = total;
+        reader.skip(total, DiagnosticKind::BinaryFile);
         return reader.warn(
             0,
             DiagnosticKind::BinaryFile,
@@ -685,7 +711,7 @@ fn read_source(reader: &mut FileReader<'_>, bytes: &[u8]) -> Result<(), IngestEr
             Some(format) => format,
             None => {
                 reader.source.lines.total = total;
-                reader.source.lines.skipped = total;
+                reader.skip(total, DiagnosticKind::UnknownFormat);
                 return reader.warn(
                     0,
                     DiagnosticKind::UnknownFormat,
@@ -712,6 +738,13 @@ fn read_source(reader: &mut FileReader<'_>, bytes: &[u8]) -> Result<(), IngestEr
         "{}: {:?}",
         reader.source.path,
         reader.source.lines
+    );
+    debug_assert_eq!(
+        reader.source.lines.skipped,
+        reader.source.skipped_lines.values().sum::<u64>(),
+        "{}: {:?}",
+        reader.source.path,
+        reader.source.skipped_lines
     );
     Ok(())
 }

@@ -340,7 +340,7 @@ pub(super) fn parse_json_lines(reader: &mut FileReader<'_>, text: &str) -> Resul
             if line.trim().is_empty() {
                 reader.lines().blank += 1;
             } else if let Err(message) = parse(line) {
-                reader.lines().skipped += 1;
+                reader.skip(1, DiagnosticKind::MalformedRecord);
                 let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
                 reader.warn(number, DiagnosticKind::MalformedRecord, message)?;
             }
@@ -354,7 +354,7 @@ pub(super) fn parse_json_lines(reader: &mut FileReader<'_>, text: &str) -> Resul
             let used = text.lines().filter(|l| !l.trim().is_empty()).count() as u64;
             let lines = reader.lines();
             lines.blank += lines.total - used;
-            lines.skipped += used;
+            reader.skip(used, DiagnosticKind::MissingField);
             let line = u32::try_from(first_index + 1).unwrap_or(u32::MAX);
             return reader.warn(
                 line,
@@ -377,12 +377,33 @@ pub(super) fn parse_json_lines(reader: &mut FileReader<'_>, text: &str) -> Resul
         match outcome {
             Ok(()) => records.reader.lines().records += 1,
             Err((kind, message)) => {
-                records.reader.lines().skipped += 1;
+                records.reader.skip(1, kind);
                 records.reader.warn(number, kind, message)?;
             }
         }
     }
     records.finish(Format::JsonLines)
+}
+
+/// What a physical line of a CSV file was used for; a line shared by several
+/// records (a lone `\r` ends a record too) takes the highest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CsvLine {
+    Unused,
+    Header,
+    Skipped(DiagnosticKind),
+    Record,
+}
+
+impl CsvLine {
+    fn rank(self) -> u8 {
+        match self {
+            CsvLine::Unused => 0,
+            CsvLine::Header => 1,
+            CsvLine::Skipped(_) => 2,
+            CsvLine::Record => 3,
+        }
+    }
 }
 
 pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), IngestError> {
@@ -392,39 +413,39 @@ pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), I
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
-    // The csv crate counts records, not physical lines, and a record's position is
-    // where the previous record's terminator begins; so a record starts on the
-    // first non-blank line after that position. It spans that line plus the
-    // newlines inside its fields (an unterminated quote at the end of the file
-    // swallows the final newline too).
-    let physical: Vec<&str> = text.lines().collect();
+    // The csv crate counts records, not physical lines, and ends a record at
+    // `\n`, `\r\n` or a lone `\r`, so several records can share one of the lines
+    // counted here. Each record's lines are found from byte positions instead: a
+    // record starts at the first byte after its position that is not a line
+    // terminator, and ends before the reader's position after reading it. Every
+    // line is then used once, for the most important record on it.
+    let bytes = text.as_bytes();
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let line_at_byte = |byte: usize| {
-        let mut line = line_starts.partition_point(|&s| s <= byte) as u64;
-        if text[byte.min(text.len())..].starts_with(['\r', '\n']) {
-            line += 1;
+    // The 1-based line holding `byte` (the last line for the end of the text).
+    let line_of =
+        |byte: usize| (line_starts.partition_point(|&s| s <= byte) as u64).clamp(1, total.max(1));
+    let record_start = |position: Option<&csv::Position>| {
+        let mut byte = position.map_or(0, |p| p.byte() as usize).min(bytes.len());
+        while byte < bytes.len() && matches!(bytes[byte], b'\r' | b'\n') {
+            byte += 1;
         }
-        while line <= total && physical[line as usize - 1].trim().is_empty() {
-            line += 1;
+        byte
+    };
+    let mut used = vec![CsvLine::Unused; total as usize];
+    let mut mark = |first: usize, end: usize, what: CsvLine| {
+        let (first, last) = (line_of(first), line_of(end.saturating_sub(1).max(first)));
+        for slot in &mut used[first as usize - 1..last as usize] {
+            if what.rank() > slot.rank() {
+                *slot = what;
+            }
         }
-        line.min(total.max(1))
-    };
-    let line_at = |record: &csv::StringRecord| {
-        line_at_byte(record.position().map_or(0, |p| p.byte() as usize))
-    };
-    let lines_of = |record: &csv::StringRecord| {
-        let inner = record
-            .iter()
-            .map(|f| f.matches('\n').count() as u64)
-            .sum::<u64>();
-        (1 + inner).min(total + 1 - line_at(record).min(total))
     };
     let headers = match csv.headers() {
         Ok(headers) => headers.clone(),
         Err(e) => {
-            reader.lines().skipped = total;
+            reader.skip(total, DiagnosticKind::MalformedRecord);
             return reader.warn(
                 1,
                 DiagnosticKind::MalformedRecord,
@@ -432,14 +453,20 @@ pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), I
             );
         }
     };
-    let header_line = line_at(&headers) as u32;
-    reader.lines().metadata += lines_of(&headers);
+    let header_start = record_start(headers.position());
+    let header_line = line_of(header_start) as u32;
+    mark(
+        header_start,
+        csv.position().byte() as usize,
+        CsvLine::Header,
+    );
     let names: Vec<&str> = headers.iter().collect();
     let layout = match Layout::resolve(&names, reader) {
         Ok(layout) => layout,
         Err(why) => {
-            let lines = reader.lines();
-            lines.skipped = total - lines.metadata;
+            let header = used.iter().filter(|&&u| u == CsvLine::Header).count() as u64;
+            reader.lines().metadata += header;
+            reader.skip(total - header, DiagnosticKind::MissingField);
             return reader.warn(
                 header_line,
                 DiagnosticKind::MissingField,
@@ -456,26 +483,30 @@ pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), I
         .map(|c| (c.clone(), index_of(c)))
         .collect();
     let mut records = Records::new(reader, layout);
-    let mut used_lines = 0u64;
-    let mut skipped_lines = 0u64;
-    for result in csv.records() {
-        let record = match result {
-            Ok(record) => record,
+    let mut record = csv::StringRecord::new();
+    loop {
+        let read = csv.read_record(&mut record);
+        let end = csv.position().byte() as usize;
+        match read {
+            Ok(false) => break,
+            Ok(true) => {}
             Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(0, |p| line_at_byte(p.byte() as usize) as u32);
-                skipped_lines += 1;
+                let start = record_start(e.position());
+                mark(
+                    start,
+                    end,
+                    CsvLine::Skipped(DiagnosticKind::MalformedRecord),
+                );
                 records.reader.warn(
-                    line,
+                    u32::try_from(line_of(start)).unwrap_or(u32::MAX),
                     DiagnosticKind::MalformedRecord,
                     format!("unreadable CSV row ({e}); skipped"),
                 )?;
                 continue;
             }
-        };
-        let line = u32::try_from(line_at(&record)).unwrap_or(u32::MAX);
-        let span = lines_of(&record);
+        }
+        let start = record_start(record.position());
+        let line = u32::try_from(line_of(start)).unwrap_or(u32::MAX);
         let get = |column: &str| -> Field<'_> {
             let index = columns
                 .iter()
@@ -487,9 +518,9 @@ pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), I
             }
         };
         match records.record(line, get) {
-            Ok(()) => used_lines += span,
+            Ok(()) => mark(start, end, CsvLine::Record),
             Err((kind, message)) => {
-                skipped_lines += span;
+                mark(start, end, CsvLine::Skipped(kind));
                 let message = if record.len() < names.len() {
                     format!(
                         "{message} (the row has {} of {} columns)",
@@ -503,11 +534,15 @@ pub(super) fn parse_csv(reader: &mut FileReader<'_>, text: &str) -> Result<(), I
             }
         }
     }
-    let lines = records.reader.lines();
-    lines.records += used_lines;
-    lines.skipped += skipped_lines;
-    // The csv reader passes over empty lines; whatever is left is blank.
-    lines.blank += total.saturating_sub(lines.accounted());
+    for line in used {
+        match line {
+            CsvLine::Record => records.reader.lines().records += 1,
+            CsvLine::Skipped(kind) => records.reader.skip(1, kind),
+            CsvLine::Header => records.reader.lines().metadata += 1,
+            // The csv reader passes over empty lines.
+            CsvLine::Unused => records.reader.lines().blank += 1,
+        }
+    }
     records.finish(Format::Csv)
 }
 
@@ -721,6 +756,36 @@ mod tests {
         let header_only = read("x.csv", "date,text\n");
         assert!(header_only.segments.is_empty());
         assert_eq!(header_only.sources[0].lines.metadata, 1);
+    }
+
+    #[test]
+    fn csv_records_ended_by_a_lone_carriage_return_share_their_line() {
+        // The csv crate ends a record at a lone `\r` (old Mac line endings); the
+        // lines counted are `\n` lines, so several records can share one. Found by
+        // the csv fuzz target (tests/fixtures/fuzz/csv-lone-carriage-return).
+        let ingested = read("mac.csv", "date,text\r2024-01-05,one\r2024-02-05,two\r");
+        assert_eq!(
+            texts(&ingested),
+            [
+                (at("2024-01-05"), at("2024-01-05"), "one"),
+                (at("2024-02-05"), at("2024-02-05"), "two")
+            ]
+        );
+        assert_eq!(ingested.sources[0].lines.records, 1);
+        let mixed = read(
+            "mixed.csv",
+            "date,text\r\n2024-01-05,one\r2024-02-05\n\n2024-03-05,\"three\nlines\r\nlong\"\r\n",
+        );
+        assert_eq!(mixed.segments.len(), 2);
+        let lines = mixed.sources[0].lines;
+        // The short row shares line 2 with a record that was read.
+        assert_eq!(
+            (lines.metadata, lines.records, lines.skipped, lines.blank),
+            (1, 4, 0, 1)
+        );
+        assert_eq!(mixed.diagnostics[0].line, 2);
+        let header_only = read("h.csv", "recorded,title\r,");
+        assert!(header_only.segments.is_empty());
     }
 
     #[test]

@@ -141,9 +141,9 @@ pub(super) fn parse(reader: &mut FileReader<'_>, text: &str) -> Result<(), Inges
         // Without a single timestamp the header lines are all the text there is, and
         // none of it can be placed in time.
         let lines = reader.lines();
-        lines.skipped += lines.metadata;
-        lines.metadata = 0;
-        let skipped = lines.skipped;
+        let header = std::mem::take(&mut lines.metadata);
+        reader.skip(header, DiagnosticKind::NoTimestamps);
+        let skipped = reader.lines().skipped;
         return reader.warn(
             0,
             DiagnosticKind::NoTimestamps,

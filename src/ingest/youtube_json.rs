@@ -81,7 +81,7 @@ pub(super) fn parse(reader: &mut FileReader<'_>, text: &str) -> Result<(), Inges
     let items: Vec<Value> = match serde_json::from_str(text) {
         Ok(items) => items,
         Err(e) => {
-            reader.lines().skipped = total as u64;
+            reader.skip(total as u64, DiagnosticKind::MalformedRecord);
             let line = u32::try_from(e.line()).unwrap_or(u32::MAX).max(1);
             return reader.warn(
                 line,
@@ -146,12 +146,12 @@ pub(super) fn parse(reader: &mut FileReader<'_>, text: &str) -> Result<(), Inges
         }
     }
     for (index, line) in text.lines().enumerate() {
-        let lines = reader.lines();
         match line_use[index] {
-            Use::Record => lines.records += 1,
-            Use::Skipped => lines.skipped += 1,
-            Use::Metadata if line.trim().is_empty() => lines.blank += 1,
-            Use::Metadata => lines.metadata += 1,
+            Use::Record => reader.lines().records += 1,
+            // The only reason a snippet is skipped.
+            Use::Skipped => reader.skip(1, DiagnosticKind::MissingField),
+            Use::Metadata if line.trim().is_empty() => reader.lines().blank += 1,
+            Use::Metadata => reader.lines().metadata += 1,
         }
     }
     if snippets.is_empty() {
