@@ -1,0 +1,175 @@
+//! `timeline.vl.json`: a Vega-Lite v5 chart of `themes.csv`.
+//!
+//! The HTML report draws its chart once; a Vega-Lite spec is the same chart in a
+//! form people change: open it in the Vega editor, in Altair
+//! (`alt.Chart.from_json`), in Observable or a Jupyter notebook, restyle it, filter
+//! themes, and it re-reads the data. So the spec holds no data of its own: it
+//! points at `themes.csv` by a relative URL, and is written next to it. It is a
+//! stacked area of `share` by `start`, one band per `theme` in the order and with
+//! the colours of the HTML report, with a tooltip on points at every window start
+//! (theme, start, end, share, strength). For dated corpora `start` is temporal (RFC
+//! 3339 in the CSV); for recordings it is quantitative seconds, labelled
+//! `H:MM:SS`. With `--group-by source` the chart has a row per source.
+//!
+//! The spec is built as a [`serde_json::Value`] and pretty-printed; its content
+//! depends only on the timeline, so it is byte-identical for the same run.
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+
+use super::html::{colour, theme_names, title};
+use super::{EmitError, Sink, Summary};
+use crate::pipeline::{Meta, WindowReport};
+use crate::time::TimeAxis;
+
+/// The Vega-Lite schema the spec declares.
+pub const VEGA_LITE_SCHEMA: &str = "https://vega.github.io/schema/vega-lite/v5.json";
+
+/// Collects the run and writes the spec when finished.
+#[derive(Debug)]
+pub struct VegaLiteSpec<W: Write> {
+    writer: W,
+    meta: Option<Meta>,
+    windows: Vec<WindowReport>,
+}
+
+impl<W: Write> VegaLiteSpec<W> {
+    /// A sink writing to `writer`.
+    pub fn new(writer: W) -> Self {
+        VegaLiteSpec {
+            writer,
+            meta: None,
+            windows: Vec::new(),
+        }
+    }
+
+    /// The underlying writer.
+    pub fn into_inner(self) -> W {
+        self.writer
+    }
+}
+
+impl<W: Write> Sink for VegaLiteSpec<W> {
+    fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
+        self.meta = Some(meta.clone());
+        Ok(())
+    }
+
+    fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
+        // Only the theme names are needed; keep the window without its terms.
+        self.windows.push(WindowReport {
+            terms: Vec::new(),
+            ..window.clone()
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
+        let meta = self.meta.as_ref().expect("begin is called before finish");
+        let spec = spec(meta, &self.windows, summary);
+        serde_json::to_writer_pretty(&mut self.writer, &spec)?;
+        self.writer
+            .write_all(b"\n")
+            .map_err(serde_json::Error::io)?;
+        self.writer.flush().map_err(serde_json::Error::io)?;
+        Ok(())
+    }
+}
+
+/// Vega expression turning seconds into `H:MM:SS`.
+const CLOCK: &str = "floor(datum.value / 3600) + ':' + format(floor(datum.value % 3600 / 60), '02d') + ':' + format(floor(datum.value % 60), '02d')";
+
+/// The spec for a run.
+fn spec(meta: &Meta, windows: &[WindowReport], summary: &Summary<'_>) -> Value {
+    let names = theme_names(summary.themes, windows);
+    let colours: Vec<String> = (0..names.len()).map(colour).collect();
+    let per_source = windows.iter().any(|w| w.source.is_some());
+    let dated = meta.time_axis == TimeAxis::Instant;
+
+    let (x, start_tip, end_tip, parse) = if dated {
+        (
+            json!({"field": "start", "type": "temporal", "title": "window start"}),
+            json!({"field": "start", "type": "temporal", "title": "start", "format": "%Y-%m-%d %H:%M"}),
+            json!({"field": "end", "type": "temporal", "title": "end", "format": "%Y-%m-%d %H:%M"}),
+            json!({"window": "number", "start": "date", "end": "date", "score": "number", "share": "number"}),
+        )
+    } else {
+        (
+            json!({
+                "field": "start",
+                "type": "quantitative",
+                "title": "window start (seconds into the recording)",
+                "scale": {"nice": false},
+                "axis": {"labelExpr": CLOCK}
+            }),
+            json!({"field": "start", "type": "quantitative", "title": "start (s)"}),
+            json!({"field": "end", "type": "quantitative", "title": "end (s)"}),
+            json!({"window": "number", "start": "number", "end": "number", "score": "number", "share": "number"}),
+        )
+    };
+    let encoding = json!({
+        "x": x,
+        "y": {
+            "field": "share",
+            "type": "quantitative",
+            "stack": "zero",
+            "title": "share of theme strength",
+            "axis": {"format": "%"},
+            "scale": {"domain": [0, 1]}
+        },
+        "color": {
+            "field": "theme",
+            "type": "nominal",
+            "title": "theme",
+            "sort": names,
+            "scale": {"domain": names, "range": colours}
+        },
+        "order": {"field": "theme_order", "type": "quantitative"}
+    });
+    let tooltip = json!([
+        {"field": "theme", "type": "nominal", "title": "theme"},
+        start_tip,
+        end_tip,
+        {"field": "share", "type": "quantitative", "title": "share", "format": ".1%"},
+        {"field": "score", "type": "quantitative", "title": "strength (per 1,000 tokens)", "format": ".1f"}
+    ]);
+    // Stack in the theme order of the report: the first theme at the bottom.
+    let order = json!({
+        "calculate": format!("indexof({}, datum.theme)", serde_json::to_string(&names).unwrap_or_default()),
+        "as": "theme_order"
+    });
+    let layers = json!([
+        {"mark": {"type": "area", "interpolate": "step-after", "line": {"strokeWidth": 0.5, "color": "white"}}},
+        {
+            "mark": {"type": "point", "filled": true, "size": 24, "opacity": 0.5},
+            "encoding": {"tooltip": tooltip}
+        }
+    ]);
+    let data = json!({"url": "themes.csv", "format": {"type": "csv", "parse": parse}});
+    let description = "Theme shares per window from themes.csv, written by themeline";
+    if per_source {
+        json!({
+            "$schema": VEGA_LITE_SCHEMA,
+            "title": title(meta),
+            "description": description,
+            "data": data,
+            "transform": [order],
+            "facet": {"row": {"field": "source", "type": "nominal", "title": "source"}},
+            "resolve": {"scale": {"x": "independent"}},
+            "spec": {"width": 800, "height": 260, "encoding": encoding, "layer": layers}
+        })
+    } else {
+        json!({
+            "$schema": VEGA_LITE_SCHEMA,
+            "title": title(meta),
+            "description": description,
+            "width": 800,
+            "height": 320,
+            "data": data,
+            "transform": [order],
+            "encoding": encoding,
+            "layer": layers
+        })
+    }
+}
