@@ -173,3 +173,125 @@ fn spec(meta: &Meta, windows: &[WindowReport], summary: &Summary<'_>) -> Value {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::GroupBy;
+    use crate::emit::emit;
+    use crate::{Config, Pipeline, Timeline};
+
+    fn timeline(group_by: GroupBy) -> Timeline {
+        Pipeline::new(Config {
+            window: "150s".parse().unwrap(),
+            min_count: 1,
+            themes: Some("cloud-native".into()),
+            group_by,
+            ..Config::default()
+        })
+        .unwrap()
+        .run_text(
+            "talk.txt",
+            "Talk\n0:00 AI models, AI agents and GPUs.\n2:30 security policies and signing.\n",
+        )
+        .unwrap()
+    }
+
+    fn bytes(timeline: &Timeline) -> Vec<u8> {
+        let mut sink = VegaLiteSpec::new(Vec::new());
+        emit(timeline, &mut [&mut sink]).unwrap();
+        sink.into_inner()
+    }
+
+    /// Every `"field"` value in `value`.
+    fn collect_fields(value: &Value, fields: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v) {
+                        ("field", Value::String(f)) => fields.push(f.clone()),
+                        _ => collect_fields(v, fields),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect_fields(v, fields)),
+            _ => {}
+        }
+    }
+
+    fn spec_of(timeline: &Timeline) -> Value {
+        serde_json::from_slice(&bytes(timeline)).unwrap()
+    }
+
+    #[test]
+    fn the_spec_is_json_reading_themes_csv_by_start_theme_and_share() {
+        let timeline = timeline(GroupBy::None);
+        let spec = spec_of(&timeline);
+        assert_eq!(spec["$schema"], VEGA_LITE_SCHEMA);
+        assert_eq!(spec["data"]["url"], "themes.csv");
+        assert_eq!(spec["data"]["format"]["type"], "csv");
+        assert_eq!(spec["title"], "Talk");
+        let encoding = &spec["encoding"];
+        assert_eq!(encoding["x"]["field"], "start");
+        assert_eq!(encoding["x"]["type"], "quantitative");
+        assert_eq!(encoding["y"]["field"], "share");
+        assert_eq!(encoding["y"]["stack"], "zero");
+        assert_eq!(encoding["color"]["field"], "theme");
+        let names: Vec<&str> = timeline.themes.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(encoding["color"]["scale"]["domain"], json!(names));
+        assert_eq!(encoding["color"]["scale"]["range"][0], colour(0));
+        let layers = spec["layer"].as_array().unwrap();
+        assert_eq!(layers[0]["mark"]["type"], "area");
+        let tooltip: Vec<&str> = layers[1]["encoding"]["tooltip"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(tooltip, ["theme", "start", "end", "share", "score"]);
+        // Every field it reads is a column of themes.csv (or the stack order it
+        // computes).
+        let mut fields = Vec::new();
+        collect_fields(&spec, &mut fields);
+        for field in &fields {
+            assert!(
+                [
+                    "window",
+                    "start",
+                    "end",
+                    "theme",
+                    "score",
+                    "share",
+                    "theme_order"
+                ]
+                .contains(&field.as_str()),
+                "{field}"
+            );
+        }
+        assert!(fields.iter().any(|f| f == "share"));
+        assert!(spec.get("facet").is_none());
+    }
+
+    #[test]
+    fn dated_runs_have_a_temporal_axis() {
+        let mut timeline = timeline(GroupBy::None);
+        timeline.meta.time_axis = TimeAxis::Instant;
+        let spec = spec_of(&timeline);
+        assert_eq!(spec["encoding"]["x"]["type"], "temporal");
+        assert_eq!(spec["data"]["format"]["parse"]["start"], "date");
+    }
+
+    #[test]
+    fn per_source_specs_have_a_row_per_source() {
+        let spec = spec_of(&timeline(GroupBy::Source));
+        assert_eq!(spec["facet"]["row"]["field"], "source");
+        assert_eq!(spec["data"]["url"], "themes.csv");
+        assert_eq!(spec["spec"]["encoding"]["y"]["field"], "share");
+    }
+
+    #[test]
+    fn the_same_timeline_gives_the_same_bytes() {
+        let timeline = timeline(GroupBy::None);
+        assert_eq!(bytes(&timeline), bytes(&timeline.clone()));
+    }
+}
