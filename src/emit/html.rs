@@ -645,6 +645,9 @@ fn chart(group: &Group<'_>, names: &[String]) -> String {
             .collect();
         shares.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut tip = format!("{} · {} tokens", w.label, w.tokens);
+        if w.partial {
+            tip.push_str(" (partial window)");
+        }
         if shares.is_empty() {
             tip.push_str("\nno theme terms");
         }

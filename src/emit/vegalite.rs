@@ -77,6 +77,9 @@ impl<W: Write> Sink for VegaLiteSpec<W> {
     }
 }
 
+/// Width of the plot, in pixels.
+const WIDTH: usize = 800;
+
 /// Vega expression turning seconds into `H:MM:SS`.
 const CLOCK: &str = "floor(datum.value / 3600) + ':' + format(floor(datum.value % 3600 / 60), '02d') + ':' + format(floor(datum.value % 60), '02d')";
 
@@ -87,6 +90,12 @@ fn spec(meta: &Meta, windows: &[WindowReport], summary: &Summary<'_>) -> Value {
     let per_source = windows.iter().any(|w| w.source.is_some());
     let dated = meta.time_axis == TimeAxis::Instant;
 
+    // Ticks at window starts (recordings), at most about one per 70 px.
+    let mut starts: Vec<f64> = windows.iter().map(|w| w.start_ms as f64 / 1000.0).collect();
+    starts.sort_by(f64::total_cmp);
+    starts.dedup();
+    let every = starts.len().div_ceil(WIDTH / 70).max(1);
+    let ticks: Vec<f64> = starts.iter().copied().step_by(every).collect();
     let (x, start_tip, end_tip, parse) = if dated {
         (
             json!({"field": "start", "type": "temporal", "title": "window start"}),
@@ -101,7 +110,7 @@ fn spec(meta: &Meta, windows: &[WindowReport], summary: &Summary<'_>) -> Value {
                 "type": "quantitative",
                 "title": "window start (seconds into the recording)",
                 "scale": {"nice": false},
-                "axis": {"labelExpr": CLOCK}
+                "axis": {"labelExpr": CLOCK, "values": ticks}
             }),
             json!({"field": "start", "type": "quantitative", "title": "start (s)"}),
             json!({"field": "end", "type": "quantitative", "title": "end (s)"}),
@@ -140,9 +149,9 @@ fn spec(meta: &Meta, windows: &[WindowReport], summary: &Summary<'_>) -> Value {
         "as": "theme_order"
     });
     let layers = json!([
-        {"mark": {"type": "area", "interpolate": "step-after", "line": {"strokeWidth": 0.5, "color": "white"}}},
+        {"mark": {"type": "area", "interpolate": "step-after", "opacity": 0.9}},
         {
-            "mark": {"type": "point", "filled": true, "size": 24, "opacity": 0.5},
+            "mark": {"type": "point", "filled": true, "size": 20, "opacity": 0.35},
             "encoding": {"tooltip": tooltip}
         }
     ]);
@@ -157,14 +166,14 @@ fn spec(meta: &Meta, windows: &[WindowReport], summary: &Summary<'_>) -> Value {
             "transform": [order],
             "facet": {"row": {"field": "source", "type": "nominal", "title": "source"}},
             "resolve": {"scale": {"x": "independent"}},
-            "spec": {"width": 800, "height": 260, "encoding": encoding, "layer": layers}
+            "spec": {"width": WIDTH, "height": 260, "encoding": encoding, "layer": layers}
         })
     } else {
         json!({
             "$schema": VEGA_LITE_SCHEMA,
             "title": title(meta),
             "description": description,
-            "width": 800,
+            "width": WIDTH,
             "height": 320,
             "data": data,
             "transform": [order],
