@@ -19,12 +19,14 @@ fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-const OUTPUTS: [&str; 5] = [
+const OUTPUTS: [&str; 7] = [
     "terms.csv",
     "windows.csv",
     "themes.csv",
     "shifts.csv",
     "timeline.json",
+    "report.html",
+    "timeline.vl.json",
 ];
 
 #[test]

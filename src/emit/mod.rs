@@ -1,5 +1,5 @@
 //! Writing a [`Timeline`] out: tidy CSV for dashboards, one JSON document for
-//! programs.
+//! programs, an HTML report for people and a Vega-Lite spec of the theme chart.
 //!
 //! Every output format is a [`Sink`]: it is told when the run begins, receives the
 //! windows one at a time, and is told when the run is finished. This is ripgrep's
@@ -10,7 +10,9 @@
 //! half-written file, and a failed run leaves the previous outputs untouched.
 
 mod csv;
+mod html;
 mod json;
+mod vegalite;
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -22,7 +24,9 @@ use crate::pipeline::{
     Meta, ShiftReport, TermReport, ThemeReport, Timeline, UnassignedTerm, WindowReport,
 };
 pub use csv::{ShiftsCsv, TermsCsv, ThemesCsv, WindowsCsv};
+pub use html::HtmlReport;
 pub use json::TimelineJson;
+pub use vegalite::VegaLiteSpec;
 
 /// Errors while writing outputs.
 #[derive(Debug, thiserror::Error)]
@@ -139,8 +143,8 @@ impl OutputDir {
     }
 }
 
-/// Writes `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv` and
-/// `timeline.json` into `dir` atomically.
+/// Writes `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv`,
+/// `timeline.json`, `report.html` and `timeline.vl.json` into `dir` atomically.
 pub fn write_outputs(timeline: &Timeline, dir: &Path) -> Result<Vec<PathBuf>, EmitError> {
     let mut out = OutputDir::create(dir)?;
     let mut terms = TermsCsv::new(out.file("terms.csv")?);
@@ -148,6 +152,8 @@ pub fn write_outputs(timeline: &Timeline, dir: &Path) -> Result<Vec<PathBuf>, Em
     let mut themes = ThemesCsv::new(out.file("themes.csv")?);
     let mut shifts = ShiftsCsv::new(out.file("shifts.csv")?);
     let mut json = TimelineJson::new(out.file("timeline.json")?);
+    let mut html = HtmlReport::new(out.file("report.html")?);
+    let mut vegalite = VegaLiteSpec::new(out.file("timeline.vl.json")?);
     emit(
         timeline,
         &mut [
@@ -156,10 +162,12 @@ pub fn write_outputs(timeline: &Timeline, dir: &Path) -> Result<Vec<PathBuf>, Em
             &mut themes,
             &mut shifts,
             &mut json,
+            &mut html,
+            &mut vegalite,
         ],
     )?;
     // The sinks own the writers; dropping them closes the files before renaming.
-    drop((terms, windows, themes, shifts, json));
+    drop((terms, windows, themes, shifts, json, html, vegalite));
     out.commit()
 }
 
@@ -193,14 +201,16 @@ mod tests {
         assert_eq!(
             names,
             [
+                "report.html",
                 "shifts.csv",
                 "terms.csv",
                 "themes.csv",
                 "timeline.json",
+                "timeline.vl.json",
                 "windows.csv"
             ]
         );
-        assert_eq!(written.len(), 5);
+        assert_eq!(written.len(), 7);
     }
 
     #[test]

@@ -1,0 +1,172 @@
+//! `report.html` and `timeline.vl.json` end to end: the binary's default run on the
+//! bundled transcript, a dated corpus, per-source timelines and a run without
+//! themes.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `themeline run ARGS --quiet --out TMP` from the repository root.
+fn run(args: &[&str]) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    Command::cargo_bin("themeline")
+        .unwrap()
+        .current_dir(root())
+        .arg("run")
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    out
+}
+
+fn text(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The rows of a CSV file, header first.
+fn rows(dir: &Path, name: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_path(dir.join(name)).unwrap();
+    let mut rows = vec![reader.headers().unwrap().iter().map(String::from).collect()];
+    rows.extend(
+        reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect()),
+    );
+    rows
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[test]
+fn the_default_report_charts_every_theme_and_every_dominant_shift() {
+    let out = run(&[]);
+    let html = text(out.path(), "report.html");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<h1>KubeCon Europe 2024 Highlights</h1>"));
+    // Self-contained: no script, nothing fetched.
+    assert!(!html.contains("<script") && !html.contains("src=\"http"));
+    assert!(!html.contains("<link") && !html.contains("@import"));
+
+    let themes = rows(out.path(), "themes.csv");
+    let names: Vec<&str> = themes[1..]
+        .iter()
+        .filter(|r| r[0] == "0")
+        .map(|r| r[3].as_str())
+        .collect();
+    assert_eq!(names.len(), 9, "{names:?}");
+    assert_eq!(html.matches("<path class=\"band ").count(), names.len());
+    for name in &names {
+        assert!(
+            html.contains(&format!("<title>{}: mean share", escape(name))),
+            "{name}"
+        );
+    }
+
+    let shifts = rows(out.path(), "shifts.csv");
+    let dominant: Vec<&Vec<String>> = shifts[1..].iter().filter(|r| r[1] == "dominant").collect();
+    assert!(dominant.len() >= 3, "{dominant:?}");
+    assert_eq!(html.matches("<g class=\"shift\">").count(), dominant.len());
+    for row in &dominant {
+        let label = format!("{} → {}", row[3], row[4]);
+        assert!(
+            html.contains(&format!(">{}</text></g>", escape(&label))),
+            "{label}"
+        );
+    }
+    // A heat-table row per window, with the labels of windows.csv.
+    let windows = rows(out.path(), "windows.csv");
+    for window in &windows[1..] {
+        assert!(html.contains(&format!("<th class=\"win\">{}</th>", window[3])));
+    }
+    let terms = rows(out.path(), "terms.csv");
+    assert!(html.contains(&format!(">{}</td>", escape(&terms[1][5]))));
+    // Options and statistics.
+    assert!(html.contains("data/themes/cloud-native.toml"));
+    let timeline: Value = serde_json::from_str(&text(out.path(), "timeline.json")).unwrap();
+    let tokens = &timeline["meta"]["statistics"]["tokens"];
+    assert!(html.contains(&format!(
+        "<tr><th>tokens</th><td class=\"num\">{tokens}</td></tr>"
+    )));
+
+    // Byte-identical for a second run.
+    let again = run(&[]);
+    assert!(text(again.path(), "report.html") == html);
+    assert!(text(again.path(), "timeline.vl.json") == text(out.path(), "timeline.vl.json"));
+}
+
+#[test]
+fn the_vega_lite_spec_reads_the_columns_of_themes_csv() {
+    let out = run(&[]);
+    let spec: Value = serde_json::from_str(&text(out.path(), "timeline.vl.json")).unwrap();
+    assert_eq!(
+        spec["$schema"],
+        "https://vega.github.io/schema/vega-lite/v5.json"
+    );
+    assert_eq!(spec["data"]["url"], "themes.csv");
+    let header = &rows(out.path(), "themes.csv")[0];
+    for (channel, field) in [("x", "start"), ("y", "share"), ("color", "theme")] {
+        assert_eq!(spec["encoding"][channel]["field"], field);
+        assert!(
+            header.iter().any(|c| c == field),
+            "{field} not in {header:?}"
+        );
+    }
+    assert_eq!(spec["encoding"]["x"]["type"], "quantitative");
+    assert_eq!(spec["encoding"]["color"]["scale"]["domain"][0], "AI/ML");
+    assert!(spec["layer"][1]["encoding"]["tooltip"].is_array());
+}
+
+#[test]
+fn a_dated_corpus_is_labelled_by_decade_on_a_temporal_axis() {
+    let out = run(&[
+        "tests/fixtures/sotu",
+        "--no-config",
+        "--window",
+        "decade",
+        "--discover",
+        "4",
+    ]);
+    let html = text(out.path(), "report.html");
+    assert!(html.contains(">1790s</text>") && html.contains("<th class=\"win\">1860s</th>"));
+    assert_eq!(html.matches("<path class=\"band ").count(), 4);
+    let spec: Value = serde_json::from_str(&text(out.path(), "timeline.vl.json")).unwrap();
+    assert_eq!(spec["encoding"]["x"]["type"], "temporal");
+}
+
+#[test]
+fn per_source_timelines_get_one_chart_each() {
+    let out = run(&[
+        "data/kubecon-eu-2024-recap.txt",
+        "tests/fixtures/kubecon-youtube.json",
+        "--group-by",
+        "source",
+    ]);
+    let html = text(out.path(), "report.html");
+    assert_eq!(html.matches("<svg class=\"chart\"").count(), 2);
+    assert!(html.contains("<h2>data/kubecon-eu-2024-recap.txt"));
+    assert!(html.contains("<h2>tests/fixtures/kubecon-youtube.json"));
+    let spec: Value = serde_json::from_str(&text(out.path(), "timeline.vl.json")).unwrap();
+    assert_eq!(spec["facet"]["row"]["field"], "source");
+    assert_eq!(rows(out.path(), "themes.csv")[0][0], "source");
+}
+
+#[test]
+fn a_run_without_themes_says_so_instead_of_charting() {
+    let out = run(&["--discover", "0"]);
+    let html = text(out.path(), "report.html");
+    assert!(!html.contains("<svg"));
+    assert!(html.contains("This timeline has no themes"));
+    assert!(html.contains("<table class=\"heat\">"));
+}
