@@ -483,6 +483,17 @@ fn report_diagnostics(ingested: &Ingested) {
             "warning: input problems: {} (all counted in timeline.json meta.statistics.diagnostics)",
             counts.join(", ")
         );
+        let skipped = ingested.skipped_line_counts();
+        if !skipped.is_empty() {
+            let lines: Vec<String> = skipped
+                .iter()
+                .map(|(kind, n)| format!("{n} by {kind}"))
+                .collect();
+            eprintln!(
+                "warning: lines skipped: {} (meta.statistics.skipped_lines)",
+                lines.join(", ")
+            );
+        }
     }
 }
 

@@ -391,6 +391,9 @@ pub struct DiscoveryReport {
 pub struct Statistics {
     /// How the input lines were used, summed over sources.
     pub lines: LineCounts,
+    /// Skipped lines by the kind of problem that skipped them; they add up to
+    /// `lines.skipped`.
+    pub skipped_lines: BTreeMap<&'static str, u64>,
     /// Documents read.
     pub documents: u64,
     /// Segments read.
@@ -1303,6 +1306,7 @@ impl Pipeline {
         }
         let statistics = Statistics {
             lines: ingested.line_counts(),
+            skipped_lines: ingested.skipped_line_counts(),
             documents: u64::from(ingested.documents),
             segments: ingested.segments.len() as u64,
             words: tokens.words,

@@ -364,6 +364,19 @@ fn every_skipped_line_is_counted_by_reason() {
         assert_eq!(reasons, input["lines"]["skipped"].as_u64().unwrap());
     }
     assert_eq!(meta["statistics"]["lines"]["skipped"], 3 + 2 + 3 + 3);
+    assert_eq!(
+        meta["statistics"]["skipped_lines"],
+        serde_json::json!({"binary_file": 3, "unknown_format": 2, "malformed_timestamp": 4,
+            "malformed_record": 1, "missing_field": 1})
+    );
+    assert!(
+        result.stderr.contains(
+            "lines skipped: 3 by binary_file, 1 by malformed_record, 4 by malformed_timestamp, \
+             1 by missing_field, 2 by unknown_format"
+        ),
+        "{}",
+        result.stderr
+    );
     // Each skip is a diagnostic, summarised by kind on stderr.
     assert!(
         result.stderr.contains(
