@@ -595,6 +595,7 @@ fn inspect_tokens(
     let mut stems = StemCaches::default();
     let mut stats = TokenStats::default();
     let mut candidates = Candidates::default();
+    let kept = pipeline.kept_phrases(segments, languages);
     for segment in segments {
         let (mut words, mut terms, mut windows, mut phrases) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -606,6 +607,7 @@ fn inspect_tokens(
             stems.get(language),
             &mut stats,
             &mut candidates,
+            &kept,
             |w, term, token| {
                 words.push(token.display.clone());
                 terms.push(term.to_string());

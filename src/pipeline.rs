@@ -28,7 +28,9 @@ use crate::stem::{Language, LanguageChoice, StemCache};
 use crate::theme::discover::{Chunk, DiscoverOptions};
 use crate::theme::{self, Lexicon, Origin, Theme, ThemeWindow};
 use crate::time::{TimeAxis, rfc3339};
-use crate::tokenize::phrases::{self, Candidates, Phrase, PhraseMode, PhraseOptions};
+use crate::tokenize::phrases::{
+    self, Candidates, KeptPhrases, Miner, Phrase, PhraseMode, PhraseOptions,
+};
 use crate::tokenize::{Analyzer, DropReason, Event, TokenStats};
 use crate::window::{Extent, Windows, token_bin_edges, token_time};
 
@@ -52,13 +54,17 @@ impl Timings {
     pub fn time<T>(&self, stage: &'static str, f: impl FnOnce() -> T) -> T {
         let started = std::time::Instant::now();
         let result = f();
-        let elapsed = started.elapsed();
+        self.add(stage, started.elapsed());
+        result
+    }
+
+    /// Adds `elapsed` to `stage`.
+    pub fn add(&self, stage: &'static str, elapsed: std::time::Duration) {
         let mut stages = self.0.lock().unwrap_or_else(|e| e.into_inner());
         match stages.iter_mut().find(|(name, _)| *name == stage) {
             Some((_, total)) => *total += elapsed,
             None => stages.push((stage, elapsed)),
         }
-        result
     }
 
     /// The stages timed so far, in the order first seen.
@@ -799,7 +805,7 @@ impl Pipeline {
 
     /// Calls `on_token(windows, term, token)` for every token of a segment in
     /// `language`, and `on_phrase(windows, term, surface, components)` for every
-    /// phrase candidate.
+    /// occurrence of a phrase in `kept`.
     #[allow(clippy::too_many_arguments)]
     pub fn analyze_segment(
         &self,
@@ -809,12 +815,11 @@ impl Pipeline {
         stems: &mut StemCache,
         stats: &mut TokenStats,
         candidates: &mut Candidates,
+        kept: &KeptPhrases,
         mut on_token: impl FnMut(Range<usize>, &str, &crate::tokenize::Token),
         mut on_phrase: impl FnMut(Range<usize>, &str, &str, &[&str]),
     ) {
         let len = segment.text.len();
-        let mode = self.phrases.mode;
-        let listed = &self.phrases.listed;
         candidates.reset();
         self.analyzer(language)
             .analyze(&segment.text, stats, |event| {
@@ -832,14 +837,55 @@ impl Pipeline {
                     }
                     _ => (None, 0..0),
                 };
-                if mode != PhraseMode::Off {
-                    candidates.event(&event, stem, |key, surface, components| {
-                        if mode == PhraseMode::Auto || listed.iter().any(|l| l == key) {
-                            on_phrase(in_windows.clone(), key, surface, components);
-                        }
+                if !kept.is_empty() {
+                    candidates.event(&event, stem, kept, |key, surface, components| {
+                        on_phrase(in_windows.clone(), key, surface, components);
                     });
                 }
             });
+    }
+
+    /// The first pass of phrase mining over `segments`: the phrases the counting
+    /// pass counts (none with `--phrases off`, the listed ones with `listed`).
+    pub fn kept_phrases(&self, segments: &[Segment], languages: &[Language]) -> KeptPhrases {
+        let options = &self.phrases;
+        match options.mode {
+            PhraseMode::Off => return KeptPhrases::default(),
+            PhraseMode::Listed => {
+                return KeptPhrases::new(options.listed.iter().map(String::as_str));
+            }
+            PhraseMode::Auto => {}
+        }
+        let pieces = PIECES_PER_THREAD * rayon::current_num_threads();
+        let piece = segments.len().div_ceil(pieces).max(64);
+        let miner = segments
+            .par_chunks(piece)
+            .map(|piece| {
+                let mut stems = StemCaches::default();
+                let mut miner = Miner::new();
+                let mut stats = TokenStats::default();
+                for segment in piece {
+                    let language = languages[segment.source as usize];
+                    let stems = stems.get(language);
+                    miner.reset();
+                    self.analyzer(language)
+                        .analyze(&segment.text, &mut stats, |event| {
+                            let stem = match &event {
+                                Event::Token(token) if token.protected => Some(token.text.as_str()),
+                                Event::Token(token) => Some(stems.stem(&token.text)),
+                                _ => None,
+                            };
+                            miner.event(&event, stem);
+                        });
+                }
+                miner
+            })
+            .reduce(Miner::new, |mut a, b| {
+                a.merge(b);
+                a
+            });
+        let keys = miner.kept(options);
+        KeptPhrases::new(keys.iter().map(String::as_str))
     }
 
     /// Tokenizes, stems, windows and counts segments in parallel, then keeps the
@@ -851,10 +897,14 @@ impl Pipeline {
         windows: &Windows,
         extent: Extent,
     ) -> (Counts, Vec<Phrase>) {
+        let kept = self
+            .timings
+            .time("phrases", || self.kept_phrases(segments, languages));
         // A few pieces per thread, each counted in order by one task: far fewer
         // builders to merge than rayon's adaptive splitting would make, yet enough
         // to balance the load. The result does not depend on the split: merging is
         // exact.
+        let started = std::time::Instant::now();
         let pieces = PIECES_PER_THREAD * rayon::current_num_threads();
         let piece = segments.len().div_ceil(pieces).max(64);
         let builder = segments
@@ -879,6 +929,7 @@ impl Pipeline {
                         stems.get(language),
                         &mut stats,
                         &mut candidates,
+                        &kept,
                         |w, term, token| builder_cell.borrow_mut().add(term, &token.display, w),
                         |w, key, surface, components| {
                             builder_cell
@@ -895,6 +946,7 @@ impl Pipeline {
                 a
             });
         let counts = builder.finish(windows.len_to(extent.end));
+        self.timings.add("count", started.elapsed());
         if self.phrases.mode == PhraseMode::Off {
             return (counts, Vec::new());
         }
@@ -922,6 +974,13 @@ impl Pipeline {
             .enumerate()
             .map(|(id, info)| (info.term.as_str(), id as crate::count::TermId))
             .collect();
+        let kept = KeptPhrases::new(
+            counts
+                .terms
+                .iter()
+                .filter(|t| t.is_phrase())
+                .map(|t| t.term.as_str()),
+        );
         let components: Vec<Vec<crate::count::TermId>> = counts
             .terms
             .iter()
@@ -1007,6 +1066,7 @@ impl Pipeline {
                             stems.get(language),
                             stats,
                             candidates,
+                            &kept,
                             |w, term, _| {
                                 let mut pieces = pieces.borrow_mut();
                                 let i = piece_for(&mut pieces, &w);
@@ -1249,9 +1309,7 @@ impl Pipeline {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for group in &groups {
             let segments = &ingested.segments[group.segments.clone()];
-            let (counts, phrases) = self.timings.time("count", || {
-                self.count(segments, &languages, &group.windows, group.extent)
-            });
+            let (counts, phrases) = self.count(segments, &languages, &group.windows, group.extent);
             let (group_themes, theme_windows, discovered) = self.timings.time("theme", || {
                 self.themes(segments, &languages, &group.windows, &counts)
             });

@@ -56,8 +56,9 @@ pub enum Event<'a> {
     /// A word that was dropped. `connector` is its text when it is one of the
     /// words a phrase may contain ("state *of the* art").
     Dropped {
-        /// The connector word, if the dropped word is one.
-        connector: Option<&'a str>,
+        /// The connector word, if the dropped word is one (one of
+        /// [`CONNECTOR_WORDS`]).
+        connector: Option<&'static str>,
     },
     /// A boundary no phrase may cross: sentence or clause punctuation, a stage
     /// direction, the end of the text.

@@ -1,13 +1,19 @@
 //! Phrases: "developer experience", "platform engineering", "service mesh".
 //!
-//! Themes people care about are often two or three words. Phrases are mined in the
-//! counting pass itself: every run of two or three content words becomes a
-//! *candidate* term, counted per window like any word ([`Candidates`]). A candidate
-//! never spans a removed word other than a connector ("state *of the* art" is
-//! fine, "platform *really* engineering" is not), a sentence or clause boundary, a
-//! stage direction, or a segment boundary. After counting, candidates are scored
-//! with normalised pointwise mutual information over the whole run and kept when
-//! frequent and cohesive enough, or always when the user lists them ([`select`]).
+//! Themes people care about are often two or three words. Every run of two or
+//! three content words is a *candidate*. A candidate never spans a removed word
+//! other than a connector ("state *of the* art" is fine, "platform *really*
+//! engineering" is not), a sentence or clause boundary, a stage direction, or a
+//! segment boundary. Mining takes two passes over the text. The first ([`Miner`])
+//! counts every candidate over the whole run, compactly (stem ids, no surface
+//! forms, no windows), and scores them with normalised pointwise mutual
+//! information; those frequent and cohesive enough, and those the user lists, are
+//! kept ([`Miner::kept`]). The second, the counting pass, counts only kept phrases
+//! ([`Candidates`] with a [`KeptPhrases`] set), per window and with their surface
+//! forms like any word; [`select`] then lets them claim their words. Counting every
+//! candidate per window with its forms, as one pass would need, costs memory in
+//! proportion to the distinct n-grams times the windows: gigabytes on a corpus of
+//! a few million words.
 //!
 //! NPMI for words `w1..wn` (gensim uses the two-word case) is
 //! `ln(p(w1..wn) / (p(w1)···p(wn))) / ((n−1)·(−ln p(w1..wn)))`: 1 when the words
@@ -16,9 +22,10 @@
 //! no longer count on their own (counts are adjusted per window), as gensim's
 //! `Phraser` would have merged the tokens.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use super::{Analyzer, Event, TokenStats};
+use super::{Analyzer, CONNECTOR_WORDS, Event, TokenStats};
 use crate::count::{CountBuilder, Counts, TermId};
 use crate::stem::StemCache;
 
@@ -66,78 +73,292 @@ impl Default for PhraseOptions {
 const MAX_CONNECTORS: usize = 2;
 
 /// A content word seen in the current run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Part {
     stem: String,
     display: String,
-    /// Connectors between the previous part and this one.
-    connectors: Vec<String>,
+    /// Connectors between the previous part and this one (indices into
+    /// [`CONNECTOR_WORDS`]).
+    connectors: Vec<u8>,
 }
 
-/// Collects phrase candidates from one segment's analyzer events.
+/// The phrases a counting pass counts: their keys, and the first stems of those
+/// keys, which let most tokens be passed over with one lookup.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeptPhrases {
+    keys: FxHashSet<String>,
+    first_stems: FxHashSet<String>,
+}
+
+impl KeptPhrases {
+    /// The set of `keys` (stems and connectors joined by spaces).
+    pub fn new<'a>(keys: impl IntoIterator<Item = &'a str>) -> KeptPhrases {
+        let mut kept = KeptPhrases::default();
+        for key in keys {
+            let first = key.split(' ').next().unwrap_or_default();
+            kept.first_stems.insert(first.to_string());
+            kept.keys.insert(key.to_string());
+        }
+        kept
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Number of phrases.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+/// Collects the kept phrases ending at each token of a segment's analyzer events.
+/// Its buffers are reused from token to token: nothing is allocated on the hot
+/// path once they have grown.
 #[derive(Debug, Default)]
 pub struct Candidates {
-    parts: Vec<Part>,
-    pending: Vec<String>,
+    /// The last three content words, oldest first: `parts[..len]`.
+    parts: [Part; 3],
+    len: usize,
+    pending: Vec<u8>,
+    key: String,
+    surface: String,
 }
 
 impl Candidates {
     /// Starts a new segment: nothing carries over.
     pub fn reset(&mut self) {
-        self.parts.clear();
+        self.len = 0;
         self.pending.clear();
     }
 
-    /// Feeds an analyzer event; `stem` is the token's term, and `emit(key,
-    /// surface, components)` receives every candidate ending at this token.
+    /// Feeds an analyzer event; `stem` is the token's term. `emit(key, surface,
+    /// components)` receives every phrase of `kept` ending at this token.
     pub fn event(
         &mut self,
         event: &Event<'_>,
         stem: Option<&str>,
+        kept: &KeptPhrases,
         mut emit: impl FnMut(&str, &str, &[&str]),
     ) {
         match event {
             Event::Token(token) => {
-                let stem = stem.unwrap_or(&token.text);
-                self.parts.push(Part {
-                    stem: stem.to_string(),
-                    display: token.display.clone(),
-                    connectors: std::mem::take(&mut self.pending),
-                });
-                if self.parts.len() > 3 {
-                    self.parts.remove(0);
+                if self.len == 3 {
+                    self.parts.rotate_left(1);
+                    self.len = 2;
                 }
-                for n in 2..=self.parts.len() {
-                    let parts = &self.parts[self.parts.len() - n..];
-                    let (mut key, mut surface) = (String::new(), String::new());
-                    for (i, part) in parts.iter().enumerate() {
-                        if i > 0 {
-                            for connector in &part.connectors {
-                                key.push(' ');
-                                key.push_str(connector);
-                                surface.push(' ');
-                                surface.push_str(connector);
-                            }
-                            key.push(' ');
-                            surface.push(' ');
-                        }
-                        key.push_str(&part.stem);
-                        surface.push_str(&part.display);
+                let part = &mut self.parts[self.len];
+                part.stem.clear();
+                part.stem.push_str(stem.unwrap_or(&token.text));
+                part.display.clear();
+                part.display.push_str(&token.display);
+                part.connectors.clear();
+                part.connectors.append(&mut self.pending);
+                self.len += 1;
+                for n in 2..=self.len {
+                    let parts = &self.parts[self.len - n..self.len];
+                    if !kept.first_stems.contains(parts[0].stem.as_str()) {
+                        continue;
                     }
+                    self.key.clear();
+                    join(parts, |p| &p.stem, &mut self.key);
+                    if !kept.keys.contains(self.key.as_str()) {
+                        continue;
+                    }
+                    self.surface.clear();
+                    join(parts, |p| &p.display, &mut self.surface);
                     let components: Vec<&str> = parts.iter().map(|p| p.stem.as_str()).collect();
-                    emit(&key, &surface, &components);
+                    emit(&self.key, &self.surface, &components);
                 }
             }
             Event::Dropped {
                 connector: Some(word),
-            } if !self.parts.is_empty() => {
-                self.pending.push(word.to_string());
+            } if self.len > 0 => {
+                self.pending.push(connector_index(word));
                 if self.pending.len() > MAX_CONNECTORS {
                     self.reset();
                 }
             }
             Event::Dropped { .. } | Event::Break => self.reset(),
         }
+    }
+}
+
+/// Writes parts as a phrase: `word(part)`, with each part's connectors before it.
+fn join(parts: &[Part], word: impl Fn(&Part) -> &str, out: &mut String) {
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            for &c in &part.connectors {
+                out.push(' ');
+                out.push_str(CONNECTOR_WORDS[c as usize]);
+            }
+            out.push(' ');
+        }
+        out.push_str(word(part));
+    }
+}
+
+fn connector_index(word: &str) -> u8 {
+    CONNECTOR_WORDS
+        .iter()
+        .position(|c| *c == word)
+        .expect("connectors come from CONNECTOR_WORDS") as u8
+}
+
+/// A candidate while mining: its stems (ids in the miner's vocabulary) and
+/// connectors (`CONNECTOR_BASE + index`), padded with `NONE`.
+type CandidateKey = [u32; 7];
+
+const NONE: u32 = u32::MAX;
+const CONNECTOR_BASE: u32 = u32::MAX - 64;
+
+/// The first pass of phrase mining: counts of every candidate over the run and
+/// of every word, compactly. One per worker; miners merge by adding counts.
+#[derive(Debug, Default)]
+pub struct Miner {
+    ids: FxHashMap<Box<str>, u32>,
+    stems: Vec<Box<str>>,
+    totals: Vec<u64>,
+    tokens: u64,
+    candidates: FxHashMap<CandidateKey, u64>,
+    /// The current run of content words: each one's id and the connectors
+    /// before it.
+    parts: Vec<(u32, Vec<u8>)>,
+    pending: Vec<u8>,
+}
+
+impl Miner {
+    /// An empty miner.
+    pub fn new() -> Self {
+        Miner::default()
+    }
+
+    fn intern(&mut self, stem: &str) -> u32 {
+        if let Some(&id) = self.ids.get(stem) {
+            return id;
+        }
+        let id = self.stems.len() as u32;
+        assert!(id < CONNECTOR_BASE, "fewer than 2^32 - 64 distinct stems");
+        self.stems.push(stem.into());
+        self.ids.insert(stem.into(), id);
+        self.totals.push(0);
+        id
+    }
+
+    /// Feeds an analyzer event; `stem` is the token's term.
+    pub fn event(&mut self, event: &Event<'_>, stem: Option<&str>) {
+        match event {
+            Event::Token(token) => {
+                let id = self.intern(stem.unwrap_or(&token.text));
+                self.totals[id as usize] += 1;
+                self.tokens += 1;
+                if self.parts.len() == 3 {
+                    let (_, mut connectors) = self.parts.remove(0);
+                    connectors.clear();
+                    self.parts.push((id, connectors));
+                } else {
+                    self.parts.push((id, Vec::new()));
+                }
+                let last = self.parts.len() - 1;
+                std::mem::swap(&mut self.parts[last].1, &mut self.pending);
+                self.pending.clear();
+                for n in 2..=self.parts.len() {
+                    let mut key = [NONE; 7];
+                    let mut at = 0;
+                    for (i, (id, connectors)) in
+                        self.parts[self.parts.len() - n..].iter().enumerate()
+                    {
+                        if i > 0 {
+                            for &c in connectors {
+                                key[at] = CONNECTOR_BASE + u32::from(c);
+                                at += 1;
+                            }
+                        }
+                        key[at] = *id;
+                        at += 1;
+                    }
+                    *self.candidates.entry(key).or_default() += 1;
+                }
+            }
+            Event::Dropped {
+                connector: Some(word),
+            } if !self.parts.is_empty() => {
+                self.pending.push(connector_index(word));
+                if self.pending.len() > MAX_CONNECTORS {
+                    self.reset();
+                }
+            }
+            Event::Dropped { .. } | Event::Break => self.reset(),
+        }
+    }
+
+    /// Ends a segment: no candidate crosses it.
+    pub fn reset(&mut self) {
+        self.parts.clear();
+        self.pending.clear();
+    }
+
+    /// Adds another miner's counts into this one.
+    pub fn merge(&mut self, other: Miner) {
+        let remap: Vec<u32> = other.stems.iter().map(|s| self.intern(s)).collect();
+        for (id, total) in other.totals.iter().enumerate() {
+            self.totals[remap[id] as usize] += total;
+        }
+        self.tokens += other.tokens;
+        self.candidates.reserve(other.candidates.len());
+        for (mut key, n) in other.candidates {
+            for part in key.iter_mut().filter(|p| **p < CONNECTOR_BASE) {
+                *part = remap[*part as usize];
+            }
+            *self.candidates.entry(key).or_default() += n;
+        }
+    }
+
+    /// Distinct candidates counted.
+    pub fn candidates(&self) -> usize {
+        self.candidates.len()
+    }
+
+    fn key_text(&self, key: &CandidateKey) -> String {
+        let mut text = String::new();
+        for &part in key.iter().take_while(|&&p| p != NONE) {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            if part >= CONNECTOR_BASE {
+                text.push_str(CONNECTOR_WORDS[(part - CONNECTOR_BASE) as usize]);
+            } else {
+                text.push_str(&self.stems[part as usize]);
+            }
+        }
+        text
+    }
+
+    /// The keys of the candidates that are phrases: seen at least
+    /// `options.min_count` times with NPMI at least `options.threshold` (in mode
+    /// `auto`), and every listed phrase. Sorted.
+    pub fn kept(&self, options: &PhraseOptions) -> Vec<String> {
+        let mut kept: Vec<String> = options.listed.clone();
+        if options.mode == PhraseMode::Auto {
+            kept.extend(
+                self.candidates
+                    .iter()
+                    .filter(|&(_, &n)| n >= options.min_count)
+                    .filter(|(key, n)| {
+                        let words: Vec<u64> = key
+                            .iter()
+                            .filter(|&&p| p < CONNECTOR_BASE)
+                            .map(|&p| self.totals[p as usize])
+                            .collect();
+                        npmi(**n, &words, self.tokens) >= options.threshold
+                    })
+                    .map(|(key, _)| self.key_text(key)),
+            );
+        }
+        kept.sort();
+        kept.dedup();
+        kept
     }
 }
 
@@ -159,7 +380,7 @@ pub fn phrase_key(analyzer: &Analyzer, stems: &mut StemCache, phrase: &str) -> O
     });
     while key
         .last()
-        .is_some_and(|w| super::CONNECTOR_WORDS.contains(&w.as_str()))
+        .is_some_and(|w| CONNECTOR_WORDS.contains(&w.as_str()))
     {
         key.pop();
     }
@@ -305,9 +526,26 @@ mod tests {
     use super::*;
     use crate::config::Config;
 
+    /// Every candidate of `text`, in order: mined (pass one) with no thresholds,
+    /// then collected (pass two) with all of them kept.
     fn candidates(text: &str) -> Vec<(String, String)> {
         let analyzer = Analyzer::from_config(&Config::default()).unwrap();
         let mut stems = StemCache::new(crate::stem::Language::English);
+        let mut miner = Miner::new();
+        analyzer.analyze(text, &mut TokenStats::default(), |event| {
+            let stem = match &event {
+                Event::Token(t) => Some(stems.stem(&t.text).to_string()),
+                _ => None,
+            };
+            miner.event(&event, stem.as_deref());
+        });
+        let everything = PhraseOptions {
+            min_count: 1,
+            threshold: -1.0,
+            ..PhraseOptions::default()
+        };
+        let keys = miner.kept(&everything);
+        let kept = KeptPhrases::new(keys.iter().map(String::as_str));
         let mut collector = Candidates::default();
         let mut found = Vec::new();
         analyzer.analyze(text, &mut TokenStats::default(), |event| {
@@ -315,11 +553,51 @@ mod tests {
                 Event::Token(t) => Some(stems.stem(&t.text).to_string()),
                 _ => None,
             };
-            collector.event(&event, stem.as_deref(), |key, surface, _| {
+            collector.event(&event, stem.as_deref(), &kept, |key, surface, _| {
                 found.push((key.to_string(), surface.to_string()))
             });
         });
+        assert_eq!(
+            kept.len(),
+            miner.candidates(),
+            "every candidate is found again"
+        );
         found
+    }
+
+    #[test]
+    fn the_miner_keeps_frequent_cohesive_candidates_and_listed_ones() {
+        let analyzer = Analyzer::from_config(&Config::default()).unwrap();
+        let mut stems = StemCache::new(crate::stem::Language::English);
+        let text = "service mesh here. service mesh there. service mesh everywhere. \
+                    cloud security. cloud tools. security tools.";
+        let mut mine = |text: &str| {
+            let mut miner = Miner::new();
+            analyzer.analyze(text, &mut TokenStats::default(), |event| {
+                let stem = match &event {
+                    Event::Token(t) => Some(stems.stem(&t.text).to_string()),
+                    _ => None,
+                };
+                miner.event(&event, stem.as_deref());
+            });
+            miner
+        };
+        let options = PhraseOptions {
+            listed: vec!["cloud tool".into()],
+            ..PhraseOptions::default()
+        };
+        assert_eq!(mine(text).kept(&options), ["cloud tool", "servic mesh"]);
+        // Two halves mined apart and merged keep what the whole keeps.
+        let (a, b) = text.split_at(text.find("cloud").unwrap());
+        let mut merged = mine(a);
+        merged.merge(mine(b));
+        assert_eq!(merged.kept(&options), mine(text).kept(&options));
+        assert_eq!(merged.candidates(), mine(text).candidates());
+        let listed_only = PhraseOptions {
+            mode: PhraseMode::Listed,
+            ..options
+        };
+        assert_eq!(mine(text).kept(&listed_only), ["cloud tool"]);
     }
 
     #[test]
