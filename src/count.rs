@@ -500,12 +500,6 @@ impl CountBuilder {
         }
     }
 
-    /// Subtracts `n` from `term`'s count in window `w` (not below zero). Used when
-    /// a phrase claims its words' occurrences.
-    pub(crate) fn subtract(&mut self, w: usize, term: TermId, n: u64) {
-        if let Some(count) = self.windows.get_mut(w).and_then(|m| m.get_mut(&term)) {
-            *count = count.saturating_sub(n);
-        }
     }
 }
 

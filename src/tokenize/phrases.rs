@@ -22,11 +22,12 @@
 //! no longer count on their own (counts are adjusted per window), as gensim's
 //! `Phraser` would have merged the tokens.
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::{Analyzer, CONNECTOR_WORDS, Event, TokenStats};
-use crate::count::{CountBuilder, Counts, TermId};
+use crate::count::{Counts, TermId};
 use crate::stem::StemCache;
 
 /// Whether phrases are mined.
@@ -442,7 +443,7 @@ pub fn select(counts: Counts, options: &PhraseOptions) -> (Counts, Vec<Phrase>) 
             .map(|c| counts.find(c).map_or(0, |w| counts.terms[w as usize].total))
             .collect();
         let score = npmi(info.total, &word_counts, total);
-        let listed = options.listed.contains(&info.term);
+        let listed = options.listed.binary_search(&info.term).is_ok();
         let mined = options.mode == PhraseMode::Auto
             && info.total >= options.min_count
             && score >= options.threshold;
@@ -463,43 +464,61 @@ pub fn select(counts: Counts, options: &PhraseOptions) -> (Counts, Vec<Phrase>) 
     }
 
     // Longer phrases claim first: a kept "open telemetry collector" takes its
-    // occurrences from "open telemetry" and from the three words.
-    let mut builder = CountBuilder::from(counts.clone());
-    let windows = counts.windows.len();
-    let mut by_length: Vec<&(TermId, Phrase)> = kept.iter().collect();
-    by_length.sort_by_key(|(id, _)| std::cmp::Reverse(counts.terms[*id as usize].components.len()));
-    let mut claimed = counts.clone();
-    for &(id, _) in &by_length {
-        let components = &counts.terms[*id as usize].components;
-        for w in 0..windows {
-            let Some(n) = count_in(&claimed.windows[w].terms, *id) else {
+    // occurrences from "open telemetry" and from the three words. What a phrase
+    // claims: its words, and the shorter kept phrases inside it.
+    // Per kept phrase: its length, and what it claims.
+    let claims: FxHashMap<TermId, (usize, Vec<TermId>)> = {
+        // Phrases that differ only in connectors share their components.
+        let mut kept_ids: FxHashMap<&[String], Vec<TermId>> = FxHashMap::default();
+        for (id, _) in &kept {
+            kept_ids
+                .entry(counts.terms[*id as usize].components.as_slice())
+                .or_default()
+                .push(*id);
+        }
+        kept.iter()
+            .map(|&(id, _)| {
+                let components = &counts.terms[id as usize].components;
+                let mut claimed: Vec<TermId> = (2..components.len())
+                    .flat_map(|n| components.windows(n))
+                    .filter_map(|inner| kept_ids.get(inner))
+                    .flatten()
+                    .copied()
+                    .collect();
+                claimed.extend(components.iter().filter_map(|c| counts.find(c)));
+                (id, (components.len(), claimed))
+            })
+            .collect()
+    };
+    let order = |id: TermId| (std::cmp::Reverse(claims[&id].0), id);
+    let mut counts = counts;
+    counts.windows.par_iter_mut().for_each(|window| {
+        let mut present: Vec<TermId> = window
+            .terms
+            .iter()
+            .filter(|(id, _)| claims.contains_key(id))
+            .map(|&(id, _)| id)
+            .collect();
+        if present.is_empty() {
+            return;
+        }
+        present.sort_by_key(|&id| order(id));
+        for id in present {
+            let Some(n) = count_in(&window.terms, id) else {
                 continue;
             };
-            // Shorter kept phrases inside this one, and its words.
-            for (other, _) in &kept {
-                let inner = &counts.terms[*other as usize].components;
-                if *other != *id && inner.len() < components.len() && contains(components, inner) {
-                    builder.subtract(w, *other, n);
-                    subtract_in(&mut claimed.windows[w].terms, *other, n);
-                }
-            }
-            for component in components {
-                if let Some(word) = counts.find(component) {
-                    builder.subtract(w, word, n);
-                    subtract_in(&mut claimed.windows[w].terms, word, n);
-                }
+            for &claimed in &claims[&id].1 {
+                subtract_in(&mut window.terms, claimed, n);
             }
         }
-    }
-    let adjusted = builder.finish(windows);
-    let keep_ids: Vec<bool> = adjusted
-        .terms
-        .iter()
-        .map(|t| counts.find(&t.term).is_none_or(|old| keep[old as usize]))
-        .collect();
+        window.terms.retain(|&(_, n)| n > 0);
+    });
     let mut phrases: Vec<Phrase> = kept.into_iter().map(|(_, p)| p).collect();
     phrases.sort_by(|a, b| b.count.cmp(&a.count).then(a.term.cmp(&b.term)));
-    (adjusted.retain(&keep_ids), phrases)
+    if keep.iter().all(|&k| k) {
+        return (counts, phrases);
+    }
+    (counts.retain(&keep), phrases)
 }
 
 fn count_in(terms: &[(TermId, u64)], id: TermId) -> Option<u64> {
@@ -516,10 +535,6 @@ fn subtract_in(terms: &mut [(TermId, u64)], id: TermId, n: u64) {
     }
 }
 
-/// Whether `inner` occurs as a contiguous run in `outer`.
-fn contains(outer: &[String], inner: &[String]) -> bool {
-    outer.windows(inner.len()).any(|w| w == inner)
-}
 
 #[cfg(test)]
 mod tests {
