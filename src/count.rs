@@ -499,8 +499,6 @@ impl CountBuilder {
             extent: self.extent,
         }
     }
-
-    }
 }
 
 impl From<Counts> for CountBuilder {

@@ -485,6 +485,9 @@ pub fn select(counts: Counts, options: &PhraseOptions) -> (Counts, Vec<Phrase>) 
                     .flatten()
                     .copied()
                     .collect();
+                // An inner phrase is claimed once, even where it fits twice.
+                claimed.sort_unstable();
+                claimed.dedup();
                 claimed.extend(components.iter().filter_map(|c| counts.find(c)));
                 (id, (components.len(), claimed))
             })
@@ -534,7 +537,6 @@ fn subtract_in(terms: &mut [(TermId, u64)], id: TermId, n: u64) {
         terms[i].1 = terms[i].1.saturating_sub(n);
     }
 }
-
 
 #[cfg(test)]
 mod tests {
