@@ -542,6 +542,7 @@ fn subtract_in(terms: &mut [(TermId, u64)], id: TermId, n: u64) {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::count::CountBuilder;
 
     /// Every candidate of `text`, in order: mined (pass one) with no thresholds,
     /// then collected (pass two) with all of them kept.
