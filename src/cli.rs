@@ -16,6 +16,7 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand,
 use serde_json::json;
 
 use themeline::config::{ConfigFile, Duration, GroupBy, IdfMode, NormMode, TfMode};
+use themeline::count::shard::{CandidateFile, PhraseList, ShardFile};
 use themeline::ingest::{Dedupe, Format, Ingested};
 use themeline::pipeline::{Group, StemCaches};
 use themeline::score::{Method, Reference};
@@ -63,6 +64,88 @@ enum Command {
     Run(RunArgs),
     /// Print what the parser and analyzer saw, as JSON lines, without writing outputs.
     Inspect(InspectArgs),
+    /// Count inputs into a shard (mergeable per-window counts) for `themeline merge`.
+    #[command(after_help = SHARD_HELP)]
+    Count(CountArgs),
+    /// Merge shards written by `themeline count`, then score, theme, shift and write outputs.
+    #[command(after_help = SHARD_HELP)]
+    Merge(MergeArgs),
+    /// Count the phrase candidates of inputs into a shard for `themeline select`.
+    #[command(after_help = SHARD_HELP)]
+    Mine(MineArgs),
+    /// Add up `themeline mine` shards and write the phrases every `count` should count.
+    #[command(after_help = SHARD_HELP)]
+    Select(SelectArgs),
+}
+
+const SHARD_HELP: &str = "\
+Counting split across processes or machines (see the README, Shards):
+  themeline mine  part-1/ --out cand-1.json        # each shard: its phrase candidates
+  themeline select cand-*.json --out phrases.json  # once: the phrases to count
+  themeline count part-1/ --phrase-list phrases.json --out counts-1.json   # each shard
+  themeline merge counts-*.json --out output       # once: the outputs
+Give every step the same counting options; merge(count(A), count(B)) equals run(A B).
+With --group-by source, skip mine and select: each shard mines its own sources.";
+
+#[derive(Debug, Args)]
+struct CountArgs {
+    /// Input files or directories [default: inputs in the config file, else data]
+    inputs: Vec<PathBuf>,
+    /// The shard file to write (replaced atomically).
+    #[arg(long, short, value_name = "FILE")]
+    out: PathBuf,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    options: OptionArgs,
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// Shard files written by `themeline count`, in the order their inputs would be read.
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+    /// Directory for the outputs (created if needed; files replaced atomically).
+    #[arg(long, short, default_value = "output")]
+    out: PathBuf,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Also print where the time went, stage by stage.
+    #[arg(long, short, conflicts_with = "quiet")]
+    verbose: bool,
+    #[command(flatten)]
+    options: OptionArgs,
+}
+
+#[derive(Debug, Args)]
+struct MineArgs {
+    /// Input files or directories [default: inputs in the config file, else data]
+    inputs: Vec<PathBuf>,
+    /// The candidate shard to write (replaced atomically).
+    #[arg(long, short, value_name = "FILE")]
+    out: PathBuf,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    options: OptionArgs,
+}
+
+#[derive(Debug, Args)]
+struct SelectArgs {
+    /// Candidate shards written by `themeline mine`.
+    #[arg(required = true)]
+    candidates: Vec<PathBuf>,
+    /// The phrase list to write, for `--phrase-list` (replaced atomically).
+    #[arg(long, short, value_name = "FILE")]
+    out: PathBuf,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    options: OptionArgs,
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +258,9 @@ struct OptionArgs {
     /// Fewest occurrences in the run for a mined phrase.
     #[arg(long, value_name = "N", default_value_t = Config::default().min_phrase_count, help_heading = "Terms")]
     min_phrase_count: u64,
+    /// Count the phrases of this list (written by `themeline select`) instead of mining them.
+    #[arg(long, value_name = "FILE", help_heading = "Terms")]
+    phrase_list: Option<PathBuf>,
     /// Lowest normalised PMI (-1 to 1) for a mined phrase.
     #[arg(long, value_name = "X", default_value_t = Config::default().phrase_threshold, help_heading = "Terms")]
     phrase_threshold: f64,
@@ -314,6 +400,9 @@ impl OptionArgs {
         if given(matches, "themes") {
             config.themes = self.themes.clone();
         }
+        if given(matches, "phrase_list") {
+            config.phrase_list = self.phrase_list.clone();
+        }
         if given(matches, "discover") {
             config.discover = self.discover;
         }
@@ -439,6 +528,10 @@ pub fn main() -> ExitCode {
     let result = match (&cli.command, matches.subcommand()) {
         (Some(Command::Run(args)), Some((_, sub))) => run(&cli, args, sub),
         (Some(Command::Inspect(args)), Some((_, sub))) => inspect(&cli, args, sub),
+        (Some(Command::Count(args)), Some((_, sub))) => count(&cli, args, sub),
+        (Some(Command::Merge(args)), Some((_, sub))) => merge(&cli, args, sub),
+        (Some(Command::Mine(args)), Some((_, sub))) => mine(&cli, args, sub),
+        (Some(Command::Select(args)), Some((_, sub))) => select(&cli, args, sub),
         _ => unreachable!("a subcommand is always present"),
     };
     match result {
@@ -512,30 +605,163 @@ fn run(cli: &Cli, args: &RunArgs, matches: &ArgMatches) -> Result<()> {
         themeline::write_outputs(&timeline, &settings.out)
     })?;
     if args.verbose {
-        let stages: Vec<String> = pipeline
-            .timings()
-            .stages()
-            .iter()
-            .map(|(stage, time)| format!("{stage} {:.3}s", time.as_secs_f64()))
-            .collect();
-        eprintln!("themeline: stages: {}", stages.join(", "));
+        print_stages(&pipeline);
     }
     if !args.quiet {
-        let stats = &timeline.meta.statistics;
-        let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        summary(&timeline, &written, started);
+    }
+    Ok(())
+}
+
+/// Writes `value` as JSON to `path` atomically: a temporary file beside it, then a rename.
+fn write_json_atomically(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut file = themeline::emit::readable(&mut tempfile::Builder::new())
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    {
+        let mut out = io::BufWriter::new(file.as_file_mut());
+        serde_json::to_writer(&mut out, value)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+    }
+    file.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn count(cli: &Cli, args: &CountArgs, matches: &ArgMatches) -> Result<()> {
+    let started = std::time::Instant::now();
+    let settings = settings(cli, &args.options, &args.inputs, None, matches)?;
+    let options = settings.config.counting_options();
+    let pipeline = Pipeline::new(settings.config)?;
+    let counted = pool(settings.threads)?.install(|| -> Result<_> {
+        let mut ingested = pipeline.ingest(&settings.inputs)?;
+        if !args.quiet {
+            report_diagnostics(&ingested);
+        }
+        Ok(pipeline.count_ingested(&mut ingested)?.0)
+    })?;
+    let segments = counted.segments;
+    write_json_atomically(&args.out, &ShardFile::new(counted, options))?;
+    if !args.quiet {
         eprintln!(
-            "themeline: {} input(s), {} lines, {} documents, {} segments, {} tokens, {} windows in {:.2}s; wrote {}",
-            timeline.meta.inputs.len(),
-            stats.lines.total,
-            stats.documents,
-            stats.segments,
-            stats.tokens,
-            stats.windows,
+            "themeline: counted {segments} segments in {:.2}s; wrote {}",
             started.elapsed().as_secs_f64(),
-            names.join(", ")
+            args.out.display()
         );
     }
     Ok(())
+}
+
+fn merge(cli: &Cli, args: &MergeArgs, matches: &ArgMatches) -> Result<()> {
+    let started = std::time::Instant::now();
+    let settings = settings(cli, &args.options, &[], Some(&args.out), matches)?;
+    let pipeline = Pipeline::new(settings.config)?;
+    let shards = args
+        .shards
+        .iter()
+        .map(|path| Ok((path.display().to_string(), ShardFile::load(path)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let timeline = pool(settings.threads)?.install(|| pipeline.merge(shards))?;
+    let written = themeline::write_outputs(&timeline, &settings.out)?;
+    if args.verbose {
+        print_stages(&pipeline);
+    }
+    if !args.quiet {
+        summary(&timeline, &written, started);
+    }
+    Ok(())
+}
+
+fn mine(cli: &Cli, args: &MineArgs, matches: &ArgMatches) -> Result<()> {
+    let settings = settings(cli, &args.options, &args.inputs, None, matches)?;
+    if settings.config.group_by == GroupBy::Source {
+        anyhow::bail!(
+            "with --group-by source each timeline is one input, which one shard holds whole: \
+             count it without mine and select"
+        );
+    }
+    let options = settings.config.counting_options();
+    let pipeline = Pipeline::new(settings.config)?;
+    let file = pool(settings.threads)?.install(|| -> Result<_> {
+        let mut ingested = pipeline.ingest(&settings.inputs)?;
+        if !args.quiet {
+            report_diagnostics(&ingested);
+        }
+        let plan = pipeline.plan(&mut ingested)?;
+        let miner = pipeline.mine(&ingested.segments, &plan.languages);
+        Ok(CandidateFile::new(&miner, options))
+    })?;
+    write_json_atomically(&args.out, &file)?;
+    if !args.quiet {
+        eprintln!(
+            "themeline: {} phrase candidates; wrote {}",
+            file.candidates.len(),
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+fn select(cli: &Cli, args: &SelectArgs, matches: &ArgMatches) -> Result<()> {
+    let settings = settings(cli, &args.options, &[], None, matches)?;
+    let options = settings.config.counting_options();
+    let pipeline = Pipeline::new(settings.config)?;
+    let mut miner = themeline::tokenize::phrases::Miner::new();
+    for path in &args.candidates {
+        let file = CandidateFile::load(path)?;
+        let differences = themeline::count::shard::differences(&file.options, &options);
+        if !differences.is_empty() {
+            anyhow::bail!(
+                "{} was mined with other options than this select: {}",
+                path.display(),
+                differences.join(", ")
+            );
+        }
+        miner.merge(file.into_miner());
+    }
+    let list = PhraseList::new(pipeline.select_phrases(&miner));
+    write_json_atomically(&args.out, &list)?;
+    if !args.quiet {
+        eprintln!(
+            "themeline: {} phrases from {} candidates; wrote {}",
+            list.phrases.len(),
+            miner.candidates(),
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+fn print_stages(pipeline: &Pipeline) {
+    let stages: Vec<String> = pipeline
+        .timings()
+        .stages()
+        .iter()
+        .map(|(stage, time)| format!("{stage} {:.3}s", time.as_secs_f64()))
+        .collect();
+    eprintln!("themeline: stages: {}", stages.join(", "));
+}
+
+fn summary(timeline: &themeline::Timeline, written: &[PathBuf], started: std::time::Instant) {
+    let stats = &timeline.meta.statistics;
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    eprintln!(
+        "themeline: {} input(s), {} lines, {} documents, {} segments, {} tokens, {} windows in {:.2}s; wrote {}",
+        timeline.meta.inputs.len(),
+        stats.lines.total,
+        stats.documents,
+        stats.segments,
+        stats.tokens,
+        stats.windows,
+        started.elapsed().as_secs_f64(),
+        names.join(", ")
+    );
 }
 
 fn inspect(cli: &Cli, args: &InspectArgs, matches: &ArgMatches) -> Result<()> {

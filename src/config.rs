@@ -151,6 +151,8 @@ pub struct Config {
     pub min_phrase_count: u64,
     /// Lowest NPMI of a mined phrase.
     pub phrase_threshold: f64,
+    /// Count these phrases (a `themeline select` file) instead of mining them.
+    pub phrase_list: Option<PathBuf>,
     /// How long the last segment of a transcript lasts (it has no successor to end it).
     #[serde(serialize_with = "serialize_duration")]
     pub last_segment: Millis,
@@ -229,6 +231,7 @@ impl Default for Config {
             phrase: Vec::new(),
             min_phrase_count: 3,
             phrase_threshold: 0.5,
+            phrase_list: None,
             last_segment: 10_000,
             strict: false,
             format: None,
@@ -327,6 +330,39 @@ impl Config {
             return invalid("burst-gamma", "must be a number of at least 0");
         }
         Ok(())
+    }
+
+    /// The options that decide what is counted, as JSON: every option except
+    /// those of scoring, themes and shifts, which act after counting. Shards
+    /// record them, and a merge checks its own against theirs.
+    pub fn counting_options(&self) -> serde_json::Value {
+        const AFTER_COUNTING: &[&str] = &[
+            "top",
+            "min_count",
+            "tf",
+            "idf",
+            "norm",
+            "score",
+            "reference",
+            "smooth",
+            "as_of",
+            "bm25_k1",
+            "bm25_b",
+            "ctfidf_bm25_weighting",
+            "reduce_frequent_words",
+            "discover",
+            "theme_weight",
+            "significance",
+            "min_share_change",
+            "burst_s",
+            "burst_gamma",
+            "phrase_list",
+        ];
+        let mut options = serde_json::to_value(self).expect("options serialize");
+        if let Some(map) = options.as_object_mut() {
+            map.retain(|name, _| !AFTER_COUNTING.contains(&name.as_str()));
+        }
+        options
     }
 
     /// The windows these options ask for.
@@ -540,6 +576,7 @@ pub struct ConfigFile {
     pub phrase: Option<Vec<String>>,
     pub min_phrase_count: Option<u64>,
     pub phrase_threshold: Option<f64>,
+    pub phrase_list: Option<PathBuf>,
     pub top: Option<usize>,
     pub min_count: Option<u64>,
     pub tf: Option<TfMode>,
@@ -591,6 +628,7 @@ impl ConfigFile {
         resolve_all(&mut file.stopwords);
         resolve_all(&mut file.add_stopwords);
         file.out = file.out.as_ref().map(resolve);
+        file.phrase_list = file.phrase_list.as_ref().map(resolve);
         if let Some(themes) = &mut file.themes {
             let builtin = crate::theme::BUILTIN.iter().any(|(name, _)| name == themes);
             if !builtin {
@@ -659,6 +697,9 @@ impl ConfigFile {
         );
         if let Some(themes) = &self.themes {
             config.themes = Some(themes.clone());
+        }
+        if let Some(list) = &self.phrase_list {
+            config.phrase_list = Some(list.clone());
         }
         if let Some(discover) = self.discover {
             config.discover = Some(discover);

@@ -90,6 +90,15 @@ pub enum Error {
     /// The windows cannot be laid over the data.
     #[error(transparent)]
     Window(#[from] window::WindowError),
+    /// Shards that cannot be read or merged.
+    #[error(transparent)]
+    Shard(#[from] count::shard::ShardError),
+    /// Theme discovery asked for where only counts are at hand.
+    #[error(
+        "discovering themes needs the text, which shards do not hold: merge with a theme \
+         lexicon (--themes FILE) or without themes (--discover 0)"
+    )]
+    DiscoveryNeedsText,
     /// Nothing in the inputs could be placed in time.
     #[error("no text to analyse: {inputs} input file(s) read, {diagnostics} problem(s) reported")]
     NoText {

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::config::{Config, GroupBy, Millis};
+use crate::count::shard::{self, Counted, CountedGroup, ShardFile};
 use crate::count::{CountBuilder, Counts};
 use crate::ingest::{self, Diagnostic, Ingested, LineCounts, Segment, Source};
 use crate::score::{Scorer, TfIdf, top_terms, vocabulary_mask};
@@ -84,6 +85,8 @@ pub struct Pipeline {
     phrases: PhraseOptions,
     /// The theme lexicon, unless themes are discovered.
     lexicon: Option<Lexicon>,
+    /// The phrases to count instead of mining them (`--phrase-list`).
+    phrase_list: Option<Vec<String>>,
 }
 
 /// Builds a [`Pipeline`] from typed options; every option defaults to
@@ -427,7 +430,7 @@ pub struct Statistics {
     /// Theme discovery, per timeline, when themes were discovered.
     pub discovery: Vec<DiscoveryReport>,
     /// Input problems, by kind.
-    pub diagnostics: BTreeMap<&'static str, u64>,
+    pub diagnostics: BTreeMap<String, u64>,
 }
 
 /// What a run read, how, and what it found.
@@ -578,12 +581,17 @@ impl Pipeline {
             threshold: config.phrase_threshold,
             listed,
         };
+        let phrase_list = match &config.phrase_list {
+            Some(path) => Some(crate::count::shard::PhraseList::load(path)?.phrases),
+            None => None,
+        };
         Ok(Pipeline {
             config,
             timings: Timings::default(),
             analyzers,
             phrases,
             lexicon,
+            phrase_list,
         })
     }
 
@@ -845,20 +853,12 @@ impl Pipeline {
             });
     }
 
-    /// The first pass of phrase mining over `segments`: the phrases the counting
-    /// pass counts (none with `--phrases off`, the listed ones with `listed`).
-    pub fn kept_phrases(&self, segments: &[Segment], languages: &[Language]) -> KeptPhrases {
-        let options = &self.phrases;
-        match options.mode {
-            PhraseMode::Off => return KeptPhrases::default(),
-            PhraseMode::Listed => {
-                return KeptPhrases::new(options.listed.iter().map(String::as_str));
-            }
-            PhraseMode::Auto => {}
-        }
+    /// The first pass of phrase mining: every phrase candidate of `segments`,
+    /// counted.
+    pub fn mine(&self, segments: &[Segment], languages: &[Language]) -> Miner {
         let pieces = PIECES_PER_THREAD * rayon::current_num_threads();
         let piece = segments.len().div_ceil(pieces).max(64);
-        let miner = segments
+        segments
             .par_chunks(piece)
             .map(|piece| {
                 let mut stems = StemCaches::default();
@@ -883,7 +883,26 @@ impl Pipeline {
             .reduce(Miner::new, |mut a, b| {
                 a.merge(b);
                 a
-            });
+            })
+    }
+
+    /// The phrases that `miner`'s candidates make under this run's options.
+    pub fn select_phrases(&self, miner: &Miner) -> Vec<String> {
+        miner.kept(&self.phrases)
+    }
+
+    /// The first pass of phrase mining over `segments`: the phrases the counting
+    /// pass counts (none with `--phrases off`, the listed ones with `listed`).
+    pub fn kept_phrases(&self, segments: &[Segment], languages: &[Language]) -> KeptPhrases {
+        let options = &self.phrases;
+        match options.mode {
+            PhraseMode::Off => return KeptPhrases::default(),
+            PhraseMode::Listed => {
+                return KeptPhrases::new(options.listed.iter().map(String::as_str));
+            }
+            PhraseMode::Auto => {}
+        }
+        let miner = self.mine(segments, languages);
         let keys = miner.kept(options);
         KeptPhrases::new(keys.iter().map(String::as_str))
     }
@@ -897,9 +916,48 @@ impl Pipeline {
         windows: &Windows,
         extent: Extent,
     ) -> (Counts, Vec<Phrase>) {
-        let kept = self
-            .timings
-            .time("phrases", || self.kept_phrases(segments, languages));
+        let kept = self.phrases_to_count(segments, languages);
+        let counts = self.count_with(segments, languages, windows, extent, &kept);
+        self.claim(counts)
+    }
+
+    /// The phrases a counting pass over `segments` counts: `--phrase-list`'s when
+    /// given, else mined from the segments.
+    pub fn phrases_to_count(&self, segments: &[Segment], languages: &[Language]) -> KeptPhrases {
+        if self.phrases.mode == PhraseMode::Off {
+            return KeptPhrases::default();
+        }
+        match &self.phrase_list {
+            Some(list) => {
+                KeptPhrases::new(list.iter().chain(&self.phrases.listed).map(String::as_str))
+            }
+            None => self
+                .timings
+                .time("phrases", || self.kept_phrases(segments, languages)),
+        }
+    }
+
+    /// Lets the phrases of `counts` claim their words, after dropping those that
+    /// are not phrases after all.
+    pub fn claim(&self, counts: Counts) -> (Counts, Vec<Phrase>) {
+        if self.phrases.mode == PhraseMode::Off {
+            return (counts, Vec::new());
+        }
+        self.timings
+            .time("phrases", || phrases::select(counts, &self.phrases))
+    }
+
+    /// The counting pass: tokenizes, stems, windows and counts segments in
+    /// parallel, counting the phrases of `kept`, which have not yet claimed their
+    /// words (see [`Pipeline::claim`]).
+    pub fn count_with(
+        &self,
+        segments: &[Segment],
+        languages: &[Language],
+        windows: &Windows,
+        extent: Extent,
+        kept: &KeptPhrases,
+    ) -> Counts {
         // A few pieces per thread, each counted in order by one task: far fewer
         // builders to merge than rayon's adaptive splitting would make, yet enough
         // to balance the load. The result does not depend on the split: merging is
@@ -929,7 +987,7 @@ impl Pipeline {
                         stems.get(language),
                         &mut stats,
                         &mut candidates,
-                        &kept,
+                        kept,
                         |w, term, token| builder_cell.borrow_mut().add(term, &token.display, w),
                         |w, key, surface, components| {
                             builder_cell
@@ -947,11 +1005,7 @@ impl Pipeline {
             });
         let counts = builder.finish(windows.len_to(extent.end));
         self.timings.add("count", started.elapsed());
-        if self.phrases.mode == PhraseMode::Off {
-            return (counts, Vec::new());
-        }
-        self.timings
-            .time("phrases", || phrases::select(counts, &self.phrases))
+        counts
     }
 
     /// Cuts segments into chunks for theme discovery: stretches of one document
@@ -1288,17 +1342,94 @@ impl Pipeline {
 
     /// Runs the stages after ingest. Fails when the inputs hold no text at all.
     pub fn run_ingested(&self, mut ingested: Ingested) -> Result<Timeline, Error> {
+        let (counted, plan) = self.count_ingested(&mut ingested)?;
+        let windows = plan.groups.iter().map(|g| g.windows.clone()).collect();
+        self.assemble(counted, windows, Some((&ingested, &plan)))
+    }
+
+    /// Counts what was read: every stage up to and including the counting pass,
+    /// which is what a shard holds. Phrases have not yet claimed their words.
+    pub fn count_ingested(&self, ingested: &mut Ingested) -> Result<(Counted, Plan), Error> {
         if ingested.segments.is_empty() {
             return Err(Error::NoText {
                 inputs: ingested.sources.len(),
                 diagnostics: ingested.diagnostics.len(),
             });
         }
-        let Plan {
-            axis,
+        let plan = self.timings.time("plan", || self.plan(ingested))?;
+        let mut groups = Vec::with_capacity(plan.groups.len());
+        for group in &plan.groups {
+            let segments = &ingested.segments[group.segments.clone()];
+            let kept = self.phrases_to_count(segments, &plan.languages);
+            let counts = self.count_with(
+                segments,
+                &plan.languages,
+                &group.windows,
+                group.extent,
+                &kept,
+            );
+            groups.push(CountedGroup {
+                source: group.source.clone(),
+                extent: group.extent,
+                phrases: kept.keys(),
+                counts,
+            });
+        }
+        let counted = Counted {
+            axis: plan.axis,
+            sources: ingested.sources.clone(),
+            documents: u64::from(ingested.documents),
+            segments: ingested.segments.len() as u64,
+            diagnostics: ingested
+                .diagnostics
+                .iter()
+                .take(MAX_LISTED_DIAGNOSTICS)
+                .cloned()
+                .collect(),
+            diagnostic_counts: ingested
+                .diagnostic_counts()
+                .into_iter()
+                .map(|(kind, n)| (kind.to_string(), n))
+                .collect(),
             groups,
-            languages,
-        } = self.timings.time("plan", || self.plan(&mut ingested))?;
+        };
+        Ok((counted, plan))
+    }
+
+    /// Adds up shards written by `themeline count` and runs the rest of the
+    /// pipeline on the sum. Every shard must have been counted with this
+    /// pipeline's counting options. Themes are the lexicon's: discovering them
+    /// needs the text, which shards do not hold.
+    pub fn merge(&self, shards: Vec<(String, ShardFile)>) -> Result<Timeline, Error> {
+        let spec = self.config.window_spec();
+        let counted = shard::merge(
+            shards,
+            &self.config.counting_options(),
+            &spec,
+            &self.config.tz,
+        )?;
+        let windows = counted
+            .groups
+            .iter()
+            .map(|g| {
+                Windows::resolve(&spec, counted.axis, g.extent, &self.config.tz, |_| {
+                    Vec::new()
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.assemble(counted, windows, None)
+    }
+
+    /// The stages after counting, on counted groups laid over `windows`. With
+    /// the text (`ingested` and its plan), themes can be discovered; without it
+    /// only a lexicon's themes can be measured.
+    pub fn assemble(
+        &self,
+        counted: Counted,
+        group_windows: Vec<Windows>,
+        text: Option<(&Ingested, &Plan)>,
+    ) -> Result<Timeline, Error> {
+        let axis = counted.axis;
         let mut windows = Vec::new();
         let mut tokens = TokenStats::default();
         let mut terms = BTreeSet::new();
@@ -1307,14 +1438,27 @@ impl Pipeline {
         let mut kept_phrases: BTreeMap<String, Phrase> = BTreeMap::new();
         let (mut themes, mut shifts, mut unassigned, mut discovery) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for group in &groups {
-            let segments = &ingested.segments[group.segments.clone()];
-            let (counts, phrases) = self.count(segments, &languages, &group.windows, group.extent);
-            let (group_themes, theme_windows, discovered) = self.timings.time("theme", || {
-                self.themes(segments, &languages, &group.windows, &counts)
-            });
+        for (index, (counted_group, group_windows)) in
+            counted.groups.into_iter().zip(group_windows).enumerate()
+        {
+            let (counts, phrases) = self.claim(counted_group.counts);
+            let group = Group {
+                source: counted_group.source,
+                segments: 0..0,
+                extent: counted_group.extent,
+                windows: group_windows,
+            };
+            let (group_themes, theme_windows, discovered) =
+                self.timings.time("theme", || match text {
+                    Some((ingested, plan)) => {
+                        let segments = &ingested.segments[plan.groups[index].segments.clone()];
+                        Ok(self.themes(segments, &plan.languages, &group.windows, &counts))
+                    }
+                    None if self.discover_options().is_some() => Err(Error::DiscoveryNeedsText),
+                    None => Ok(self.themes(&[], &[], &group.windows, &counts)),
+                })?;
             let (reports, group_shifts) =
-                self.reports(group, axis, &counts, &group_themes, &theme_windows);
+                self.reports(&group, axis, &counts, &group_themes, &theme_windows);
             if group_themes.iter().any(|t| t.origin == Origin::Lexicon) {
                 unassigned.extend(unassigned_terms(&group_themes, &reports));
             }
@@ -1362,11 +1506,19 @@ impl Pipeline {
                 terms.insert(info.term.clone());
             }
         }
+        let mut lines = LineCounts::default();
+        let mut skipped_lines: BTreeMap<&'static str, u64> = BTreeMap::new();
+        for source in &counted.sources {
+            lines.add(&source.lines);
+            for (kind, n) in &source.skipped_lines {
+                *skipped_lines.entry(kind.name()).or_default() += n;
+            }
+        }
         let statistics = Statistics {
-            lines: ingested.line_counts(),
-            skipped_lines: ingested.skipped_line_counts(),
-            documents: u64::from(ingested.documents),
-            segments: ingested.segments.len() as u64,
+            lines,
+            skipped_lines,
+            documents: counted.documents,
+            segments: counted.segments,
             words: tokens.words,
             tokens: tokens.kept,
             dropped: tokens.dropped,
@@ -1382,19 +1534,18 @@ impl Pipeline {
             },
             windows: windows.len() as u64,
             discovery,
-            diagnostics: ingested.diagnostic_counts(),
+            diagnostics: counted.diagnostic_counts,
         };
-        ingested.diagnostics.truncate(MAX_LISTED_DIAGNOSTICS);
         Ok(Timeline {
             schema_version: SCHEMA_VERSION,
             meta: Meta {
                 tool: "themeline",
                 version: env!("CARGO_PKG_VERSION"),
                 time_axis: axis,
-                inputs: ingested.sources,
+                inputs: counted.sources,
                 options: self.config.clone(),
                 statistics,
-                diagnostics: ingested.diagnostics,
+                diagnostics: counted.diagnostics,
             },
             windows,
             terms: ranked

@@ -246,7 +246,7 @@ pub enum WindowError {
 }
 
 /// The extent of a timeline's data: `[start, end)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Extent {
     /// The earliest time (0 for recordings: they start at their beginning).
     pub start: Millis,

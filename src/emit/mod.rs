@@ -116,14 +116,16 @@ impl OutputDir {
     /// A writer for the file `name`, invisible under that name until commit.
     pub fn file(&mut self, name: &str) -> Result<BufWriter<File>, EmitError> {
         let dest = self.dir.join(name);
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)
-            .map_err(|source| EmitError::Io {
-                path: dest.clone(),
-                source,
-            })?;
+        let temp = readable(
+            tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".tmp"),
+        )
+        .tempfile_in(&self.dir)
+        .map_err(|source| EmitError::Io {
+            path: dest.clone(),
+            source,
+        })?;
         let (file, path) = temp.into_parts();
         self.pending.push((path, dest));
         Ok(BufWriter::new(file))
@@ -169,6 +171,19 @@ pub fn write_outputs(timeline: &Timeline, dir: &Path) -> Result<Vec<PathBuf>, Em
     // The sinks own the writers; dropping them closes the files before renaming.
     drop((terms, windows, themes, shifts, json, html, vegalite));
     out.commit()
+}
+
+/// Temporary files are private (0600) by default; outputs are for dashboards and
+/// other users to read, so they get the usual 0644.
+pub fn readable<'r, 'a, 'b>(
+    builder: &'r mut tempfile::Builder<'a, 'b>,
+) -> &'r mut tempfile::Builder<'a, 'b> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    builder
 }
 
 #[cfg(test)]

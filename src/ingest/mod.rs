@@ -95,6 +95,13 @@ impl Serialize for Format {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Format {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -102,7 +109,7 @@ impl fmt::Display for Format {
 }
 
 /// How the lines of a source were used. The categories add up to `total`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct LineCounts {
     /// Every line of the file.
     pub total: u64,
@@ -152,7 +159,7 @@ impl LineCounts {
 }
 
 /// One input file as the run saw it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Source {
     /// The path as given (or the name given to in-memory text).
     pub path: String,
@@ -174,7 +181,7 @@ pub struct Source {
     pub documents: u64,
     /// Its skipped lines by the kind of problem that skipped them; they add up
     /// to `lines.skipped`. Left out of the JSON when nothing was skipped.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub skipped_lines: BTreeMap<DiagnosticKind, u64>,
     /// Its language (fixed by `--language`, or detected).
     pub language: Option<crate::stem::Language>,
@@ -183,7 +190,9 @@ pub struct Source {
 }
 
 /// The kinds of input problems, each with a defined behaviour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DiagnosticKind {
     /// Bytes that are not UTF-8; replaced with U+FFFD and kept.
@@ -235,7 +244,7 @@ impl DiagnosticKind {
 }
 
 /// A problem in the input, located by file and line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// The file as given.
     pub file: String,

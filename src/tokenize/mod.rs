@@ -80,7 +80,9 @@ fn is_break(gap: &str) -> bool {
 }
 
 /// Why a filter removed a token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DropReason {
     /// In a stop-word list.
@@ -192,7 +194,7 @@ impl TokenFilter for MinLengthFilter {
 }
 
 /// What the analyzer saw, merged across segments and threads.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct TokenStats {
     /// Words found by segmentation, before any filter.
     pub words: u64,

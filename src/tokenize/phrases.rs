@@ -22,6 +22,8 @@
 //! no longer count on their own (counts are adjusted per window), as gensim's
 //! `Phraser` would have merged the tokens.
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
@@ -111,6 +113,13 @@ impl KeptPhrases {
     /// Number of phrases.
     pub fn len(&self) -> usize {
         self.keys.len()
+    }
+
+    /// The keys, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.keys.iter().cloned().collect();
+        keys.sort();
+        keys
     }
 }
 
@@ -319,6 +328,48 @@ impl Miner {
     /// Distinct candidates counted.
     pub fn candidates(&self) -> usize {
         self.candidates.len()
+    }
+
+    /// Tokens, each word's count and each candidate's count, by text: the
+    /// portable form of a miner ([`crate::count::shard::CandidateFile`]).
+    pub fn to_counts(&self) -> (u64, BTreeMap<String, u64>, BTreeMap<String, u64>) {
+        let words = self
+            .stems
+            .iter()
+            .zip(&self.totals)
+            .map(|(stem, &n)| (stem.to_string(), n))
+            .collect();
+        let candidates = self
+            .candidates
+            .iter()
+            .map(|(key, &n)| (self.key_text(key), n))
+            .collect();
+        (self.tokens, words, candidates)
+    }
+
+    /// A miner holding the counts of [`Miner::to_counts`].
+    pub fn from_counts(
+        tokens: u64,
+        words: BTreeMap<String, u64>,
+        candidates: BTreeMap<String, u64>,
+    ) -> Miner {
+        let mut miner = Miner::new();
+        for (stem, n) in &words {
+            let id = miner.intern(stem);
+            miner.totals[id as usize] += n;
+        }
+        miner.tokens = tokens;
+        for (text, n) in candidates {
+            let mut key = [NONE; 7];
+            for (at, part) in text.split(' ').take(7).enumerate() {
+                key[at] = match CONNECTOR_WORDS.iter().position(|c| *c == part) {
+                    Some(c) => CONNECTOR_BASE + c as u32,
+                    None => miner.intern(part),
+                };
+            }
+            *miner.candidates.entry(key).or_default() += n;
+        }
+        miner
     }
 
     fn key_text(&self, key: &CandidateKey) -> String {

@@ -1,0 +1,459 @@
+//! Shards: counts written by one machine and merged by another.
+//!
+//! Counting is the expensive part of a run and it is a monoid (see
+//! [`crate::count`]), so it can be split across processes and machines: each
+//! shard runs `themeline count` over some input files and writes a
+//! [`ShardFile`]; `themeline merge` adds the shards' counts together and runs
+//! scoring, themes, shifts and emit on the sum. Everything that depends on the
+//! whole corpus happens after the merge: document frequencies, phrase claims,
+//! `--min-count` pruning, themes and shifts. So `merge(count(A), count(B))` is
+//! `run(A ∪ B)`, byte for byte.
+//!
+//! Two things must be settled before the shards count. The counting options
+//! (tokenizing, stemming, windows, phrases, input formats) must be the same for
+//! every shard and for the merge: a shard records them, and the merge refuses
+//! shards whose options differ from its own. And the phrases to count must be
+//! the same everywhere: mining phrases needs the whole corpus, so for a pooled
+//! timeline split into shards, phrases are mined first in the same map-then-merge
+//! way: `themeline mine` writes each shard's phrase candidates
+//! ([`CandidateFile`]), `themeline select` adds them up and writes the phrases
+//! ([`PhraseList`]), and every `themeline count` gets `--phrase-list`. (With
+//! `--group-by source` a timeline is one input file, which one shard holds whole,
+//! so each shard mines its own.)
+//!
+//! The files are JSON, versioned by `format` and `version`; a reader refuses a
+//! format or version it does not know. Window indices in a shard are relative to
+//! the shard's own windows, laid over its data; the merge lays the windows over
+//! the union of the shards' data and moves each shard's windows to the windows
+//! with the same start, so shards may cover different stretches of time.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::ConfigError;
+use crate::count::Counts;
+use crate::ingest::{Diagnostic, Source};
+use crate::time::{TimeAxis, Zone};
+use crate::tokenize::phrases::Miner;
+use crate::window::{Extent, WindowSpec, Windows};
+
+/// The `format` of a shard of counts.
+pub const COUNTS_FORMAT: &str = "themeline-counts";
+/// The `format` of a shard of phrase candidates.
+pub const CANDIDATES_FORMAT: &str = "themeline-candidates";
+/// The `format` of a phrase list.
+pub const PHRASES_FORMAT: &str = "themeline-phrases";
+/// The version of all three formats; bumped on any incompatible change.
+pub const VERSION: u32 = 1;
+
+/// Why shards cannot be read or merged.
+#[derive(Debug, thiserror::Error)]
+pub enum ShardError {
+    /// A file that cannot be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A file that is not JSON of the expected shape.
+    #[error("{path}: not a themeline {expected} file: {message}")]
+    Malformed {
+        /// The file.
+        path: String,
+        /// The format expected.
+        expected: &'static str,
+        /// What the parser said.
+        message: String,
+    },
+    /// A file of another format or version.
+    #[error(
+        "{path}: {found} version {version}, but this themeline reads {expected} version {VERSION}"
+    )]
+    Version {
+        /// The file.
+        path: String,
+        /// Its format.
+        found: String,
+        /// Its version.
+        version: u32,
+        /// The format expected.
+        expected: &'static str,
+    },
+    /// Shards counted with other options than the merge's.
+    #[error(
+        "{path} was counted with other options than this merge: {differences}; \
+         give every count and the merge the same counting options"
+    )]
+    Options {
+        /// The shard.
+        path: String,
+        /// The options that differ, with both values.
+        differences: String,
+    },
+    /// Shards of one timeline that counted different phrases.
+    #[error(
+        "{path} counted other phrases than {first}: mine them over all inputs first \
+         (`themeline mine` per shard, `themeline select`) and give every count --phrase-list"
+    )]
+    Phrases {
+        /// The shard that differs.
+        path: String,
+        /// The first shard.
+        first: String,
+    },
+    /// Shards on different time axes.
+    #[error("{path} is on the {found:?} time axis, but {first} is on {expected:?}")]
+    Axis {
+        /// The shard.
+        path: String,
+        /// Its axis.
+        found: TimeAxis,
+        /// The first shard.
+        first: String,
+        /// The first shard's axis.
+        expected: TimeAxis,
+    },
+    /// Windows that cannot be laid over the union of the shards.
+    #[error("{0}")]
+    Windows(String),
+    /// Nothing to merge.
+    #[error("no shards to merge")]
+    Empty,
+}
+
+/// A run counted but not yet scored: what a shard holds and what a merge adds up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Counted {
+    /// Offsets or instants.
+    pub axis: TimeAxis,
+    /// The inputs, in the order read.
+    pub sources: Vec<Source>,
+    /// Documents read.
+    pub documents: u64,
+    /// Segments read.
+    pub segments: u64,
+    /// The first [`crate::pipeline::MAX_LISTED_DIAGNOSTICS`] problems, in reading order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// All problems, counted by kind.
+    pub diagnostic_counts: BTreeMap<String, u64>,
+    /// One timeline, or one per source.
+    pub groups: Vec<CountedGroup>,
+}
+
+/// One timeline's counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountedGroup {
+    /// The source, when timelines are per source.
+    pub source: Option<String>,
+    /// The extent of its data; its windows are the run's windows laid over it.
+    pub extent: Extent,
+    /// The phrases counted (keys, sorted).
+    pub phrases: Vec<String>,
+    /// Its counts, before phrases claim their words.
+    pub counts: Counts,
+}
+
+/// A shard of counts, as `themeline count` writes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShardFile {
+    /// Always [`COUNTS_FORMAT`].
+    pub format: String,
+    /// [`VERSION`].
+    pub version: u32,
+    /// The themeline that wrote it.
+    pub themeline: String,
+    /// The counting options, which every shard and the merge must share.
+    pub options: serde_json::Value,
+    /// The counts.
+    pub counted: Counted,
+}
+
+impl ShardFile {
+    /// A shard of `counted`, counted with `options`.
+    pub fn new(counted: Counted, options: serde_json::Value) -> ShardFile {
+        ShardFile {
+            format: COUNTS_FORMAT.to_string(),
+            version: VERSION,
+            themeline: env!("CARGO_PKG_VERSION").to_string(),
+            options,
+            counted,
+        }
+    }
+
+    /// Reads a shard.
+    pub fn load(path: &Path) -> Result<ShardFile, ShardError> {
+        let shard: ShardFile = read_json(path, COUNTS_FORMAT)?;
+        check_version(path, &shard.format, shard.version, COUNTS_FORMAT)?;
+        Ok(shard)
+    }
+}
+
+/// A shard of phrase candidates, as `themeline mine` writes it: every candidate
+/// and every word of its inputs, counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateFile {
+    /// Always [`CANDIDATES_FORMAT`].
+    pub format: String,
+    /// [`VERSION`].
+    pub version: u32,
+    /// The counting options.
+    pub options: serde_json::Value,
+    /// Tokens counted.
+    pub tokens: u64,
+    /// Each word (stem) and its count.
+    pub words: BTreeMap<String, u64>,
+    /// Each candidate (stems and connectors joined by spaces) and its count.
+    pub candidates: BTreeMap<String, u64>,
+}
+
+impl CandidateFile {
+    /// The candidates a miner counted.
+    pub fn new(miner: &Miner, options: serde_json::Value) -> CandidateFile {
+        let (tokens, words, candidates) = miner.to_counts();
+        CandidateFile {
+            format: CANDIDATES_FORMAT.to_string(),
+            version: VERSION,
+            options,
+            tokens,
+            words,
+            candidates,
+        }
+    }
+
+    /// Reads a candidate shard.
+    pub fn load(path: &Path) -> Result<CandidateFile, ShardError> {
+        let file: CandidateFile = read_json(path, CANDIDATES_FORMAT)?;
+        check_version(path, &file.format, file.version, CANDIDATES_FORMAT)?;
+        Ok(file)
+    }
+
+    /// Back to a miner, to merge.
+    pub fn into_miner(self) -> Miner {
+        Miner::from_counts(self.tokens, self.words, self.candidates)
+    }
+}
+
+/// The phrases to count, as `themeline select` writes it and `--phrase-list` reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhraseList {
+    /// Always [`PHRASES_FORMAT`].
+    pub format: String,
+    /// [`VERSION`].
+    pub version: u32,
+    /// The phrases' keys (stems and connectors joined by spaces), sorted.
+    pub phrases: Vec<String>,
+}
+
+impl PhraseList {
+    /// A list of `phrases`.
+    pub fn new(mut phrases: Vec<String>) -> PhraseList {
+        phrases.sort();
+        phrases.dedup();
+        PhraseList {
+            format: PHRASES_FORMAT.to_string(),
+            version: VERSION,
+            phrases,
+        }
+    }
+
+    /// Reads a phrase list.
+    pub fn load(path: &Path) -> Result<PhraseList, ConfigError> {
+        let shard = |e: ShardError| ConfigError::File {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let list: PhraseList = read_json(path, PHRASES_FORMAT).map_err(shard)?;
+        check_version(path, &list.format, list.version, PHRASES_FORMAT).map_err(shard)?;
+        Ok(list)
+    }
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    expected: &'static str,
+) -> Result<T, ShardError> {
+    let file = std::fs::File::open(path).map_err(|source| ShardError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| ShardError::Malformed {
+        path: path.display().to_string(),
+        expected,
+        message: e.to_string(),
+    })
+}
+
+fn check_version(
+    path: &Path,
+    format: &str,
+    version: u32,
+    expected: &'static str,
+) -> Result<(), ShardError> {
+    if format == expected && version == VERSION {
+        return Ok(());
+    }
+    Err(ShardError::Version {
+        path: path.display().to_string(),
+        found: format.to_string(),
+        version,
+        expected,
+    })
+}
+
+/// The options two JSON objects disagree on, as `name: a vs b`.
+pub fn differences(a: &serde_json::Value, b: &serde_json::Value) -> Vec<String> {
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return vec![format!("{a} vs {b}")];
+    };
+    let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter(|name| a.get(*name) != b.get(*name))
+        .map(|name| {
+            let show =
+                |v: Option<&serde_json::Value>| v.map_or("(unset)".to_string(), |v| v.to_string());
+            format!("{name}: {} vs {}", show(a.get(name)), show(b.get(name)))
+        })
+        .collect()
+}
+
+/// Adds up shards (`(path, shard)`, in the order their inputs would have been
+/// read), checking that each was counted with `options`. `spec` and `zone` lay
+/// the windows over the union of the shards' data.
+pub fn merge(
+    shards: Vec<(String, ShardFile)>,
+    options: &serde_json::Value,
+    spec: &WindowSpec,
+    zone: &Zone,
+) -> Result<Counted, ShardError> {
+    let first_path = shards.first().ok_or(ShardError::Empty)?.0.clone();
+    for (path, shard) in &shards {
+        let differences = differences(&shard.options, options);
+        if !differences.is_empty() {
+            return Err(ShardError::Options {
+                path: path.clone(),
+                differences: differences.join(", "),
+            });
+        }
+    }
+    let axis = shards[0].1.counted.axis;
+    // Groups in the order first met, shards in order within each.
+    let mut groups: Vec<(Option<String>, Vec<ShardGroup>)> = Vec::new();
+    let mut merged = Counted {
+        axis,
+        sources: Vec::new(),
+        documents: 0,
+        segments: 0,
+        diagnostics: Vec::new(),
+        diagnostic_counts: BTreeMap::new(),
+        groups: Vec::new(),
+    };
+    for (path, shard) in shards {
+        let counted = shard.counted;
+        if counted.axis != axis {
+            return Err(ShardError::Axis {
+                path,
+                found: counted.axis,
+                first: first_path,
+                expected: axis,
+            });
+        }
+        merged.sources.extend(counted.sources);
+        merged.documents += counted.documents;
+        merged.segments += counted.segments;
+        merged.diagnostics.extend(counted.diagnostics);
+        merged
+            .diagnostics
+            .truncate(crate::pipeline::MAX_LISTED_DIAGNOSTICS);
+        for (kind, n) in counted.diagnostic_counts {
+            *merged.diagnostic_counts.entry(kind).or_default() += n;
+        }
+        for group in counted.groups {
+            match groups
+                .iter_mut()
+                .find(|(source, _)| *source == group.source)
+            {
+                Some((_, members)) => members.push((path.clone(), group)),
+                None => groups.push((group.source.clone(), vec![(path.clone(), group)])),
+            }
+        }
+    }
+    for (source, members) in groups {
+        merged
+            .groups
+            .push(merge_group(source, members, axis, spec, zone)?);
+    }
+    Ok(merged)
+}
+
+/// A shard's counts of one timeline, with the shard's path.
+type ShardGroup = (String, CountedGroup);
+
+fn merge_group(
+    source: Option<String>,
+    members: Vec<ShardGroup>,
+    axis: TimeAxis,
+    spec: &WindowSpec,
+    zone: &Zone,
+) -> Result<CountedGroup, ShardError> {
+    let (first_path, first) = &members[0];
+    let phrases = first.phrases.clone();
+    if let Some((path, _)) = members.iter().find(|(_, g)| g.phrases != phrases) {
+        return Err(ShardError::Phrases {
+            path: path.clone(),
+            first: first_path.clone(),
+        });
+    }
+    let extent = Extent {
+        start: members
+            .iter()
+            .map(|(_, g)| g.extent.start)
+            .min()
+            .unwrap_or(0),
+        end: members.iter().map(|(_, g)| g.extent.end).max().unwrap_or(1),
+    };
+    let resolve = |extent: Extent| {
+        Windows::resolve(spec, axis, extent, zone, |_| Vec::new())
+            .map_err(|e| ShardError::Windows(e.to_string()))
+    };
+    if matches!(spec, WindowSpec::Bins { .. }) {
+        return Err(ShardError::Windows(
+            "--bins lays windows over the whole corpus, which no shard sees: use --window with shards".into(),
+        ));
+    }
+    let windows = resolve(extent)?;
+    let len = windows.len_to(extent.end);
+    let mut total = Counts::default();
+    for (path, group) in members {
+        let own = resolve(group.extent)?;
+        let mut counts = group.counts;
+        let mut placed = vec![crate::count::WindowCounts::default(); len];
+        for (k, window) in counts.windows.drain(..).enumerate() {
+            let start = own.window(k).start;
+            let Some(j) = windows
+                .containing(start)
+                .find(|&j| windows.window(j).start == start)
+            else {
+                return Err(ShardError::Windows(format!(
+                    "{path}: its window starting at {start} ms is not a window of the merged timeline; \
+                     pin the windows' origin with --start"
+                )));
+            };
+            placed[j] = window;
+        }
+        counts.windows = placed;
+        total = total.merge(counts);
+    }
+    Ok(CountedGroup {
+        source,
+        extent,
+        phrases,
+        counts: total,
+    })
+}

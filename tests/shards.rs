@@ -1,0 +1,395 @@
+//! Shards: counting split across processes, merged into the run of the whole.
+//!
+//! The property the design rests on: `merge(count(A), count(B))` is `run(A ∪ B)`,
+//! byte for byte, in every output, when every step shares the counting options
+//! and, for a pooled timeline, counts the phrases mined over all inputs
+//! (`mine` per shard, `select` once). Checked on random transcripts through the
+//! library, and on real State of the Union addresses through the binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use themeline::count::shard::{CandidateFile, PhraseList, ShardFile};
+use themeline::tokenize::phrases::Miner;
+use themeline::{Config, Pipeline};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn themeline() -> Command {
+    let mut cmd = Command::cargo_bin("themeline").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+/// Every output file of a directory, by name.
+fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn assert_same_outputs(a: &Path, b: &Path) {
+    let (a, b) = (outputs(a), outputs(b));
+    assert_eq!(
+        a.len(),
+        7,
+        "{:?}",
+        a.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((name, x), (other, y)) in a.iter().zip(&b) {
+        assert_eq!(name, other);
+        if x != y {
+            let keep = std::env::temp_dir().join("themeline-shard-diff");
+            std::fs::create_dir_all(&keep).unwrap();
+            std::fs::write(keep.join(format!("run-{name}")), x).unwrap();
+            std::fs::write(keep.join(format!("merged-{name}")), y).unwrap();
+            panic!(
+                "{name} differs between the run and the merge (both kept in {})",
+                keep.display()
+            );
+        }
+    }
+}
+
+/// The library's way through shards: mine each part, select, count each part
+/// with the phrase list, write each shard to JSON and read it back, merge. With a
+/// timeline per source, each shard mines its own sources instead.
+fn through_shards(config: &Config, parts: &[Vec<PathBuf>], dir: &Path) -> themeline::Timeline {
+    let options = config.counting_options();
+    if config.group_by == themeline::config::GroupBy::Source {
+        let shards = parts
+            .iter()
+            .enumerate()
+            .map(|(i, paths)| {
+                let pipeline = Pipeline::new(config.clone()).unwrap();
+                let mut ingested = pipeline.ingest(paths).unwrap();
+                let counted = pipeline.count_ingested(&mut ingested).unwrap().0;
+                let json =
+                    serde_json::to_string(&ShardFile::new(counted, options.clone())).unwrap();
+                (
+                    format!("shard-{i}.json"),
+                    serde_json::from_str(&json).unwrap(),
+                )
+            })
+            .collect();
+        return Pipeline::new(config.clone())
+            .unwrap()
+            .merge(shards)
+            .unwrap();
+    }
+    let miners: Vec<Miner> = parts
+        .iter()
+        .map(|paths| {
+            let pipeline = Pipeline::new(config.clone()).unwrap();
+            let mut ingested = pipeline.ingest(paths).unwrap();
+            let plan = pipeline.plan(&mut ingested).unwrap();
+            let miner = pipeline.mine(&ingested.segments, &plan.languages);
+            // Through the file format and back.
+            let json = serde_json::to_string(&CandidateFile::new(&miner, options.clone())).unwrap();
+            serde_json::from_str::<CandidateFile>(&json)
+                .unwrap()
+                .into_miner()
+        })
+        .collect();
+    let mut all = Miner::new();
+    for miner in miners {
+        all.merge(miner);
+    }
+    let selector = Pipeline::new(config.clone()).unwrap();
+    let list = PhraseList::new(selector.select_phrases(&all));
+    let list_path = dir.join("phrases.json");
+    std::fs::write(&list_path, serde_json::to_string(&list).unwrap()).unwrap();
+    let counting = Config {
+        phrase_list: Some(list_path),
+        ..config.clone()
+    };
+    let shards = parts
+        .iter()
+        .enumerate()
+        .map(|(i, paths)| {
+            let pipeline = Pipeline::new(counting.clone()).unwrap();
+            let mut ingested = pipeline.ingest(paths).unwrap();
+            let counted = pipeline.count_ingested(&mut ingested).unwrap().0;
+            let json = serde_json::to_string(&ShardFile::new(counted, options.clone())).unwrap();
+            (
+                format!("shard-{i}.json"),
+                serde_json::from_str(&json).unwrap(),
+            )
+        })
+        .collect();
+    Pipeline::new(config.clone())
+        .unwrap()
+        .merge(shards)
+        .unwrap()
+}
+
+/// A transcript of `lines`, each (second, words) as indices into a small vocabulary
+/// with a few fixed collocations, so phrases are mined.
+fn transcript(lines: &[(u16, Vec<u8>)]) -> String {
+    const WORDS: [&str; 12] = [
+        "security",
+        "service mesh",
+        "platform",
+        "developer experience",
+        "cloud",
+        "AI",
+        "models",
+        "policy",
+        "supply chain",
+        "tools",
+        "of the",
+        "cluster",
+    ];
+    let mut text = String::from("A talk\n\n");
+    let mut at = 0u32;
+    for (gap, words) in lines {
+        at += u32::from(*gap % 90);
+        let words: Vec<&str> = words
+            .iter()
+            .map(|&w| WORDS[w as usize % WORDS.len()])
+            .collect();
+        text.push_str(&format!("{}:{:02}{}\n", at / 60, at % 60, words.join(" ")));
+    }
+    text
+}
+
+fn lines() -> impl Strategy<Value = Vec<(u16, Vec<u8>)>> {
+    prop::collection::vec((0u16..200, prop::collection::vec(0u8..12, 1..8)), 1..40)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// merge(count(A), count(B)) = run(A ∪ B), for every output file.
+    #[test]
+    fn merging_shards_is_running_on_everything(a in lines(), b in lines(), pooled in any::<bool>()) {
+        let dir = tempfile::tempdir().unwrap();
+        let (pa, pb) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        std::fs::write(&pa, transcript(&a)).unwrap();
+        std::fs::write(&pb, transcript(&b)).unwrap();
+        let config = Config {
+            window: "1m".parse().unwrap(),
+            min_count: 1,
+            min_phrase_count: 2,
+            themes: Some("cloud-native".into()),
+            group_by: if pooled { themeline::config::GroupBy::None } else { themeline::config::GroupBy::Source },
+            ..Config::default()
+        };
+        let run = Pipeline::new(config.clone()).unwrap().run(&[pa.clone(), pb.clone()]).unwrap();
+        let merged = through_shards(&config, &[vec![pa], vec![pb]], dir.path());
+        let (x, y) = (dir.path().join("run"), dir.path().join("merged"));
+        themeline::write_outputs(&run, &x).unwrap();
+        themeline::write_outputs(&merged, &y).unwrap();
+        assert_same_outputs(&x, &y);
+    }
+}
+
+#[test]
+fn the_command_line_recipe_reproduces_a_run_on_real_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let sotu = root().join("tests/fixtures/sotu");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&sotu)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let (a, b) = files.split_at(files.len() / 2);
+    for (part, files) in [("a", a), ("b", b)] {
+        std::fs::create_dir(dir.path().join(part)).unwrap();
+        for file in files {
+            std::fs::copy(file, dir.path().join(part).join(file.file_name().unwrap())).unwrap();
+        }
+    }
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let options = [
+        "--no-config",
+        "--window",
+        "decade",
+        "--themes",
+        "cloud-native",
+        "--quiet",
+    ];
+    let step = |args: &[&str]| {
+        themeline().args(args).args(options).assert().success();
+    };
+    step(&["run", &path("a"), &path("b"), "--out", &path("run")]);
+    step(&["mine", &path("a"), "--out", &path("ca.json")]);
+    step(&["mine", &path("b"), "--out", &path("cb.json")]);
+    step(&[
+        "select",
+        &path("ca.json"),
+        &path("cb.json"),
+        "--out",
+        &path("phrases.json"),
+    ]);
+    for part in ["a", "b"] {
+        step(&[
+            "count",
+            &path(part),
+            "--phrase-list",
+            &path("phrases.json"),
+            "--out",
+            &path(&format!("{part}.json")),
+        ]);
+    }
+    step(&[
+        "merge",
+        &path("a.json"),
+        &path("b.json"),
+        "--out",
+        &path("merged"),
+    ]);
+    assert_same_outputs(&dir.path().join("run"), &dir.path().join("merged"));
+    // The phrase list names the phrases the whole corpus makes.
+    let list: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("phrases.json")).unwrap()).unwrap();
+    assert_eq!(list["format"], "themeline-phrases");
+    assert!(list["phrases"].as_array().unwrap().len() > 20);
+}
+
+#[test]
+fn shards_counted_differently_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name).display().to_string();
+    let talk = "data/kubecon-eu-2024-recap.txt";
+    themeline()
+        .args([
+            "count",
+            talk,
+            "--no-config",
+            "-q",
+            "--out",
+            &out("five.json"),
+        ])
+        .assert()
+        .success();
+    themeline()
+        .args([
+            "count",
+            talk,
+            "--no-config",
+            "-q",
+            "--window",
+            "2m",
+            "--out",
+            &out("two.json"),
+        ])
+        .assert()
+        .success();
+    let merged = themeline()
+        .args([
+            "merge",
+            &out("five.json"),
+            &out("two.json"),
+            "--no-config",
+            "--discover",
+            "0",
+        ])
+        .args(["--out", &out("merged")])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&merged.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("two.json") && stderr.contains("window: \"2m\" vs \"5m\""),
+        "{stderr}"
+    );
+    // Each shard mined its own phrases: merging them would not be the whole's run.
+    let other = dir.path().join("other.txt");
+    std::fs::write(
+        &other,
+        "0:00 service mesh and service mesh\n0:30 service mesh again\n",
+    )
+    .unwrap();
+    themeline()
+        .args([
+            "count",
+            other.to_str().unwrap(),
+            "--no-config",
+            "-q",
+            "--out",
+            &out("other.json"),
+        ])
+        .assert()
+        .success();
+    let merged = themeline()
+        .args([
+            "merge",
+            &out("five.json"),
+            &out("other.json"),
+            "--no-config",
+            "--discover",
+            "0",
+        ])
+        .args(["--out", &out("merged")])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&merged.get_output().stderr).to_string();
+    assert!(stderr.contains("--phrase-list"), "{stderr}");
+    // Discovering themes needs the text.
+    let merged = themeline()
+        .args([
+            "merge",
+            &out("five.json"),
+            "--no-config",
+            "--out",
+            &out("merged"),
+        ])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&merged.get_output().stderr).to_string();
+    assert!(stderr.contains("--themes"), "{stderr}");
+    // A file of another version, or not a shard at all.
+    let mut shard: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out("five.json")).unwrap()).unwrap();
+    shard["version"] = 99.into();
+    std::fs::write(out("future.json"), shard.to_string()).unwrap();
+    std::fs::write(out("junk.json"), "{\"hello\": 1}").unwrap();
+    for (file, says) in [
+        ("future.json", "version 99"),
+        ("junk.json", "not a themeline"),
+    ] {
+        let merged = themeline()
+            .args([
+                "merge",
+                &out(file),
+                "--no-config",
+                "--discover",
+                "0",
+                "--out",
+                &out("m"),
+            ])
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&merged.get_output().stderr).to_string();
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}
+
+#[test]
+fn one_shard_is_the_run_of_its_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name).display().to_string();
+    // The default run's options come from themeline.toml, for count and merge alike.
+    themeline()
+        .args(["count", "-q", "--out", &out("all.json")])
+        .assert()
+        .success();
+    themeline()
+        .args(["merge", &out("all.json"), "-q", "--out", &out("merged")])
+        .assert()
+        .success();
+    assert_same_outputs(&root().join("output"), &dir.path().join("merged"));
+}
