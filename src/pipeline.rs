@@ -40,7 +40,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// How many pieces per worker thread counting splits the segments into (each
 /// counted by one task, then merged).
-const PIECES_PER_THREAD: usize = 3;
+const PIECES_PER_THREAD: usize = 1;
 
 /// How many diagnostics `timeline.json` lists one by one (all are counted).
 pub const MAX_LISTED_DIAGNOSTICS: usize = 1000;

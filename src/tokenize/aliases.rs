@@ -185,18 +185,34 @@ impl Aliases {
             haystack.push_str(w);
             haystack.push(' ');
         }
-        self.automaton
-            .find_iter(&haystack)
-            .map(|m| {
-                let first = starts.partition_point(|&s| s < m.start());
-                let last = starts.partition_point(|&s| s < m.end());
-                (
-                    first,
-                    last - first,
-                    &self.replacements[m.pattern().as_usize()],
-                )
-            })
+        let mut found = Vec::new();
+        self.find_in(&haystack, &starts, &mut found);
+        found
+            .into_iter()
+            .map(|(first, len, r)| (first, len, &self.replacements[r]))
             .collect()
+    }
+
+    /// [`Aliases::find`] on words already laid out as the automaton searches them:
+    /// each case-folded word padded with a space on either side, the `i`-th
+    /// starting (with its padding) at `starts[i]`. Appends `(first word, words
+    /// matched, replacement index)` to `found`.
+    pub fn find_in(
+        &self,
+        haystack: &str,
+        starts: &[usize],
+        found: &mut Vec<(usize, usize, usize)>,
+    ) {
+        found.extend(self.automaton.find_iter(haystack).map(|m| {
+            let first = starts.partition_point(|&s| s < m.start());
+            let last = starts.partition_point(|&s| s < m.end());
+            (first, last - first, m.pattern().as_usize())
+        }));
+    }
+
+    /// The replacements, indexed as [`Aliases::find_in`] reports them.
+    pub fn replacements(&self) -> &[Replacement] {
+        &self.replacements
     }
 
     /// Number of variants.

@@ -240,33 +240,45 @@ pub struct Analyzer {
 }
 
 /// A word found in the text, before filtering.
-struct Word<'t> {
+#[derive(Debug, Clone)]
+struct Word {
     /// Byte range in the analysed text.
     start: usize,
     end: usize,
-    /// As written.
-    original: &'t str,
-    /// Its case-folded form: a range of the piece's folded buffer.
+    /// Its case-folded form: a range of [`Scratch::folded`].
     folded: std::ops::Range<usize>,
     protected: bool,
 }
 
-/// The words of one piece of text, case-folded into one buffer: one allocation
-/// per piece instead of one per word.
-struct Words<'t> {
-    words: Vec<Word<'t>>,
+/// Buffers the analyzer reuses from text to text (one per thread), so that
+/// analysing a segment allocates nothing once they have grown.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// The pieces between stage directions: byte ranges of the text.
+    pieces: Vec<std::ops::Range<usize>>,
+    /// The words of the current piece.
+    words: Vec<Word>,
+    /// The words case-folded, each padded with a space on either side: the
+    /// haystack the alias automaton searches, as well as each word's folded form.
     folded: String,
+    /// Where each word's padding starts in `folded`.
+    starts: Vec<usize>,
+    /// Alias repairs of the current piece: (first word, words, replacement).
+    repairs: Vec<(usize, usize, usize)>,
 }
 
-impl<'t> Words<'t> {
-    fn push(&mut self, start: usize, original: &'t str, protected: bool) {
+impl Scratch {
+    fn push(&mut self, start: usize, original: &str, protected: bool) {
+        self.starts.push(self.folded.len());
+        self.folded.push(' ');
         let from = self.folded.len();
         fold_into(original, &mut self.folded);
+        let to = self.folded.len();
+        self.folded.push(' ');
         self.words.push(Word {
             start,
             end: start + original.len(),
-            original,
-            folded: from..self.folded.len(),
+            folded: from..to,
             protected,
         });
     }
@@ -274,6 +286,10 @@ impl<'t> Words<'t> {
     fn folded(&self, i: usize) -> &str {
         &self.folded[self.words[i].folded.clone()]
     }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 impl Analyzer {
@@ -337,28 +353,28 @@ impl Analyzer {
         }))
     }
 
-    /// The words of one piece of text (between stage directions): protected
-    /// tokens whole, the rest by Unicode word boundaries.
-    fn words<'t>(&self, text: &'t str, base: usize) -> Words<'t> {
-        let mut words = Words {
-            words: Vec::with_capacity(text.len() / 5 + 1),
-            folded: String::with_capacity(text.len()),
-        };
-        let plain = |from: usize, to: usize, words: &mut Words<'t>| {
-            for (offset, word) in words::word_indices(&text[from..to]) {
-                words.push(base + from + offset, word, false);
+    /// The words of `text[piece]` (between stage directions) into `scratch`:
+    /// protected tokens whole, the rest by Unicode word boundaries.
+    fn words(&self, text: &str, piece: std::ops::Range<usize>, scratch: &mut Scratch) {
+        scratch.words.clear();
+        scratch.folded.clear();
+        scratch.starts.clear();
+        let base = piece.start;
+        let piece = &text[piece];
+        let plain = |from: usize, to: usize, scratch: &mut Scratch| {
+            for (offset, word) in words::word_indices(&piece[from..to]) {
+                scratch.push(base + from + offset, word, false);
             }
         };
         let mut done = 0;
         if let Some(protected) = &self.protected {
-            for range in protected.find(text) {
-                plain(done, range.start, &mut words);
-                words.push(base + range.start, &text[range.clone()], true);
+            for range in protected.find(piece) {
+                plain(done, range.start, scratch);
+                scratch.push(base + range.start, &piece[range.clone()], true);
                 done = range.end;
             }
         }
-        plain(done, text.len(), &mut words);
-        words
+        plain(done, piece.len(), scratch);
     }
 
     /// Analyses `text`, reporting every kept token, dropped word and break to
@@ -366,43 +382,59 @@ impl Analyzer {
     ///
     /// The token passed to `on_event` is reused for the next word, so the callback
     /// must copy what it keeps.
-    pub fn analyze(&self, text: &str, stats: &mut TokenStats, mut on_event: impl FnMut(Event<'_>)) {
+    pub fn analyze(&self, text: &str, stats: &mut TokenStats, on_event: impl FnMut(Event<'_>)) {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.analyze_with(text, stats, &mut scratch, on_event),
+            // Analysing from inside a callback: fresh buffers for the inner text.
+            Err(_) => self.analyze_with(text, stats, &mut Scratch::default(), on_event),
+        })
+    }
+
+    fn analyze_with(
+        &self,
+        text: &str,
+        stats: &mut TokenStats,
+        scratch: &mut Scratch,
+        mut on_event: impl FnMut(Event<'_>),
+    ) {
         let mut token = Token::default();
         let mut last_end: Option<usize> = None;
-        for (piece_offset, piece) in split_stage_directions(text, stats) {
+        split_stage_directions(text, stats, &mut scratch.pieces);
+        let pieces = std::mem::take(&mut scratch.pieces);
+        for piece in &pieces {
             if last_end.is_some() {
                 // A stage direction lies between this piece and the text before it.
                 on_event(Event::Break);
             }
-            let found = self.words(piece, piece_offset);
-            let repairs = match &self.aliases {
-                Some(aliases) => {
-                    let folded: Vec<&str> =
-                        (0..found.words.len()).map(|i| found.folded(i)).collect();
-                    aliases.find(&folded)
-                }
-                None => Vec::new(),
-            };
-            let words = &found.words;
-            let mut repairs = repairs.into_iter().peekable();
+            self.words(text, piece.clone(), scratch);
+            scratch.repairs.clear();
+            if let Some(aliases) = &self.aliases {
+                aliases.find_in(&scratch.folded, &scratch.starts, &mut scratch.repairs);
+            }
+            let mut repairs = 0;
             let mut i = 0;
-            while i < words.len() {
-                let word = &words[i];
+            while i < scratch.words.len() {
+                let word = scratch.words[i].clone();
                 if let Some(previous_end) = last_end
                     && previous_end <= word.start
                     && is_break(&text[previous_end..word.start])
                 {
                     on_event(Event::Break);
                 }
-                if let Some(&(first, len, replacement)) = repairs.peek()
+                if let Some(&(first, len, replacement)) = scratch.repairs.get(repairs)
                     && first == i
                 {
-                    repairs.next();
+                    repairs += 1;
+                    let replacement = &self
+                        .aliases
+                        .as_ref()
+                        .expect("repairs come from aliases")
+                        .replacements()[replacement];
                     // A case-only alias (`CNCF = ["cncf"]`) sets how a word is written;
                     // only a change of spelling counts as a repair.
-                    let written = words[i..i + len]
+                    let written = scratch.words[i..i + len]
                         .iter()
-                        .map(|w| w.original)
+                        .map(|w| &text[w.start..w.end])
                         .collect::<Vec<_>>()
                         .join(" ");
                     if written != replacement.display {
@@ -422,14 +454,14 @@ impl Analyzer {
                         token.protected = false;
                         self.filter(&mut token, stats, &mut on_event);
                     }
-                    last_end = Some(words[i + len - 1].end);
+                    last_end = Some(scratch.words[i + len - 1].end);
                     i += len;
                     continue;
                 }
                 token.text.clear();
-                token.text.push_str(found.folded(i));
+                token.text.push_str(scratch.folded(i));
                 token.display.clear();
-                unify_apostrophes(word.original, &mut token.display);
+                unify_apostrophes(&text[word.start..word.end], &mut token.display);
                 token.offset = word.start;
                 token.protected = word.protected;
                 if word.protected {
@@ -444,6 +476,7 @@ impl Analyzer {
                 i += 1;
             }
         }
+        scratch.pieces = pieces;
         on_event(Event::Break);
     }
 
@@ -505,12 +538,17 @@ pub(crate) fn fold_into(word: &str, out: &mut String) {
     }
 }
 
-/// Splits text around `[bracketed]` stage directions, counting each one by name.
+/// Splits text around `[bracketed]` stage directions, counting each one by name,
+/// into `pieces`: the byte ranges between directions.
 ///
-/// Returns the pieces between directions with their byte offsets. An unclosed `[`
-/// is ordinary text: cutting to the end of the segment would lose words.
-fn split_stage_directions<'t>(text: &'t str, stats: &mut TokenStats) -> Vec<(usize, &'t str)> {
-    let mut pieces = Vec::new();
+/// An unclosed `[` is ordinary text: cutting to the end of the segment would lose
+/// words.
+fn split_stage_directions(
+    text: &str,
+    stats: &mut TokenStats,
+    pieces: &mut Vec<std::ops::Range<usize>>,
+) {
+    pieces.clear();
     let mut rest_start = 0;
     let mut search_from = 0;
     while let Some(open) = text[search_from..].find('[').map(|i| i + search_from) {
@@ -525,15 +563,14 @@ fn split_stage_directions<'t>(text: &'t str, stats: &mut TokenStats) -> Vec<(usi
         let name = text[open + 1..close].trim().to_lowercase();
         *stats.stage_directions.entry(name).or_default() += 1;
         if open > rest_start {
-            pieces.push((rest_start, &text[rest_start..open]));
+            pieces.push(rest_start..open);
         }
         rest_start = close + 1;
         search_from = rest_start;
     }
     if rest_start < text.len() {
-        pieces.push((rest_start, &text[rest_start..]));
+        pieces.push(rest_start..text.len());
     }
-    pieces
 }
 
 #[cfg(test)]
@@ -582,8 +619,9 @@ mod tests {
     #[test]
     fn nested_open_brackets_close_on_the_innermost() {
         let mut stats = TokenStats::default();
-        let pieces = split_stage_directions("a [b [Applause] c", &mut stats);
-        assert_eq!(pieces, [(0, "a [b "), (15, " c")]);
+        let mut pieces = Vec::new();
+        split_stage_directions("a [b [Applause] c", &mut stats, &mut pieces);
+        assert_eq!(pieces, [0..5, 15..17]);
         assert_eq!(stats.stage_directions["applause"], 1);
     }
 
