@@ -14,17 +14,17 @@ resampled, so they strictly increase.
 
 themeline's transcript reader (like YouTube) takes at most two digits of hours, so a
 transcript ends at 99:59:59; at the original's density (about 16 bytes of text per
-second) that is 5.6 MB. Larger corpora keep the same lines but put a stamp on every
-K-th line only (K chosen from SIZE so the last stamp stays below 90 hours); the K - 1
-lines after a stamp carry no stamp and belong to its segment, a form the reader and
-the scikit-learn baseline both accept ("stamps on their own line take the following
-text"). K is 1 up to about 4.5 MB, 2 at 10MB, 18 at 100MB, 180 at 1GB. So every
-corpus from 10MB up has about 1,080 five-minute windows and ~50,000 segments; what
-grows with SIZE is the text per segment and the vocabulary.
+second) that is 5.6 MB. Larger corpora therefore glue K resampled text lines (joined
+by a space) behind each stamp, K chosen from SIZE so the last stamp stays below 90
+hours: K is 1 up to about 5 MB, 2 at 10MB, 20 at 100MB, 192 at 1GB (lines of about
+0.2, 2 and 20 kB). Every non-blank line after the header still starts with its stamp,
+so format detection (a quarter of the lines stamped) and any reader of the original
+take it as is. Every corpus from 10MB up thus has about 1,000 five-minute windows and
+~50,000 segments; what grows with SIZE is the text per segment and the vocabulary.
 
 Same SIZE, same bytes: the output depends only on SIZE and the bundled transcript.
 The file is streamed (about 1 MB buffered), never held in memory. Prints the bytes,
-lines, stamps, K and the last stamp written.
+lines, text lines glued, K and the last stamp written.
 """
 
 import math
@@ -106,11 +106,11 @@ def main():
     words = [t.split(" ") for t in texts]
     # Index of each word that can take a suffix, per line.
     eligible = [[i for i, w in enumerate(ws) if LAST_LETTER.match(w)] for ws in words]
-    encoded = [t.encode("utf-8") + b"\n\n" for t in texts]
-    mean_line = sum(map(len, encoded)) / len(encoded)
+    encoded = [t.encode("utf-8") for t in texts]
+    mean_text = sum(map(len, encoded)) / len(encoded) + 1
     mean_gap = sum(gaps) / len(gaps)
-    # Lines per stamp: enough that the expected last stamp stays within BUDGET.
-    k = max(1, math.ceil(target / mean_line * mean_gap / BUDGET))
+    # Text lines per stamp: enough that the expected last stamp stays within BUDGET.
+    k = max(1, math.ceil(target / mean_text * mean_gap / BUDGET))
 
     rng = random.Random(SEED)
     log_keep = math.log(1.0 - SUFFIX_RATE)
@@ -119,56 +119,51 @@ def main():
         # Geometric: eligible words skipped before the next suffixed one.
         return int(math.log(1.0 - rng.random()) / log_keep)
 
+    countdown = gap_to_next_suffix()
+
+    def resampled():
+        """One resampled text line, with its words' suffixes."""
+        nonlocal countdown
+        i = rng.randrange(len(texts))
+        spots = eligible[i]
+        if countdown >= len(spots):
+            countdown -= len(spots)
+            return encoded[i]
+        ws = list(words[i])
+        at = countdown
+        while at < len(spots):
+            m = LAST_LETTER.match(ws[spots[at]])
+            ws[spots[at]] = f"{m.group(1)}{rng.randrange(1, 1000)}{m.group(2)}"
+            at += 1 + gap_to_next_suffix()
+        countdown = at - len(spots)
+        return " ".join(ws).encode("utf-8")
+
     title = f"{header[0]} (synthetic {sys.argv[1]} benchmark corpus, seed {SEED})" if header else ""
     head = "".join(f"{h}\n\n" for h in [title, *header[1:]]).encode("utf-8")
-    written, lines, text_lines, stamps, t = 0, 0, 0, 0, 10
-    countdown = gap_to_next_suffix()
+    written, lines, text_lines, t = len(head), 2 * (len(header) or 1), 0, 10
     buffer, buffered = [], 0
     with open(out, "wb") as f:
         f.write(head)
-        written += len(head)
-        lines += 2 * (len(header) or 1)
         while True:
-            i = rng.randrange(len(texts))
-            line = encoded[i]
-            spots = eligible[i]
-            if countdown < len(spots):
-                ws = list(words[i])
-                at = countdown
-                while at < len(spots):
-                    m = LAST_LETTER.match(ws[spots[at]])
-                    ws[spots[at]] = f"{m.group(1)}{rng.randrange(1, 1000)}{m.group(2)}"
-                    at += 1 + gap_to_next_suffix()
-                countdown = at - len(spots)
-                line = (" ".join(ws) + "\n\n").encode("utf-8")
-            else:
-                countdown -= len(spots)
-            if text_lines % k == 0:
-                at = t + rng.choice(gaps) if stamps else t
-                stamp = clock(at).encode("ascii")
-                if written + len(stamp) + len(line) > target:
-                    break
-                if at > MAX_STAMP:
-                    sys.exit(f"gen_corpus: stamp {clock(at)} past 99:59:59 (K={k} too small)")
-                t = at
-                buffer.append(stamp)
-                buffered += len(stamp)
-                written += len(stamp)
-                stamps += 1
-            elif written + len(line) > target:
+            at = t + rng.choice(gaps) if text_lines else t
+            line = clock(at).encode("ascii") + b" ".join(resampled() for _ in range(k)) + b"\n\n"
+            if written + len(line) > target:
                 break
+            if at > MAX_STAMP:
+                sys.exit(f"gen_corpus: stamp {clock(at)} past 99:59:59 (K={k} too small)")
+            t = at
             buffer.append(line)
             buffered += len(line)
             written += len(line)
             lines += 2
-            text_lines += 1
+            text_lines += k
             if buffered >= FLUSH:
                 f.write(b"".join(buffer))
                 buffer, buffered = [], 0
         f.write(b"".join(buffer))
     print(
-        f"{out}: {written} bytes, {lines} lines ({text_lines} text lines), "
-        f"{stamps} stamps (one every {k} text lines), last stamp {clock(t)}"
+        f"{out}: {written} bytes, {lines} lines ({lines // 2 - len(header)} stamped, "
+        f"each {k} resampled text lines: {text_lines}), last stamp {clock(t)}"
     )
 
 
