@@ -94,6 +94,13 @@ for size in "${sizes[@]}"; do
         tfidf-t2) cmd=("$bin" "${tfidf[@]}" --threads 2 --out "$out/tfidf-t2") ;;
         esac
         run "$name" "$out/$name" "${cmd[@]}"
+        if [ -f "$out/$name/timeline.json" ]; then
+            # Every line of a generated corpus must be read: input problems would make the
+            # numbers meaningless.
+            python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["meta"]["statistics"]["diagnostics"]
+sys.exit(f"bench.sh: input problems in {sys.argv[1]}: {d}" if d else 0)' "$out/$name/timeline.json"
+        fi
         walls[$name]=$wall
         rate=$(awk -v b="$bytes" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? b / 1e6 / w : 0) }')
         row="| $size | $mb | $name | $wall | $rate | $rss |"
