@@ -11,10 +11,11 @@
 #   tfidf         themeline run --window 5m --top 20 --phrases off --discover 0 (tokenize, stem, TF-IDF, top k)
 #   full          themeline run --aliases cloud-native --themes cloud-native --window 5m --top 20 (every stage and output)
 #   tfidf-t1/-t2  tfidf with --threads 1 and --threads 2
-# and prints a table (wall seconds, MB/s, peak RSS) with the speed-up of tfidf over
-# sklearn and of 2 threads over 1. BENCH_REPEAT=N runs each command N times and keeps
-# the fastest (default 1). Outputs, /usr/bin/time logs and the table (results.md) go to
-# bench-data/.
+# and prints a table (wall seconds, MB/s, CPU seconds (user + sys), peak RSS) with the
+# speed-up of tfidf over sklearn and of 2 threads over 1. BENCH_REPEAT=N runs each
+# command N times and keeps the fastest (default 1); BENCH_COMMANDS="sklearn tfidf"
+# runs only those commands. Outputs, /usr/bin/time logs and the table (results.md) go
+# to bench-data/.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +23,7 @@ cd "$root"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10MB 100MB)
 repeat=${BENCH_REPEAT:-1}
+read -r -a commands <<<"${BENCH_COMMANDS:-sklearn tfidf full tfidf-t1 tfidf-t2}"
 data=$root/bench-data
 mkdir -p "$data"
 
@@ -42,9 +44,10 @@ echo "$(rustc --version), $(python3 --version), scikit-learn $(python3 -c 'impor
 echo
 
 # run NAME OUTDIR CMD...: runs CMD under /usr/bin/time -v, BENCH_REPEAT times, and
-# sets $wall (seconds, the fastest run) and $rss (MiB, of that run).
+# sets $wall (seconds, the fastest run), $cpu (user + sys seconds) and $rss (MiB) of
+# that run.
 run() {
-    local name=$1 out=$2 best="" best_rss="" i log
+    local name=$1 out=$2 best="" best_rss="" best_cpu="" i log
     shift 2
     for ((i = 1; i <= repeat; i++)); do
         rm -rf "$out"
@@ -54,23 +57,24 @@ run() {
             cat "$data/$size/$name.log" "$log" >&2
             exit 1
         fi
-        local w r
+        local w r c
         w=$(awk -F': ' '/Elapsed \(wall clock\)/ {
                 n = split($2, p, ":"); s = 0
                 for (j = 1; j <= n; j++) s = s * 60 + p[j]
                 print s }' "$log")
         r=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log")
+        c=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' "$log")
         if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-            best=$w best_rss=$r
+            best=$w best_rss=$r best_cpu=$c
         fi
     done
-    wall=$best rss=$best_rss
+    wall=$best rss=$best_rss cpu=$best_cpu
 }
 
 table=$data/results.md
 {
-    echo "| corpus | MB | command | wall s | MB/s | peak RSS MiB |"
-    echo "| --- | ---: | --- | ---: | ---: | ---: |"
+    echo "| corpus | MB | command | wall s | MB/s | CPU s | peak RSS MiB |"
+    echo "| --- | ---: | --- | ---: | ---: | ---: | ---: |"
 } >"$table"
 speedups=()
 for size in "${sizes[@]}"; do
@@ -84,7 +88,7 @@ for size in "${sizes[@]}"; do
     out=$data/$size
     tfidf=(run "$corpus" --no-config --quiet --window 5m --top 20 --phrases off --discover 0)
     declare -A walls=()
-    for name in sklearn tfidf full tfidf-t1 tfidf-t2; do
+    for name in "${commands[@]}"; do
         case $name in
         sklearn) cmd=(python3 scripts/baseline_sklearn.py "$corpus" "$out/sklearn") ;;
         tfidf) cmd=("$bin" "${tfidf[@]}" --out "$out/tfidf") ;;
@@ -103,17 +107,19 @@ sys.exit(f"bench.sh: input problems in {sys.argv[1]}: {d}" if d else 0)' "$out/$
         fi
         walls[$name]=$wall
         rate=$(awk -v b="$bytes" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? b / 1e6 / w : 0) }')
-        row="| $size | $mb | $name | $wall | $rate | $rss |"
+        row="| $size | $mb | $name | $wall | $rate | $cpu | $rss |"
         echo "$row" >>"$table"
         echo "$row"
     done
-    speedups+=("$(awk -v a="${walls[sklearn]}" -v b="${walls[tfidf]}" -v t1="${walls[tfidf-t1]}" -v t2="${walls[tfidf-t2]}" -v s="$size" \
-        'BEGIN { printf "%s: tfidf over sklearn %.2fx, 2 threads over 1 %.2fx", s, a / b, t1 / t2 }')")
+    speedups+=("$(awk -v a="${walls[sklearn]:-}" -v b="${walls[tfidf]:-}" -v t1="${walls[tfidf-t1]:-}" -v t2="${walls[tfidf-t2]:-}" -v s="$size" \
+        'BEGIN { printf "%s: tfidf over sklearn %s, 2 threads over 1 %s", s,
+                 (a && b) ? sprintf("%.2fx", a / b) : "n/a", (t1 && t2) ? sprintf("%.2fx", t1 / t2) : "n/a" }')")
     unset walls
 done
 {
     echo
     for s in "${speedups[@]}"; do echo "- $s"; done
 } >>"$table"
+echo "load average $(cut -d" " -f1-3 /proc/loadavg) at the end" >>"$table"
 echo
 cat "$table"
