@@ -61,7 +61,7 @@ run() {
         w=$(awk -F': ' '/Elapsed \(wall clock\)/ {
                 n = split($2, p, ":"); s = 0
                 for (j = 1; j <= n; j++) s = s * 60 + p[j]
-                print s }' "$log")
+                printf "%.2f", s }' "$log")
         r=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log")
         c=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' "$log")
         if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN { exit !(a < b) }'; then
