@@ -12,10 +12,12 @@
 #   full          themeline run --aliases cloud-native --themes cloud-native --window 5m --top 20 (every stage and output)
 #   tfidf-t1/-t2  tfidf with --threads 1 and --threads 2
 # and prints a table (wall seconds, MB/s, CPU seconds (user + sys), peak RSS) with the
-# speed-up of tfidf over sklearn and of 2 threads over 1. BENCH_REPEAT=N runs each
-# command N times and keeps the fastest (default 1); BENCH_COMMANDS="sklearn tfidf"
-# runs only those commands. Outputs, /usr/bin/time logs and the table (results.md) go
-# to bench-data/.
+# speed-up of tfidf over sklearn and of 2 threads over 1.
+#   BENCH_REPEAT=N            run each command N times, keep the fastest (default 1)
+#   BENCH_COMMANDS="a b"      run only these commands
+#   BENCH_MEM_GIB=N           cap each run's address space at N GiB (prlimit), so a run
+#                             that would exhaust the machine fails instead
+# Outputs, /usr/bin/time logs and the table (results.md) go to bench-data/.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +25,8 @@ cd "$root"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10MB 100MB)
 repeat=${BENCH_REPEAT:-1}
+limit=()
+[ -z "${BENCH_MEM_GIB:-}" ] || limit=(prlimit --as=$((BENCH_MEM_GIB << 30)) --)
 read -r -a commands <<<"${BENCH_COMMANDS:-sklearn tfidf full tfidf-t1 tfidf-t2}"
 data=$root/bench-data
 mkdir -p "$data"
@@ -52,7 +56,7 @@ run() {
     for ((i = 1; i <= repeat; i++)); do
         rm -rf "$out"
         log=$data/$size/$name.time
-        if ! /usr/bin/time -v -o "$log" "$@" >"$data/$size/$name.log" 2>&1; then
+        if ! /usr/bin/time -v -o "$log" "${limit[@]}" "$@" >"$data/$size/$name.log" 2>&1; then
             echo "bench.sh: $name on $size failed:" >&2
             cat "$data/$size/$name.log" "$log" >&2
             exit 1
