@@ -16,7 +16,8 @@
 #   BENCH_REPEAT=N            run each command N times, keep the fastest (default 1)
 #   BENCH_COMMANDS="a b"      run only these commands
 #   BENCH_MEM_GIB=N           cap each run's address space at N GiB (prlimit), so a run
-#                             that would exhaust the machine fails instead
+#                             that would exhaust the machine fails instead (a failed
+#                             run is a "failed after" row; the others still run)
 # Outputs, /usr/bin/time logs and the table (results.md) go to bench-data/.
 set -euo pipefail
 
@@ -49,25 +50,26 @@ echo
 
 # run NAME OUTDIR CMD...: runs CMD under /usr/bin/time -v, BENCH_REPEAT times, and
 # sets $wall (seconds, the fastest run), $cpu (user + sys seconds) and $rss (MiB) of
-# that run.
+# that run. When CMD fails: prints its output, sets them for the failed run, returns 1.
 run() {
-    local name=$1 out=$2 best="" best_rss="" best_cpu="" i log
+    local name=$1 out=$2 best="" best_rss="" best_cpu="" i log w r c failed=""
     shift 2
     for ((i = 1; i <= repeat; i++)); do
         rm -rf "$out"
         log=$data/$size/$name.time
-        if ! /usr/bin/time -v -o "$log" "${limit[@]}" "$@" >"$data/$size/$name.log" 2>&1; then
-            echo "bench.sh: $name on $size failed:" >&2
-            cat "$data/$size/$name.log" "$log" >&2
-            exit 1
-        fi
-        local w r c
+        /usr/bin/time -v -o "$log" "${limit[@]}" "$@" >"$data/$size/$name.log" 2>&1 || failed=1
         w=$(awk -F': ' '/Elapsed \(wall clock\)/ {
                 n = split($2, p, ":"); s = 0
                 for (j = 1; j <= n; j++) s = s * 60 + p[j]
                 printf "%.2f", s }' "$log")
         r=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log")
         c=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' "$log")
+        if [ -n "$failed" ]; then
+            echo "bench.sh: $name on $size failed after $w s (peak RSS $r MiB):" >&2
+            head -c 2000 "$data/$size/$name.log" >&2
+            wall=$w rss=$r cpu=$c
+            return 1
+        fi
         if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN { exit !(a < b) }'; then
             best=$w best_rss=$r best_cpu=$c
         fi
@@ -90,7 +92,7 @@ for size in "${sizes[@]}"; do
     mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
     mkdir -p "$data/$size"
     out=$data/$size
-    tfidf=(run "$corpus" --no-config --quiet --window 5m --top 20 --phrases off --discover 0)
+    tfidf=(run "$corpus" --no-config --quiet --window 5m --top 20 --phrases off --discover 0) # themeline's arguments
     declare -A walls=()
     for name in "${commands[@]}"; do
         case $name in
@@ -101,7 +103,12 @@ for size in "${sizes[@]}"; do
         tfidf-t1) cmd=("$bin" "${tfidf[@]}" --threads 1 --out "$out/tfidf-t1") ;;
         tfidf-t2) cmd=("$bin" "${tfidf[@]}" --threads 2 --out "$out/tfidf-t2") ;;
         esac
-        run "$name" "$out/$name" "${cmd[@]}"
+        if ! run "$name" "$out/$name" "${cmd[@]}"; then
+            row="| $size | $mb | $name | failed after $wall | | $cpu | $rss |"
+            echo "$row" >>"$table"
+            echo "$row"
+            continue
+        fi
         if [ -f "$out/$name/timeline.json" ]; then
             # Every line of a generated corpus must be read: input problems would make the
             # numbers meaningless.
