@@ -85,6 +85,13 @@ pub fn state_cost(r: f64, d: f64, rate: LogRate) -> f64 {
     -(r * rate.hit + (d - r) * rate.miss)
 }
 
+/// Whether a term seen `total` times in `windows` windows could burst at all: a
+/// burst saves at most `ln s` per occurrence it covers, and entering one costs
+/// `γ ln n`.
+pub fn may_burst(total: u64, windows: usize, options: &BurstOptions) -> bool {
+    windows > 0 && total as f64 * options.s.ln() > options.gamma * (windows as f64).ln()
+}
+
 /// The bursts of a term counted `r[t]` times among `d[t]` tokens in window `t`.
 pub fn bursts(r: &[u64], d: &[u64], options: &BurstOptions) -> Vec<Burst> {
     let n = r.len();

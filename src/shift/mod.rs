@@ -322,14 +322,20 @@ impl TermHistory {
         tokens: &[u64],
         options: &ShiftOptions,
     ) -> TermHistory {
-        let mut series = vec![0u64; tokens.len()];
-        for &(w, n) in &occurrences {
-            series[w] = n;
-        }
+        let total: u64 = occurrences.iter().map(|&(_, n)| n).sum();
+        let bursts = if burst::may_burst(total, tokens.len(), &options.burst) {
+            let mut series = vec![0u64; tokens.len()];
+            for &(w, n) in &occurrences {
+                series[w] = n;
+            }
+            bursts(&series, tokens, &options.burst)
+        } else {
+            Vec::new()
+        };
         TermHistory {
             first: occurrences.first().map(|&(w, _)| w),
             last: occurrences.last().map(|&(w, _)| w),
-            bursts: bursts(&series, tokens, &options.burst),
+            bursts,
             occurrences,
         }
     }

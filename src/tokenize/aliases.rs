@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
 use super::fold_into;
@@ -146,8 +146,10 @@ impl Aliases {
         }
         let patterns: Vec<&String> = by_variant.keys().collect();
         let replacements: Vec<Replacement> = by_variant.values().cloned().collect();
+        // A DFA: alias tables are small, and it runs over every word of the run.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| invalid(e.to_string()))?;
         let aliases = Aliases {

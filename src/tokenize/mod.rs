@@ -74,6 +74,18 @@ pub const CONNECTOR_WORDS: &[&str] = &[
 
 /// Punctuation that ends a phrase: sentence and clause boundaries and brackets.
 fn is_break(gap: &str) -> bool {
+    // Most gaps between words are a single space.
+    if gap == " " {
+        return false;
+    }
+    if gap.is_ascii() {
+        return gap.bytes().any(|b| {
+            matches!(
+                b,
+                b'.' | b'!' | b'?' | b';' | b':' | b',' | b'(' | b')' | b'"' | b'\n'
+            )
+        });
+    }
     gap.contains([
         '.', '!', '?', ';', ':', ',', '(', ')', '"', '\u{201C}', '\u{201D}', '\n', '…', '—', '–',
     ])
@@ -91,6 +103,17 @@ pub enum DropReason {
     Number,
     /// Shorter than the minimum token length.
     TooShort,
+}
+
+impl DropReason {
+    /// How many reasons there are.
+    pub const COUNT: usize = 3;
+    /// Every reason, in `as usize` order.
+    pub const ALL: [DropReason; DropReason::COUNT] = [
+        DropReason::StopWord,
+        DropReason::Number,
+        DropReason::TooShort,
+    ];
 }
 
 /// One step of the analysis chain.
@@ -202,6 +225,11 @@ pub struct TokenStats {
     pub kept: u64,
     /// Words dropped, by reason.
     pub dropped: BTreeMap<DropReason, u64>,
+    /// Drops counted on the hot path, by `DropReason as usize`; folded into
+    /// `dropped` by [`TokenStats::settle`] (a map entry per word costs more than
+    /// the rest of a stop word's handling).
+    #[serde(skip)]
+    dropped_fast: [u64; DropReason::COUNT],
     /// Bracketed stage directions, by case-folded name (`music`, `laughter`).
     pub stage_directions: BTreeMap<String, u64>,
     /// Alias repairs: canonical form → variant → count.
@@ -211,8 +239,24 @@ pub struct TokenStats {
 }
 
 impl TokenStats {
+    /// Folds the hot-path drop counters into `dropped`.
+    pub fn settle(&mut self) {
+        for (i, n) in std::mem::take(&mut self.dropped_fast)
+            .into_iter()
+            .enumerate()
+        {
+            if n > 0 {
+                *self.dropped.entry(DropReason::ALL[i]).or_default() += n;
+            }
+        }
+    }
+
     /// Adds another tally into this one.
     pub fn merge(&mut self, other: &TokenStats) {
+        self.settle();
+        let mut other = other.clone();
+        other.settle();
+        let other = &other;
         self.words += other.words;
         self.kept += other.kept;
         for (reason, n) in &other.dropped {
@@ -477,6 +521,7 @@ impl Analyzer {
             }
         }
         scratch.pieces = pieces;
+        stats.settle();
         on_event(Event::Break);
     }
 
@@ -494,7 +539,7 @@ impl Analyzer {
                 on_event(Event::Token(token));
             }
             Err(reason) => {
-                *stats.dropped.entry(reason).or_default() += 1;
+                stats.dropped_fast[reason as usize] += 1;
                 let connector = CONNECTOR_WORDS.iter().find(|c| **c == token.text).copied();
                 on_event(Event::Dropped { connector });
             }
@@ -519,6 +564,10 @@ impl Default for Analyzer {
 
 /// Copies `word`, writing curly and modifier apostrophes as `'`, case kept.
 fn unify_apostrophes(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.push_str(word);
+        return;
+    }
     for c in word.chars() {
         match c {
             '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{FF07}' => out.push('\''),
@@ -529,6 +578,13 @@ fn unify_apostrophes(word: &str, out: &mut String) {
 
 /// Case-folds `word` into `out`, writing curly and modifier apostrophes as `'`.
 pub(crate) fn fold_into(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        let from = out.len();
+        out.push_str(word);
+        // SAFETY-free: lower-casing ASCII in place keeps the string valid UTF-8.
+        out[from..].make_ascii_lowercase();
+        return;
+    }
     for c in word.chars() {
         match c {
             '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{FF07}' => out.push('\''),

@@ -26,6 +26,17 @@ pub struct Protected {
 /// Bytes of which every match of a built-in pattern holds at least one.
 const TRIGGERS: &[u8] = b"+#./@";
 
+/// [`TRIGGERS`] as a lookup table.
+const IS_TRIGGER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < TRIGGERS.len() {
+        table[TRIGGERS[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 impl Protected {
     /// The built-in patterns plus `extra`.
     pub fn new(extra: &[String]) -> Result<Protected, ConfigError> {
@@ -71,7 +82,7 @@ impl Protected {
         let bytes = text.as_bytes();
         let mut found = Vec::new();
         let mut at = 0;
-        while let Some(offset) = bytes[at..].iter().position(|b| TRIGGERS.contains(b)) {
+        while let Some(offset) = bytes[at..].iter().position(|&b| IS_TRIGGER[b as usize]) {
             let trigger = at + offset;
             let start = bytes[..trigger]
                 .iter()

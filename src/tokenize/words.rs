@@ -71,8 +71,36 @@ fn curly_quote(bytes: &[u8]) -> bool {
     matches!(bytes, [0xE2, 0x80, 0x98 | 0x99, ..])
 }
 
+/// Byte classes of the word rules, looked up in one table.
+const JOIN: u8 = 1;
+const ALPHA: u8 = 2;
+const DIGIT: u8 = 4;
+
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() {
+            JOIN | ALPHA
+        } else if c.is_ascii_digit() {
+            JOIN | DIGIT
+        } else if c == b'_' {
+            JOIN
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
 fn joins(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    CLASSES[b as usize] & JOIN != 0
+}
+
+fn class(b: u8) -> u8 {
+    CLASSES[b as usize]
 }
 
 impl<'t> Iterator for AsciiWords<'t> {
@@ -84,10 +112,10 @@ impl<'t> Iterator for AsciiWords<'t> {
             // Skip to the next run of letters, digits and underscores.
             let start = self.at + bytes[self.at..].iter().position(|&b| joins(b))?;
             let mut end = start + 1;
-            let mut alphanumeric = bytes[start].is_ascii_alphanumeric();
+            let mut seen = class(bytes[start]);
             loop {
                 while end < bytes.len() && joins(bytes[end]) {
-                    alphanumeric |= bytes[end].is_ascii_alphanumeric();
+                    seen |= class(bytes[end]);
                     end += 1;
                 }
                 // A middle character joins only between two letters or two digits.
@@ -100,23 +128,19 @@ impl<'t> Iterator for AsciiWords<'t> {
                     break;
                 };
                 if let Some(&after) = bytes.get(end + width) {
-                    let before = bytes[end - 1];
-                    let letters = before.is_ascii_alphabetic()
-                        && after.is_ascii_alphabetic()
-                        && matches!(middle, b':' | b'.' | b'\'');
-                    let digits = before.is_ascii_digit()
-                        && after.is_ascii_digit()
-                        && matches!(middle, b',' | b';' | b'.' | b'\'');
+                    let both = class(bytes[end - 1]) & class(after);
+                    let letters = both & ALPHA != 0 && matches!(middle, b':' | b'.' | b'\'');
+                    let digits = both & DIGIT != 0 && matches!(middle, b',' | b';' | b'.' | b'\'');
                     if letters || digits {
                         end += width + 1;
-                        alphanumeric = true;
+                        seen |= both;
                         continue;
                     }
                 }
                 break;
             }
             self.at = end;
-            if alphanumeric {
+            if seen & (ALPHA | DIGIT) != 0 {
                 return Some((start, &self.text[start..end]));
             }
         }
