@@ -342,9 +342,29 @@ impl Miner {
         let candidates = self
             .candidates
             .iter()
-            .map(|(key, &n)| (self.key_text(key), n))
+            .map(|(key, &n)| (self.key_file_text(key), n))
             .collect();
         (self.tokens, words, candidates)
+    }
+
+    /// A candidate as [`Miner::to_counts`] writes it: its parts joined by spaces,
+    /// connectors marked with a leading `~`. A connector word that is no stop word
+    /// ("without" in English) can be a content word too, so the plain key would
+    /// not say which it is; no stem starts with `~`.
+    fn key_file_text(&self, key: &CandidateKey) -> String {
+        let mut text = String::new();
+        for &part in key.iter().take_while(|&&p| p != NONE) {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            if part >= CONNECTOR_BASE {
+                text.push('~');
+                text.push_str(CONNECTOR_WORDS[(part - CONNECTOR_BASE) as usize]);
+            } else {
+                text.push_str(&self.stems[part as usize]);
+            }
+        }
+        text
     }
 
     /// A miner holding the counts of [`Miner::to_counts`].
@@ -362,7 +382,10 @@ impl Miner {
         for (text, n) in candidates {
             let mut key = [NONE; 7];
             for (at, part) in text.split(' ').take(7).enumerate() {
-                key[at] = match CONNECTOR_WORDS.iter().position(|c| *c == part) {
+                key[at] = match part
+                    .strip_prefix('~')
+                    .and_then(|c| CONNECTOR_WORDS.iter().position(|w| *w == c))
+                {
                     Some(c) => CONNECTOR_BASE + c as u32,
                     None => miner.intern(part),
                 };
@@ -656,6 +679,23 @@ mod tests {
             ..PhraseOptions::default()
         };
         assert_eq!(mine(text).kept(&options), ["cloud tool", "servic mesh"]);
+        // Through the portable form and back, nothing changes, even for a
+        // connector word that is a content word here ("without" is no stop word).
+        let tricky =
+            mine("alpha without beta. alpha without beta. alpha without beta. cloud of tools.");
+        let (tokens, words, candidates) = tricky.to_counts();
+        assert!(
+            candidates.contains_key("alpha without beta")
+                && candidates.contains_key("cloud ~of tool")
+        );
+        let back = Miner::from_counts(tokens, words, candidates);
+        let everything = PhraseOptions {
+            min_count: 1,
+            threshold: -1.0,
+            ..PhraseOptions::default()
+        };
+        assert_eq!(back.kept(&everything), tricky.kept(&everything));
+        assert_eq!(back.to_counts(), tricky.to_counts());
         // Two halves mined apart and merged keep what the whole keeps.
         let (a, b) = text.split_at(text.find("cloud").unwrap());
         let mut merged = mine(a);
