@@ -80,10 +80,10 @@ enum Command {
 
 const SHARD_HELP: &str = "\
 Counting split across processes or machines (see the README, Shards):
-  themeline mine  part-1/ --out cand-1.json        # each shard: its phrase candidates
-  themeline select cand-*.json --out phrases.json  # once: the phrases to count
-  themeline count part-1/ --phrase-list phrases.json --out counts-1.json   # each shard
-  themeline merge counts-*.json --out output       # once: the outputs
+  themeline mine  part-01/ --out cand-01.json       # each shard: its phrase candidates
+  themeline select cand-*.json --out phrases.json   # once: the phrases to count
+  themeline count part-01/ --phrase-list phrases.json --out counts-01.json   # each shard
+  themeline merge counts-*.json --out output        # once, shards in input order
 Give every step the same counting options; merge(count(A), count(B)) equals run(A B).
 With --group-by source, skip mine and select: each shard mines its own sources.";
 
