@@ -78,43 +78,81 @@ pub(super) fn looks_like_transcript(text: &str) -> bool {
 }
 
 pub(super) fn parse(reader: &mut FileReader<'_>, text: &str) -> Result<(), IngestError> {
-    let document = reader.new_document();
-    let mut header: Vec<&str> = Vec::new();
-    // (line, start, text) of each segment; ends are filled in at the end.
-    let mut segments: Vec<(u32, Millis, String)> = Vec::new();
-
+    let mut parser = Lines::new(reader);
     for (index, line) in text.lines().enumerate() {
         let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        parser.line(reader, line_no, line)?;
+    }
+    parser.finish(reader)
+}
+
+/// The transcript reader as a state machine fed one line at a time, so that a
+/// file too large to hold can be read in pieces ([`super::stream`]). A segment
+/// is handed on as soon as the next stamp says where it ends; lines before the
+/// first stamp are the header (title, then description).
+#[derive(Debug)]
+pub(super) struct Lines {
+    document: u32,
+    header: Vec<String>,
+    /// The segment being read: (line, start, text).
+    open: Option<(u32, Millis, String)>,
+    seen_stamp: bool,
+}
+
+impl Lines {
+    pub(super) fn new(reader: &mut FileReader<'_>) -> Lines {
+        Lines {
+            document: reader.new_document(),
+            header: Vec::new(),
+            open: None,
+            seen_stamp: false,
+        }
+    }
+
+    pub(super) fn line(
+        &mut self,
+        reader: &mut FileReader<'_>,
+        line_no: u32,
+        line: &str,
+    ) -> Result<(), IngestError> {
         reader.lines().total += 1;
         let trimmed = line.trim();
         if trimmed.is_empty() {
             reader.lines().blank += 1;
-            continue;
+            return Ok(());
         }
-        match (parse_stamp(trimmed), segments.last_mut()) {
+        match (parse_stamp(trimmed), &mut self.open) {
             (Stamp::Valid(at, rest), previous) => {
                 reader.lines().timing += 1;
                 let mut start = at;
-                if let Some(&mut (_, previous_start, _)) = previous
-                    && at < previous_start
-                {
-                    reader.warn(
-                        line_no,
-                        DiagnosticKind::TimeBackwards,
-                        format!(
-                            "time goes backwards: {} comes after {}; the text is kept at {}",
-                            clock_label(at),
-                            clock_label(previous_start),
-                            clock_label(previous_start)
-                        ),
-                    )?;
-                    start = previous_start;
+                if let Some((_, previous_start, _)) = previous {
+                    let previous_start = *previous_start;
+                    if at < previous_start {
+                        reader.warn(
+                            line_no,
+                            DiagnosticKind::TimeBackwards,
+                            format!(
+                                "time goes backwards: {} comes after {}; the text is kept at {}",
+                                clock_label(at),
+                                clock_label(previous_start),
+                                clock_label(previous_start)
+                            ),
+                        )?;
+                        start = previous_start;
+                    }
                 }
-                segments.push((line_no, start, rest.trim().to_string()));
+                if !self.seen_stamp {
+                    self.seen_stamp = true;
+                    self.set_header(reader);
+                }
+                if let Some((line, previous_start, text)) = self.open.take() {
+                    reader.push(self.document, line, previous_start, start, text);
+                }
+                self.open = Some((line_no, start, rest.trim().to_string()));
             }
             (_, None) => {
                 reader.lines().metadata += 1;
-                header.push(trimmed);
+                self.header.push(trimmed.to_string());
             }
             (stamp, Some((_, previous_start, previous_text))) => {
                 let previous_start = *previous_start;
@@ -135,44 +173,42 @@ pub(super) fn parse(reader: &mut FileReader<'_>, text: &str) -> Result<(), Inges
                 }
             }
         }
+        Ok(())
     }
 
-    if segments.is_empty() {
-        // Without a single timestamp the header lines are all the text there is, and
-        // none of it can be placed in time.
-        let lines = reader.lines();
-        let header = std::mem::take(&mut lines.metadata);
-        reader.skip(header, DiagnosticKind::NoTimestamps);
-        let skipped = reader.lines().skipped;
-        return reader.warn(
-            0,
-            DiagnosticKind::NoTimestamps,
-            format!(
-                "no line starts with a M:SS or H:MM:SS timestamp; skipped {skipped} lines of text"
-            ),
-        );
+    /// The header lines as the source's title and description.
+    fn set_header(&mut self, reader: &mut FileReader<'_>) {
+        reader.set_format(Format::Transcript, TimeAxis::Offset);
+        let mut header = std::mem::take(&mut self.header).into_iter();
+        let title = header.next();
+        let description: Vec<String> = header.collect();
+        let source = reader.source();
+        source.title = title;
+        if !description.is_empty() {
+            source.description = Some(description.join("\n"));
+        }
     }
 
-    reader.set_format(Format::Transcript, TimeAxis::Offset);
-    let mut header = header.into_iter();
-    let title = header.next().map(str::to_string);
-    let description: Vec<&str> = header.collect();
-    let source = reader.source();
-    source.title = title;
-    if !description.is_empty() {
-        source.description = Some(description.join("\n"));
+    pub(super) fn finish(mut self, reader: &mut FileReader<'_>) -> Result<(), IngestError> {
+        let Some((line, start, text)) = self.open.take() else {
+            // Without a single timestamp the header lines are all the text there
+            // is, and none of it can be placed in time.
+            let lines = reader.lines();
+            let header = std::mem::take(&mut lines.metadata);
+            reader.skip(header, DiagnosticKind::NoTimestamps);
+            let skipped = reader.lines().skipped;
+            return reader.warn(
+                0,
+                DiagnosticKind::NoTimestamps,
+                format!(
+                    "no line starts with a M:SS or H:MM:SS timestamp; skipped {skipped} lines of text"
+                ),
+            );
+        };
+        let last_segment = reader.options().last_segment;
+        reader.push(self.document, line, start, start + last_segment, text);
+        Ok(())
     }
-    let last_segment = reader.options().last_segment;
-    let ends: Vec<Millis> = segments
-        .iter()
-        .skip(1)
-        .map(|&(_, start, _)| start)
-        .chain(segments.last().map(|&(_, start, _)| start + last_segment))
-        .collect();
-    for ((line, start, text), end) in segments.into_iter().zip(ends) {
-        reader.push(document, line, start, end, text);
-    }
-    Ok(())
 }
 
 #[cfg(test)]
