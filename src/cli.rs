@@ -18,7 +18,7 @@ use serde_json::json;
 use themeline::config::{ConfigFile, Duration, GroupBy, IdfMode, NormMode, TfMode};
 use themeline::count::shard::{CandidateFile, PhraseList, ShardFile};
 use themeline::ingest::{Dedupe, Format, Ingested};
-use themeline::pipeline::{Group, StemCaches};
+use themeline::pipeline::{Group, Part, StemCaches};
 use themeline::score::{Method, Reference};
 use themeline::stem::{Language, LanguageChoice};
 use themeline::time::{Zone, parse_instant};
@@ -768,7 +768,7 @@ fn inspect(cli: &Cli, args: &InspectArgs, matches: &ArgMatches) -> Result<()> {
     let settings = settings(cli, &args.options, &args.inputs, None, matches)?;
     let pipeline = Pipeline::new(settings.config)?;
     pool(settings.threads)?.install(|| -> Result<()> {
-        let ingested = pipeline.ingest(&settings.inputs)?;
+        let mut ingested = pipeline.ingest(&settings.inputs)?;
         report_diagnostics(&ingested);
         let stdout = io::stdout();
         let mut out = io::BufWriter::new(stdout.lock());
@@ -785,23 +785,65 @@ fn inspect(cli: &Cli, args: &InspectArgs, matches: &ArgMatches) -> Result<()> {
                 }
             }
             InspectWhat::Segments => {
-                for segment in &ingested.segments {
-                    writeln!(out, "{}", serde_json::to_string(segment)?)?;
+                // What the parser read, as read: no axis, windows or languages.
+                let options = pipeline.config().ingest_options();
+                for part in themeline::pipeline::source_parts(&ingested)
+                    .into_iter()
+                    .flatten()
+                {
+                    let mut written: Result<()> = Ok(());
+                    let mut write = |segments: &[themeline::Segment]| {
+                        if written.is_ok() {
+                            written = segments.iter().try_for_each(|segment| {
+                                writeln!(out, "{}", serde_json::to_string(segment)?)?;
+                                Ok(())
+                            });
+                        }
+                    };
+                    match part {
+                        Part::Held(range) => write(&ingested.segments[range]),
+                        Part::Streamed(i) => themeline::ingest::stream::replay(
+                            &ingested.streamed[i],
+                            &options,
+                            16 << 20,
+                            &mut write,
+                        )?,
+                    }
+                    written?;
                 }
             }
-            InspectWhat::Tokens | InspectWhat::Counts | InspectWhat::Chunks => {
-                let mut ingested = ingested;
+            InspectWhat::Tokens => {
                 let plan = pipeline.plan(&mut ingested)?;
                 for group in &plan.groups {
-                    let segments = &ingested.segments[group.segments.clone()];
-                    match args.what {
-                        InspectWhat::Tokens => {
-                            inspect_tokens(&pipeline, segments, &plan.languages, group, &mut out)?
+                    let mut written: Result<()> = Ok(());
+                    let mut state = TokenState::default();
+                    let kept = pipeline.phrases_to_count_in(&ingested, group, &plan.languages)?;
+                    pipeline.for_each_batch(&ingested, group, |segments| {
+                        if written.is_err() {
+                            return;
                         }
-                        InspectWhat::Counts => {
-                            inspect_counts(&pipeline, segments, &plan.languages, group, &mut out)?
-                        }
-                        _ => inspect_chunks(&pipeline, segments, &plan.languages, group, &mut out)?,
+                        written = inspect_tokens(
+                            &pipeline,
+                            segments,
+                            &plan.languages,
+                            group,
+                            &kept,
+                            &mut state,
+                            &mut out,
+                        );
+                    })?;
+                    written?;
+                }
+            }
+            InspectWhat::Counts | InspectWhat::Chunks => {
+                let (counted, plan) = pipeline.count_ingested(&mut ingested)?;
+                for (index, group) in counted.groups.into_iter().enumerate() {
+                    let (counts, _) = pipeline.claim(group.counts);
+                    let windows = &plan.groups[index].windows;
+                    if args.what == InspectWhat::Counts {
+                        inspect_counts(&pipeline, &counts, &group.source, windows, &mut out)?;
+                    } else {
+                        inspect_chunks(&pipeline, &ingested, &plan, index, &counts, &mut out)?;
                     }
                 }
             }
@@ -811,17 +853,23 @@ fn inspect(cli: &Cli, args: &InspectArgs, matches: &ArgMatches) -> Result<()> {
     })
 }
 
+/// What token inspection carries from one batch to the next.
+#[derive(Default)]
+struct TokenState {
+    stems: StemCaches,
+    stats: TokenStats,
+    candidates: Candidates,
+}
+
 fn inspect_tokens(
     pipeline: &Pipeline,
     segments: &[themeline::Segment],
     languages: &[Language],
     group: &Group,
+    kept: &themeline::tokenize::phrases::KeptPhrases,
+    state: &mut TokenState,
     out: &mut impl Write,
 ) -> Result<()> {
-    let mut stems = StemCaches::default();
-    let mut stats = TokenStats::default();
-    let mut candidates = Candidates::default();
-    let kept = pipeline.kept_phrases(segments, languages);
     for segment in segments {
         let (mut words, mut terms, mut windows, mut phrases) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -830,10 +878,10 @@ fn inspect_tokens(
             segment,
             language,
             &group.windows,
-            stems.get(language),
-            &mut stats,
-            &mut candidates,
-            &kept,
+            state.stems.get(language),
+            &mut state.stats,
+            &mut state.candidates,
+            kept,
             |w, term, token| {
                 words.push(token.display.clone());
                 terms.push(term.to_string());
@@ -853,13 +901,12 @@ fn inspect_tokens(
 
 fn inspect_counts(
     pipeline: &Pipeline,
-    segments: &[themeline::Segment],
-    languages: &[Language],
-    group: &Group,
+    counts: &themeline::Counts,
+    source: &Option<String>,
+    windows: &themeline::Windows,
     out: &mut impl Write,
 ) -> Result<()> {
-    let (counts, _) = pipeline.count(segments, languages, &group.windows, group.extent);
-    let mask = score::vocabulary_mask(&counts, pipeline.config().min_count);
+    let mask = score::vocabulary_mask(counts, pipeline.config().min_count);
     for (index, window) in counts.windows.iter().enumerate() {
         let terms: serde_json::Map<String, serde_json::Value> = window
             .terms
@@ -867,9 +914,9 @@ fn inspect_counts(
             .filter(|(id, _)| mask[*id as usize])
             .map(|&(id, n)| (counts.terms[id as usize].term.clone(), json!(n)))
             .collect();
-        let w = group.windows.window(index);
+        let w = windows.window(index);
         let row = json!({
-            "source": group.source,
+            "source": source,
             "window": index,
             "start_ms": w.start,
             "end_ms": w.end,
@@ -882,18 +929,25 @@ fn inspect_counts(
 
 fn inspect_chunks(
     pipeline: &Pipeline,
-    segments: &[themeline::Segment],
-    languages: &[Language],
-    group: &Group,
+    ingested: &themeline::ingest::Ingested,
+    plan: &themeline::pipeline::Plan,
+    index: usize,
+    counts: &themeline::Counts,
     out: &mut impl Write,
 ) -> Result<()> {
     use themeline::theme::discover::{DiscoverOptions, chunk_matrix};
-    let (counts, _) = pipeline.count(segments, languages, &group.windows, group.extent);
+    let group = &plan.groups[index];
     let options = pipeline.discover_options().unwrap_or_default();
     let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
     let chunk_tokens = options.chunk_length(tokens);
-    let chunks = pipeline.chunks(segments, languages, &group.windows, &counts, chunk_tokens);
-    let mask = score::vocabulary_mask(&counts, pipeline.config().min_count);
+    let chunks = pipeline.chunks_from(
+        |cut| pipeline.for_each_batch(ingested, group, cut),
+        &plan.languages,
+        &group.windows,
+        counts,
+        chunk_tokens,
+    )?;
+    let mask = score::vocabulary_mask(counts, pipeline.config().min_count);
     let matrix = chunk_matrix(&chunks, &mask, DiscoverOptions::default().max_terms);
     for (row, &chunk) in matrix.matrix.rows.iter().zip(&matrix.rows) {
         let terms: serde_json::Map<String, serde_json::Value> = row

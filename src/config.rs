@@ -175,6 +175,11 @@ pub struct Config {
     pub group_by: GroupBy,
     /// Removal of the rolling duplicates of auto-generated captions.
     pub dedupe: Dedupe,
+    /// Transcripts of at least this many bytes are read in pieces, never held
+    /// whole (0: read every file whole). How the text is read, not what is
+    /// found in it, so like the thread count it is not recorded in outputs.
+    #[serde(skip_serializing)]
+    pub stream_bytes: u64,
     /// The scoring method.
     pub score: Method,
     /// What keyness (`g2`, `logodds`) compares each window with.
@@ -242,6 +247,7 @@ impl Default for Config {
             start: None,
             group_by: GroupBy::None,
             dedupe: Dedupe::Auto,
+            stream_bytes: 64 << 20,
             score: Method::Tfidf,
             reference: Reference::Rest,
             smooth: 1,
@@ -398,6 +404,7 @@ impl Config {
             },
             zone: self.tz.clone(),
             dedupe: self.dedupe,
+            stream_bytes: self.stream_bytes,
         }
     }
 }
@@ -561,6 +568,7 @@ pub struct ConfigFile {
     pub text_col: Option<Vec<String>>,
     pub id_col: Option<String>,
     pub dedupe: Option<Dedupe>,
+    pub stream_bytes: Option<u64>,
     #[serde(default, deserialize_with = "from_str_de")]
     pub last_segment: Option<Duration>,
     pub strict: Option<bool>,
@@ -664,6 +672,7 @@ impl ConfigFile {
             time_col,
             id_col,
             dedupe,
+            stream_bytes,
             strict,
             language,
             keep_numbers,

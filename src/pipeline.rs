@@ -515,13 +515,25 @@ pub struct Plan {
 pub struct Group {
     /// The source, when timelines are per source.
     pub source: Option<String>,
-    /// The group's segments in [`Ingested::segments`].
-    pub segments: Range<usize>,
+    /// Where its segments are, in reading order.
+    pub parts: Vec<Part>,
     /// The extent of its data.
     pub extent: Extent,
     /// Its windows.
     pub windows: Windows,
 }
+
+/// A run of a group's segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Segments held in [`Ingested::segments`].
+    Held(Range<usize>),
+    /// A large transcript read in pieces: an index into [`Ingested::streamed`].
+    Streamed(usize),
+}
+
+/// How much text a batch of a streamed file holds.
+const BATCH_BYTES: usize = 16 << 20;
 
 impl Pipeline {
     /// A builder starting from the default options.
@@ -724,6 +736,9 @@ impl Pipeline {
         const SAMPLE: usize = 20_000;
         let mut samples = vec![String::new(); ingested.sources.len()];
         if self.config.language == LanguageChoice::Auto {
+            for streamed in &ingested.streamed {
+                samples[streamed.source as usize] = streamed.sample.clone();
+            }
             for segment in &ingested.segments {
                 let sample = &mut samples[segment.source as usize];
                 if sample.len() < SAMPLE {
@@ -759,41 +774,82 @@ impl Pipeline {
     pub fn plan(&self, ingested: &mut Ingested) -> Result<Plan, Error> {
         let axis = ingested.resolve_axis(self.config.start)?;
         let languages = self.assign_languages(ingested);
-        let mut ranges: Vec<(Option<String>, Range<usize>)> = Vec::new();
+        let parts = source_parts(ingested);
+        let mut groups_parts: Vec<(Option<String>, Vec<Part>)> = Vec::new();
         match self.config.group_by {
-            GroupBy::None => ranges.push((None, 0..ingested.segments.len())),
+            GroupBy::None => {
+                let mut all: Vec<Part> = Vec::new();
+                for part in parts.into_iter().flatten() {
+                    // Adjacent held runs make one.
+                    match (all.last_mut(), &part) {
+                        (Some(Part::Held(run)), Part::Held(next)) if run.end == next.start => {
+                            run.end = next.end;
+                        }
+                        _ => all.push(part),
+                    }
+                }
+                groups_parts.push((None, all));
+            }
             GroupBy::Source => {
-                let mut start = 0;
-                for (i, segment) in ingested.segments.iter().enumerate() {
-                    let next = ingested.segments.get(i + 1).map(|s| s.source);
-                    if next != Some(segment.source) {
-                        let path = ingested.sources[segment.source as usize].path.clone();
-                        ranges.push((Some(path), start..i + 1));
-                        start = i + 1;
+                for (id, part) in parts.into_iter().enumerate() {
+                    if let Some(part) = part {
+                        groups_parts.push((Some(ingested.sources[id].path.clone()), vec![part]));
                     }
                 }
             }
         }
         let spec = self.config.window_spec();
-        let mut groups = Vec::with_capacity(ranges.len());
-        for (source, range) in ranges {
-            let segments = &ingested.segments[range.clone()];
-            let extent = extent(segments, axis);
-            let windows = Windows::resolve(&spec, axis, extent, &self.config.tz, |bins| {
-                token_bin_edges(&self.tokens_by_time(segments, &languages), bins)
-            })?;
-            groups.push(Group {
+        let mut groups = Vec::with_capacity(groups_parts.len());
+        for (source, parts) in groups_parts {
+            let extent = group_extent(ingested, &parts, axis);
+            let mut group = Group {
                 source,
-                segments: range,
+                parts,
                 extent,
-                windows,
-            });
+                windows: Windows::Grid(crate::window::WindowGrid::new(1, None)),
+            };
+            let mut failed = None;
+            group.windows = Windows::resolve(&spec, axis, extent, &self.config.tz, |bins| {
+                let mut pairs = Vec::new();
+                let read = self.for_each_batch(ingested, &group, |segments| {
+                    pairs.extend(self.tokens_by_time(segments, &languages));
+                });
+                if let Err(e) = read {
+                    failed = Some(e);
+                }
+                pairs.sort_unstable();
+                token_bin_edges(&pairs, bins)
+            })?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            groups.push(group);
         }
         Ok(Plan {
             axis,
             groups,
             languages,
         })
+    }
+
+    /// Calls `f` with the segments of `group`, in reading order: held segments in
+    /// one slice per run, streamed files in batches read again from disk.
+    pub fn for_each_batch(
+        &self,
+        ingested: &Ingested,
+        group: &Group,
+        mut f: impl FnMut(&[Segment]),
+    ) -> Result<(), Error> {
+        let options = self.config.ingest_options();
+        for part in &group.parts {
+            match part {
+                Part::Held(range) => f(&ingested.segments[range.clone()]),
+                Part::Streamed(i) => {
+                    ingest::stream::replay(&ingested.streamed[*i], &options, BATCH_BYTES, &mut f)?
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `(start, tokens)` per segment, sorted by time: what bins by tokens split.
@@ -937,6 +993,26 @@ impl Pipeline {
         }
     }
 
+    /// [`Pipeline::phrases_to_count`] over a group's segments, held or streamed.
+    pub fn phrases_to_count_in(
+        &self,
+        ingested: &Ingested,
+        group: &Group,
+        languages: &[Language],
+    ) -> Result<KeptPhrases, Error> {
+        if self.phrases.mode != PhraseMode::Auto || self.phrase_list.is_some() {
+            return Ok(self.phrases_to_count(&[], languages));
+        }
+        let started = std::time::Instant::now();
+        let mut miner = Miner::new();
+        self.for_each_batch(ingested, group, |segments| {
+            miner.merge(self.mine(segments, languages));
+        })?;
+        let keys = miner.kept(&self.phrases);
+        self.timings.add("phrases", started.elapsed());
+        Ok(KeptPhrases::new(keys.iter().map(String::as_str)))
+    }
+
     /// Lets the phrases of `counts` claim their words, after dropping those that
     /// are not phrases after all.
     pub fn claim(&self, counts: Counts) -> (Counts, Vec<Phrase>) {
@@ -958,14 +1034,30 @@ impl Pipeline {
         extent: Extent,
         kept: &KeptPhrases,
     ) -> Counts {
+        let started = std::time::Instant::now();
+        let counts = self
+            .count_builder(segments, languages, windows, kept)
+            .finish(windows.len_to(extent.end));
+        self.timings.add("count", started.elapsed());
+        counts
+    }
+
+    /// [`Pipeline::count_with`] before the counts are frozen: a builder to merge
+    /// with those of other batches.
+    pub fn count_builder(
+        &self,
+        segments: &[Segment],
+        languages: &[Language],
+        windows: &Windows,
+        kept: &KeptPhrases,
+    ) -> CountBuilder {
         // A few pieces per thread, each counted in order by one task: far fewer
         // builders to merge than rayon's adaptive splitting would make, yet enough
         // to balance the load. The result does not depend on the split: merging is
         // exact.
-        let started = std::time::Instant::now();
         let pieces = PIECES_PER_THREAD * rayon::current_num_threads();
         let piece = segments.len().div_ceil(pieces).max(64);
-        let builder = segments
+        segments
             .par_chunks(piece)
             .map(|piece| {
                 let mut stems = StemCaches::default();
@@ -1002,10 +1094,7 @@ impl Pipeline {
             .reduce(CountBuilder::new, |mut a, b| {
                 a.merge(b);
                 a
-            });
-        let counts = builder.finish(windows.len_to(extent.end));
-        self.timings.add("count", started.elapsed());
-        counts
+            })
     }
 
     /// Cuts segments into chunks for theme discovery: stretches of one document
@@ -1020,6 +1109,29 @@ impl Pipeline {
         counts: &Counts,
         chunk_tokens: u64,
     ) -> Vec<Chunk> {
+        self.chunks_from(
+            |cut| {
+                cut(segments);
+                Ok(())
+            },
+            languages,
+            windows,
+            counts,
+            chunk_tokens,
+        )
+        .expect("held segments are read without error")
+    }
+
+    /// [`Pipeline::chunks`] of the segments `feed` hands on, batch by batch, in
+    /// reading order (a chunk may continue from one batch into the next).
+    pub fn chunks_from(
+        &self,
+        feed: impl FnOnce(&mut dyn FnMut(&[Segment])) -> Result<(), Error>,
+        languages: &[Language],
+        windows: &Windows,
+        counts: &Counts,
+        chunk_tokens: u64,
+    ) -> Result<Vec<Chunk>, Error> {
         /// Segments analysed at once: bounds the memory of the per-segment pieces.
         const BLOCK: usize = 16_384;
         let ids: rustc_hash::FxHashMap<&str, crate::count::TermId> = counts
@@ -1084,90 +1196,93 @@ impl Pipeline {
                 terms: counts,
             }
         };
-        for block in segments.chunks(BLOCK) {
-            let pieces: Vec<Vec<Piece>> = block
-                .par_iter()
-                .map_init(
-                    || {
-                        (
-                            StemCaches::default(),
-                            TokenStats::default(),
-                            Candidates::default(),
-                        )
-                    },
-                    |(stems, stats, candidates), segment| {
-                        let language = languages[segment.source as usize];
-                        let pieces = std::cell::RefCell::new(Vec::<Piece>::new());
-                        // A new piece where the windows change, and every
-                        // `chunk_tokens` tokens of a long segment (a whole
-                        // document is often one segment).
-                        let piece_for = |pieces: &mut Vec<Piece>, w: &Range<usize>| {
-                            if pieces
-                                .last()
-                                .is_none_or(|p| p.windows != *w || p.tokens >= chunk_tokens)
-                            {
-                                pieces.push(Piece {
-                                    windows: w.clone(),
-                                    ..Piece::default()
-                                });
-                            }
-                            pieces.len() - 1
-                        };
-                        self.analyze_segment(
-                            segment,
-                            language,
-                            windows,
-                            stems.get(language),
-                            stats,
-                            candidates,
-                            &kept,
-                            |w, term, _| {
-                                let mut pieces = pieces.borrow_mut();
-                                let i = piece_for(&mut pieces, &w);
-                                pieces[i].tokens += 1;
-                                if let Some(&id) = ids.get(term) {
-                                    pieces[i].terms.push(id);
+        let mut cut = |segments: &[Segment]| {
+            for block in segments.chunks(BLOCK) {
+                let pieces: Vec<Vec<Piece>> = block
+                    .par_iter()
+                    .map_init(
+                        || {
+                            (
+                                StemCaches::default(),
+                                TokenStats::default(),
+                                Candidates::default(),
+                            )
+                        },
+                        |(stems, stats, candidates), segment| {
+                            let language = languages[segment.source as usize];
+                            let pieces = std::cell::RefCell::new(Vec::<Piece>::new());
+                            // A new piece where the windows change, and every
+                            // `chunk_tokens` tokens of a long segment (a whole
+                            // document is often one segment).
+                            let piece_for = |pieces: &mut Vec<Piece>, w: &Range<usize>| {
+                                if pieces
+                                    .last()
+                                    .is_none_or(|p| p.windows != *w || p.tokens >= chunk_tokens)
+                                {
+                                    pieces.push(Piece {
+                                        windows: w.clone(),
+                                        ..Piece::default()
+                                    });
                                 }
-                            },
-                            |w, key, _, _| {
-                                let Some(&id) = ids.get(key) else { return };
-                                let mut pieces = pieces.borrow_mut();
-                                let Some(piece) = pieces.last_mut().filter(|p| p.windows == w)
-                                else {
-                                    return;
-                                };
-                                piece.claims.extend(&components[id as usize]);
-                                piece.terms.push(id);
-                            },
-                        );
-                        pieces.into_inner()
-                    },
-                )
-                .collect();
-            for (segment, pieces) in block.iter().zip(pieces) {
-                for piece in pieces {
-                    match &mut open {
-                        Some((document, chunk))
-                            if *document == segment.document
-                                && chunk.windows == piece.windows
-                                && chunk.tokens < chunk_tokens =>
-                        {
-                            chunk.tokens += piece.tokens;
-                            chunk.terms.extend(piece.terms);
-                            chunk.claims.extend(piece.claims);
-                        }
-                        _ => {
-                            if let Some((_, chunk)) = open.take() {
-                                chunks.push(close(chunk));
+                                pieces.len() - 1
+                            };
+                            self.analyze_segment(
+                                segment,
+                                language,
+                                windows,
+                                stems.get(language),
+                                stats,
+                                candidates,
+                                &kept,
+                                |w, term, _| {
+                                    let mut pieces = pieces.borrow_mut();
+                                    let i = piece_for(&mut pieces, &w);
+                                    pieces[i].tokens += 1;
+                                    if let Some(&id) = ids.get(term) {
+                                        pieces[i].terms.push(id);
+                                    }
+                                },
+                                |w, key, _, _| {
+                                    let Some(&id) = ids.get(key) else { return };
+                                    let mut pieces = pieces.borrow_mut();
+                                    let Some(piece) = pieces.last_mut().filter(|p| p.windows == w)
+                                    else {
+                                        return;
+                                    };
+                                    piece.claims.extend(&components[id as usize]);
+                                    piece.terms.push(id);
+                                },
+                            );
+                            pieces.into_inner()
+                        },
+                    )
+                    .collect();
+                for (segment, pieces) in block.iter().zip(pieces) {
+                    for piece in pieces {
+                        match &mut open {
+                            Some((document, chunk))
+                                if *document == segment.document
+                                    && chunk.windows == piece.windows
+                                    && chunk.tokens < chunk_tokens =>
+                            {
+                                chunk.tokens += piece.tokens;
+                                chunk.terms.extend(piece.terms);
+                                chunk.claims.extend(piece.claims);
                             }
-                            open = Some((segment.document, piece));
+                            _ => {
+                                if let Some((_, chunk)) = open.take() {
+                                    chunks.push(close(chunk));
+                                }
+                                open = Some((segment.document, piece));
+                            }
                         }
                     }
                 }
             }
-        }
+        };
+        feed(&mut cut)?;
         chunks.extend(open.map(|(_, chunk)| close(chunk)));
-        chunks
+        Ok(chunks)
     }
 
     /// The themes of one group's counts and each window's theme tokens: the
@@ -1178,7 +1293,28 @@ impl Pipeline {
         languages: &[Language],
         windows: &Windows,
         counts: &Counts,
-    ) -> (Vec<Theme>, Vec<ThemeWindow>, Option<DiscoveryReport>) {
+    ) -> GroupThemes {
+        self.themes_from(
+            |cut| {
+                cut(segments);
+                Ok(())
+            },
+            languages,
+            windows,
+            counts,
+        )
+        .expect("held segments are read without error")
+    }
+
+    /// [`Pipeline::themes`] with the segments that `feed` hands on, batch by
+    /// batch (they are read only to discover themes).
+    pub fn themes_from(
+        &self,
+        feed: impl FnOnce(&mut dyn FnMut(&[Segment])) -> Result<(), Error>,
+        languages: &[Language],
+        windows: &Windows,
+        counts: &Counts,
+    ) -> Result<GroupThemes, Error> {
         if let Some(lexicon) = &self.lexicon {
             let themes = Theme::from_lexicon(lexicon, counts, |text| self.lexicon_keys(text));
             let windows = theme::lexicon_windows(
@@ -1187,7 +1323,7 @@ impl Pipeline {
                 self.config.theme_weight,
                 self.config.as_of,
             );
-            return (themes, windows, None);
+            return Ok((themes, windows, None));
         }
         let Some(options) = self.discover_options() else {
             let windows = counts
@@ -1195,11 +1331,11 @@ impl Pipeline {
                 .iter()
                 .map(|w| ThemeWindow::from_tokens(Vec::new(), w.tokens))
                 .collect();
-            return (Vec::new(), windows, None);
+            return Ok((Vec::new(), windows, None));
         };
         let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
         let chunk_tokens = options.chunk_length(tokens);
-        let chunks = self.chunks(segments, languages, windows, counts, chunk_tokens);
+        let chunks = self.chunks_from(feed, languages, windows, counts, chunk_tokens)?;
         let mask = vocabulary_mask(counts, self.config.min_count);
         let found = theme::discover::discover(&chunks, counts, &mask, &options);
         let report = DiscoveryReport {
@@ -1210,7 +1346,7 @@ impl Pipeline {
             relative_error: found.relative_error,
             iterations: found.iterations,
         };
-        (found.themes, found.windows, Some(report))
+        Ok((found.themes, found.windows, Some(report)))
     }
 
     /// Scores, themes and shifts of one group, as reports.
@@ -1350,7 +1486,7 @@ impl Pipeline {
     /// Counts what was read: every stage up to and including the counting pass,
     /// which is what a shard holds. Phrases have not yet claimed their words.
     pub fn count_ingested(&self, ingested: &mut Ingested) -> Result<(Counted, Plan), Error> {
-        if ingested.segments.is_empty() {
+        if ingested.segment_count() == 0 {
             return Err(Error::NoText {
                 inputs: ingested.sources.len(),
                 diagnostics: ingested.diagnostics.len(),
@@ -1359,15 +1495,14 @@ impl Pipeline {
         let plan = self.timings.time("plan", || self.plan(ingested))?;
         let mut groups = Vec::with_capacity(plan.groups.len());
         for group in &plan.groups {
-            let segments = &ingested.segments[group.segments.clone()];
-            let kept = self.phrases_to_count(segments, &plan.languages);
-            let counts = self.count_with(
-                segments,
-                &plan.languages,
-                &group.windows,
-                group.extent,
-                &kept,
-            );
+            let kept = self.phrases_to_count_in(ingested, group, &plan.languages)?;
+            let started = std::time::Instant::now();
+            let mut builder = CountBuilder::new();
+            self.for_each_batch(ingested, group, |segments| {
+                builder.merge(self.count_builder(segments, &plan.languages, &group.windows, &kept));
+            })?;
+            let counts = builder.finish(group.windows.len_to(group.extent.end));
+            self.timings.add("count", started.elapsed());
             groups.push(CountedGroup {
                 source: group.source.clone(),
                 extent: group.extent,
@@ -1379,7 +1514,7 @@ impl Pipeline {
             axis: plan.axis,
             sources: ingested.sources.clone(),
             documents: u64::from(ingested.documents),
-            segments: ingested.segments.len() as u64,
+            segments: ingested.segment_count(),
             diagnostics: ingested
                 .diagnostics
                 .iter()
@@ -1444,16 +1579,18 @@ impl Pipeline {
             let (counts, phrases) = self.claim(counted_group.counts);
             let group = Group {
                 source: counted_group.source,
-                segments: 0..0,
+                parts: Vec::new(),
                 extent: counted_group.extent,
                 windows: group_windows,
             };
             let (group_themes, theme_windows, discovered) =
                 self.timings.time("theme", || match text {
-                    Some((ingested, plan)) => {
-                        let segments = &ingested.segments[plan.groups[index].segments.clone()];
-                        Ok(self.themes(segments, &plan.languages, &group.windows, &counts))
-                    }
+                    Some((ingested, plan)) => self.themes_from(
+                        |cut| self.for_each_batch(ingested, &plan.groups[index], cut),
+                        &plan.languages,
+                        &group.windows,
+                        &counts,
+                    ),
                     None if self.discover_options().is_some() => Err(Error::DiscoveryNeedsText),
                     None => Ok(self.themes(&[], &[], &group.windows, &counts)),
                 })?;
@@ -1628,6 +1765,55 @@ fn term_report(counts: &Counts, id: crate::count::TermId) -> TermReport {
         total: info.total,
         forms,
         repaired_from: Vec::new(),
+    }
+}
+
+/// Each source's segments, by source index: held (a contiguous run of
+/// [`Ingested::segments`], which holds them in source order) or streamed.
+pub fn source_parts(ingested: &Ingested) -> Vec<Option<Part>> {
+    let mut parts: Vec<Option<Part>> = vec![None; ingested.sources.len()];
+    let mut from = 0;
+    for (i, segment) in ingested.segments.iter().enumerate() {
+        let next = ingested.segments.get(i + 1).map(|s| s.source);
+        if next != Some(segment.source) {
+            parts[segment.source as usize] = Some(Part::Held(from..i + 1));
+            from = i + 1;
+        }
+    }
+    for (i, streamed) in ingested.streamed.iter().enumerate() {
+        parts[streamed.source as usize] = Some(Part::Streamed(i));
+    }
+    parts
+}
+
+/// A group's themes, their windows, and how discovery went.
+pub type GroupThemes = (Vec<Theme>, Vec<ThemeWindow>, Option<DiscoveryReport>);
+
+/// The extent of a group's segments, held and streamed.
+fn group_extent(ingested: &Ingested, parts: &[Part], axis: TimeAxis) -> Extent {
+    let mut held = Vec::new();
+    let (mut start, mut end) = (Millis::MAX, Millis::MIN);
+    for part in parts {
+        match part {
+            Part::Held(range) => held.push(extent(&ingested.segments[range.clone()], axis)),
+            Part::Streamed(i) => {
+                let streamed = &ingested.streamed[*i];
+                start = start.min(streamed.start);
+                end = end.max(streamed.end);
+            }
+        }
+    }
+    for e in held {
+        start = start.min(e.start);
+        end = end.max(e.end);
+    }
+    match axis {
+        TimeAxis::Offset => Extent {
+            start: 0,
+            end: end.max(1),
+        },
+        TimeAxis::Instant if start == Millis::MAX => Extent { start: 0, end: 1 },
+        TimeAxis::Instant => Extent { start, end },
     }
 }
 

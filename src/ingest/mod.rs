@@ -17,6 +17,7 @@ mod detect;
 mod documents;
 mod records;
 mod srt;
+pub mod stream;
 mod transcript;
 mod vtt;
 mod youtube_json;
@@ -334,6 +335,9 @@ pub struct IngestOptions {
     pub zone: Zone,
     /// Rolling-caption de-duplication.
     pub dedupe: Dedupe,
+    /// Transcripts of at least this many bytes are read in pieces, never whole
+    /// ([`stream`]); 0 reads every file whole.
+    pub stream_bytes: u64,
 }
 
 impl Default for IngestOptions {
@@ -345,6 +349,7 @@ impl Default for IngestOptions {
             columns: Columns::default(),
             zone: Zone::utc(),
             dedupe: Dedupe::Auto,
+            stream_bytes: 64 << 20,
         }
     }
 }
@@ -360,9 +365,16 @@ pub struct Ingested {
     pub diagnostics: Vec<Diagnostic>,
     /// Documents read.
     pub documents: u32,
+    /// Large transcripts read in pieces, whose segments are not in `segments`.
+    pub streamed: Vec<stream::StreamedSource>,
 }
 
 impl Ingested {
+    /// Segments read, held or streamed.
+    pub fn segment_count(&self) -> u64 {
+        self.segments.len() as u64 + self.streamed.iter().map(|s| s.segments).sum::<u64>()
+    }
+
     /// Diagnostics counted by kind name.
     pub fn diagnostic_counts(&self) -> BTreeMap<&'static str, u64> {
         let mut counts = BTreeMap::new();
@@ -436,6 +448,11 @@ impl Ingested {
                 segment.start += anchor;
                 segment.end += anchor;
             }
+            for streamed in self.streamed.iter_mut().filter(|s| s.source as usize == id) {
+                streamed.shift += anchor;
+                streamed.start += anchor;
+                streamed.end += anchor;
+            }
         }
         Ok(TimeAxis::Instant)
     }
@@ -461,6 +478,8 @@ pub(crate) struct FileReader<'a> {
     source_id: u32,
     /// The file name without its directory, for dates and titles.
     file_name: String,
+    /// Where segments go when they are not kept in `ingested` (a streamed read).
+    sink: Option<&'a mut dyn FnMut(Segment)>,
 }
 
 impl FileReader<'_> {
@@ -523,14 +542,18 @@ impl FileReader<'_> {
         text: String,
     ) {
         self.source.segments += 1;
-        self.ingested.segments.push(Segment {
+        let segment = Segment {
             source: self.source_id,
             document,
             line,
             start,
             end,
             text,
-        });
+        };
+        match &mut self.sink {
+            Some(sink) => sink(segment),
+            None => self.ingested.segments.push(segment),
+        }
     }
 
     /// Records what the file was read as.
@@ -565,6 +588,9 @@ pub fn read_paths(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingested
         })?;
         if meta.is_dir() {
             for file in directory_files(path, &mut ingested, options)? {
+                if stream::scan(&file, &mut ingested, options)? {
+                    continue;
+                }
                 match std::fs::read(&file) {
                     Ok(bytes) => {
                         read_bytes(&file.display().to_string(), &bytes, &mut ingested, options)?
@@ -580,7 +606,7 @@ pub fn read_paths(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingested
                     )?,
                 }
             }
-        } else {
+        } else if !stream::scan(path, &mut ingested, options)? {
             let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
                 path: path.display().to_string(),
                 source,
@@ -688,6 +714,7 @@ pub fn read_bytes(
         },
         source_id,
         file_name,
+        sink: None,
     };
     let result = read_source(&mut reader, bytes);
     let FileReader {

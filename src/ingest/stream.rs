@@ -1,0 +1,303 @@
+//! Large transcripts read in pieces, never whole.
+//!
+//! A transcript of a gigabyte would otherwise sit in memory twice: the file's
+//! text and the segments cut from it. A file of at least
+//! [`IngestOptions::stream_bytes`] that is a transcript is instead read line by
+//! line through the transcript reader's state machine, once when the run is
+//! planned ([`scan`]: its lines, problems, extent and a language sample are kept,
+//! its segments are not) and again by each pass that needs its text ([`replay`],
+//! in batches). Every other file, and every smaller one, is read whole as before.
+//! Reading in pieces gives the same segments, counts and diagnostics as reading
+//! whole; a test reads the same files both ways and compares every output.
+//!
+//! What needs the whole file is settled first by a scan of its bytes: whether it
+//! has NUL bytes (binary) or no text at all, in which case it is read whole as
+//! before so that its problem is reported as usual. The format is detected from
+//! the first megabyte (and the name) instead of the whole text.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use super::{
+    DiagnosticKind, FileReader, Format, IngestError, IngestOptions, Ingested, LineCounts, Segment,
+    Source, transcript,
+};
+use crate::config::Millis;
+
+/// How much of a large file decides its format.
+const HEAD: usize = 1 << 20;
+
+/// How many characters of text a scan keeps for language detection (what the
+/// pipeline samples from segments held in memory).
+pub const SAMPLE: usize = 20_000;
+
+/// A large transcript read in pieces: what later passes need to read it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamedSource {
+    /// Its index in [`Ingested::sources`].
+    pub source: u32,
+    /// The file.
+    pub path: String,
+    /// Its document (a transcript is one).
+    pub document: u32,
+    /// Segments read from it.
+    pub segments: u64,
+    /// The earliest segment start.
+    pub start: Millis,
+    /// The latest segment end (at least start + 1).
+    pub end: Millis,
+    /// The start of its text, for language detection.
+    pub sample: String,
+    /// Added to every time: the `--start` anchor, once the axis is settled.
+    pub shift: Millis,
+}
+
+/// What a read of the raw bytes says about a file.
+struct Bytes {
+    nul: bool,
+    text: bool,
+    /// Lines with bytes that are not UTF-8: reported before the text is read, as
+    /// decoding a whole file reports them.
+    invalid: Vec<u32>,
+}
+
+fn scan_bytes(path: &Path) -> std::io::Result<Bytes> {
+    let mut input = BufReader::with_capacity(1 << 20, File::open(path)?);
+    let mut found = Bytes {
+        nul: false,
+        text: false,
+        invalid: Vec::new(),
+    };
+    let mut line = Vec::new();
+    let mut line_no: u32 = 0;
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(found);
+        }
+        line_no = line_no.saturating_add(1);
+        let bytes = if line_no == 1 {
+            line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line)
+        } else {
+            &line
+        };
+        if bytes.contains(&0) {
+            found.nul = true;
+            return Ok(found);
+        }
+        found.text |= bytes.iter().any(|b| !b.is_ascii_whitespace());
+        if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
+            found.invalid.push(line_no);
+        }
+    }
+}
+
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> IngestError + '_ {
+    move |source| IngestError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Reads `path` as a streamed transcript if it is one and large enough, adding
+/// its source and problems to `ingested` and its description to
+/// `ingested.streamed`. Returns whether it did; if not, the caller reads the
+/// file whole.
+pub(super) fn scan(
+    path: &Path,
+    ingested: &mut Ingested,
+    options: &IngestOptions,
+) -> Result<bool, IngestError> {
+    let size = std::fs::metadata(path).map_err(io_error(path))?.len();
+    if options.stream_bytes == 0 || size < options.stream_bytes {
+        return Ok(false);
+    }
+    let name = path.display().to_string();
+    let file_name = path
+        .file_name()
+        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+    let mut head = Vec::with_capacity(HEAD);
+    File::open(path)
+        .map_err(io_error(path))?
+        .take(HEAD as u64)
+        .read_to_end(&mut head)
+        .map_err(io_error(path))?;
+    let head =
+        String::from_utf8_lossy(head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head)).into_owned();
+    let format = options
+        .format
+        .or_else(|| super::detect_format(&file_name, &head));
+    if format != Some(Format::Transcript) {
+        return Ok(false);
+    }
+    let bytes = scan_bytes(path).map_err(io_error(path))?;
+    if bytes.nul || !bytes.text {
+        return Ok(false);
+    }
+    let source_id = u32::try_from(ingested.sources.len()).expect("fewer than 2^32 sources");
+    let document = ingested.documents;
+    let found = std::cell::RefCell::new(StreamedSource {
+        source: source_id,
+        path: name.clone(),
+        document,
+        segments: 0,
+        start: Millis::MAX,
+        end: Millis::MIN,
+        sample: String::new(),
+        shift: 0,
+    });
+    let mut sink = |segment: Segment| {
+        let mut found = found.borrow_mut();
+        found.segments += 1;
+        found.start = found.start.min(segment.start);
+        found.end = found.end.max(segment.end.max(segment.start + 1));
+        if found.sample.len() < SAMPLE {
+            let take = segment
+                .text
+                .floor_char_boundary((SAMPLE - found.sample.len()).min(segment.text.len()));
+            found.sample.push_str(&segment.text[..take]);
+            found.sample.push(' ');
+        }
+    };
+    let mut reader = FileReader {
+        ingested,
+        options,
+        source: new_source(&name, size),
+        source_id,
+        file_name,
+        sink: Some(&mut sink),
+    };
+    let mut result = Ok(());
+    for &line in &bytes.invalid {
+        result = reader.warn(
+            line,
+            DiagnosticKind::InvalidUtf8,
+            "invalid UTF-8; the bad bytes are replaced with U+FFFD and the line is kept",
+        );
+        if result.is_err() {
+            break;
+        }
+    }
+    if result.is_ok() {
+        result = read_lines(&mut reader, path);
+    }
+    let FileReader {
+        ingested, source, ..
+    } = reader;
+    ingested.sources.push(source);
+    result?;
+    let found = found.borrow().clone();
+    if found.segments > 0 {
+        ingested.streamed.push(found);
+    }
+    Ok(true)
+}
+
+/// Reads a streamed transcript again, calling `on_batch` with its segments in
+/// order, about `batch_bytes` of text at a time. Its problems were reported by
+/// [`scan`] and are not reported again.
+pub fn replay(
+    streamed: &StreamedSource,
+    options: &IngestOptions,
+    batch_bytes: usize,
+    mut on_batch: impl FnMut(&[Segment]),
+) -> Result<(), IngestError> {
+    let path = Path::new(&streamed.path);
+    let mut scratch = Ingested {
+        documents: streamed.document,
+        ..Ingested::default()
+    };
+    let quiet = IngestOptions {
+        strict: false,
+        ..options.clone()
+    };
+    let mut batch: Vec<Segment> = Vec::new();
+    let mut text = 0usize;
+    let shift = streamed.shift;
+    let mut sink = |mut segment: Segment| {
+        segment.start += shift;
+        segment.end += shift;
+        text += segment.text.len();
+        batch.push(segment);
+        if text >= batch_bytes {
+            on_batch(&batch);
+            batch.clear();
+            text = 0;
+        }
+    };
+    let file_name = path.file_name().map_or_else(
+        || streamed.path.clone(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut reader = FileReader {
+        ingested: &mut scratch,
+        options: &quiet,
+        source: new_source(&streamed.path, 0),
+        source_id: streamed.source,
+        file_name,
+        sink: Some(&mut sink),
+    };
+    read_lines(&mut reader, path)?;
+    drop(reader);
+    if !batch.is_empty() {
+        on_batch(&batch);
+    }
+    Ok(())
+}
+
+fn new_source(path: &str, bytes: u64) -> Source {
+    Source {
+        path: path.to_string(),
+        format: None,
+        axis: None,
+        title: None,
+        description: None,
+        bytes,
+        lines: LineCounts::default(),
+        segments: 0,
+        documents: 0,
+        skipped_lines: Default::default(),
+        language: None,
+        language_confidence: None,
+    }
+}
+
+/// Feeds the file's lines to the transcript reader, decoding each as the whole
+/// file would be: a byte-order mark dropped, invalid UTF-8 replaced (its
+/// warnings were given by the scan of the bytes), lines split as `str::lines`
+/// splits them.
+fn read_lines(reader: &mut FileReader<'_>, path: &Path) -> Result<(), IngestError> {
+    let file = File::open(path).map_err(io_error(path))?;
+    let mut input = BufReader::with_capacity(1 << 20, file);
+    let mut parser = transcript::Lines::new(reader);
+    let mut line = Vec::new();
+    let mut line_no: u32 = 0;
+    loop {
+        line.clear();
+        let n = input.read_until(b'\n', &mut line).map_err(io_error(path))?;
+        if n == 0 {
+            break;
+        }
+        line_no = line_no.saturating_add(1);
+        if line.last() == Some(&b'\n') {
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+        }
+        let bytes = if line_no == 1 {
+            line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line)
+        } else {
+            &line
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(text) => parser.line(reader, line_no, text)?,
+            Err(_) => {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                parser.line(reader, line_no, &text)?;
+            }
+        }
+    }
+    parser.finish(reader)
+}

@@ -1,0 +1,136 @@
+//! Large transcripts are read in pieces, never whole; that must not change a
+//! single byte of any output. Each case runs the same inputs twice, once with
+//! every transcript streamed (`stream_bytes: 1`) and once with every file held
+//! (`stream_bytes: 0`), and compares every output file.
+
+use std::path::{Path, PathBuf};
+
+use themeline::config::GroupBy;
+use themeline::{Config, Pipeline};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn outputs(config: &Config, inputs: &[PathBuf], dir: &Path) -> (Vec<(String, Vec<u8>)>, usize) {
+    let pipeline = Pipeline::new(config.clone()).unwrap();
+    let ingested = pipeline.ingest(inputs).unwrap();
+    let streamed = ingested.streamed.len();
+    let timeline = pipeline.run_ingested(ingested).unwrap();
+    themeline::write_outputs(&timeline, dir).unwrap();
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    (files, streamed)
+}
+
+/// Runs `config` on `inputs` streamed and held; returns how many sources streamed.
+fn assert_streaming_changes_nothing(config: Config, inputs: &[PathBuf]) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let (held, none) = outputs(
+        &Config {
+            stream_bytes: 0,
+            ..config.clone()
+        },
+        inputs,
+        &dir.path().join("held"),
+    );
+    assert_eq!(none, 0);
+    let (streamed, count) = outputs(
+        &Config {
+            stream_bytes: 1,
+            ..config
+        },
+        inputs,
+        &dir.path().join("streamed"),
+    );
+    assert_eq!(held.len(), 7);
+    for ((name, a), (_, b)) in held.iter().zip(&streamed) {
+        assert!(a == b, "{name} differs when transcripts are streamed");
+    }
+    count
+}
+
+fn default_config() -> Config {
+    let file = themeline::config::ConfigFile::load(&root().join("themeline.toml")).unwrap();
+    let mut config = Config::default();
+    file.apply(&mut config).unwrap();
+    config
+}
+
+#[test]
+fn the_default_run_is_the_same_streamed() {
+    let inputs = vec![root().join("data/kubecon-eu-2024-recap.txt")];
+    assert_eq!(
+        assert_streaming_changes_nothing(default_config(), &inputs),
+        1
+    );
+    // Discovered themes read the text again, in batches.
+    let discover = Config {
+        discover: Some(8),
+        ..default_config()
+    };
+    assert_streaming_changes_nothing(discover, &inputs);
+    // So do bins by tokens, when the windows are laid out.
+    let bins = Config {
+        bins: Some(7),
+        bins_by: themeline::window::BinBy::Tokens,
+        ..default_config()
+    };
+    assert_streaming_changes_nothing(bins, &inputs);
+}
+
+#[test]
+fn messy_transcripts_report_the_same_problems_streamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text =
+        b"\xEF\xBB\xBFA messy talk\r\nabout things\r\n\r\n0:05 hello security\r\n".to_vec();
+    text.extend_from_slice(b"0:10 bad \xFF\xFE bytes here\n0:07 time goes back\n1:5 not a stamp\n");
+    text.extend_from_slice(b"0:20\nstamp on its own line\nand more text\n0:30 [Music] last one\r");
+    let messy = dir.path().join("messy.txt");
+    std::fs::write(&messy, text).unwrap();
+    let config = Config {
+        window: "10s".parse().unwrap(),
+        min_count: 1,
+        ..Config::default()
+    };
+    assert_eq!(assert_streaming_changes_nothing(config, &[messy]), 1);
+}
+
+#[test]
+fn streamed_and_held_sources_mix_in_one_run() {
+    let inputs = vec![
+        root().join("data/kubecon-eu-2024-recap.txt"),
+        root().join("tests/fixtures/kubecon-rolling.vtt"),
+        root().join("tests/fixtures/messy-transcript.txt"),
+    ];
+    for group_by in [GroupBy::None, GroupBy::Source] {
+        let config = Config {
+            group_by,
+            ..default_config()
+        };
+        assert_eq!(assert_streaming_changes_nothing(config, &inputs), 2);
+    }
+    // Anchored at an instant, beside dated documents.
+    let mut dated = inputs.clone();
+    dated.push(root().join("tests/fixtures/sotu/1973-Nixon-1.txt"));
+    let config = Config {
+        window: "year".parse().unwrap(),
+        start: themeline::time::parse_instant(
+            "1973-01-01T09:00:00Z",
+            &themeline::time::Zone::utc(),
+        ),
+        discover: Some(4),
+        themes: None,
+        ..default_config()
+    };
+    assert_eq!(assert_streaming_changes_nothing(config, &dated), 2);
+}
