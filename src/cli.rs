@@ -238,6 +238,9 @@ struct OptionArgs {
     /// Fail on the first problem in the input instead of skipping or repairing it.
     #[arg(long, help_heading = "Input")]
     strict: bool,
+    /// Read transcripts of at least this many bytes in pieces, never whole (0: read every file whole).
+    #[arg(long, value_name = "BYTES", default_value_t = Config::default().stream_bytes, help_heading = "Input")]
+    stream_bytes: u64,
 
     /// Language of stemming and stop words (english, german, french, ... any Snowball
     /// algorithm), or auto to detect it per input.
@@ -371,6 +374,7 @@ impl OptionArgs {
             text_col,
             id_col,
             dedupe,
+            stream_bytes,
             language,
             aliases,
             protect,

@@ -40,7 +40,6 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// How many pieces per worker thread counting splits the segments into (each
 /// counted by one task, then merged).
-const PIECES_PER_THREAD: usize = 1;
 
 /// How many diagnostics `timeline.json` lists one by one (all are counted).
 pub const MAX_LISTED_DIAGNOSTICS: usize = 1000;
@@ -197,6 +196,67 @@ impl fmt::Display for TimeValue {
             TimeValue::Seconds(s) => s.fmt(f),
             TimeValue::Instant(s) => f.write_str(s),
         }
+    }
+}
+
+/// One worker's share of a counting pass: its counts and what it reuses from
+/// segment to segment.
+#[derive(Debug, Default)]
+pub struct CountWorker {
+    stems: StemCaches,
+    builder: CountBuilder,
+    stats: TokenStats,
+    candidates: Candidates,
+}
+
+impl CountWorker {
+    /// A worker per thread of the current pool (at least one).
+    pub fn for_threads() -> Vec<CountWorker> {
+        (0..rayon::current_num_threads().max(1))
+            .map(|_| CountWorker::default())
+            .collect()
+    }
+
+    /// The workers' counts merged, pairwise in parallel.
+    pub fn merge(workers: Vec<CountWorker>) -> CountBuilder {
+        workers
+            .into_par_iter()
+            .map(|mut worker| {
+                worker.builder.add_token_stats(&worker.stats);
+                worker.builder
+            })
+            .reduce(CountBuilder::new, |mut a, b| {
+                a.merge(b);
+                a
+            })
+    }
+}
+
+/// One worker's share of phrase mining.
+#[derive(Debug, Default)]
+pub struct MineWorker {
+    stems: StemCaches,
+    miner: Miner,
+    stats: TokenStats,
+}
+
+impl MineWorker {
+    /// A worker per thread of the current pool (at least one).
+    pub fn for_threads() -> Vec<MineWorker> {
+        (0..rayon::current_num_threads().max(1))
+            .map(|_| MineWorker::default())
+            .collect()
+    }
+
+    /// The workers' candidates merged, pairwise in parallel.
+    pub fn merge(workers: Vec<MineWorker>) -> Miner {
+        workers
+            .into_par_iter()
+            .map(|worker| worker.miner)
+            .reduce(Miner::new, |mut a, b| {
+                a.merge(b);
+                a
+            })
     }
 }
 
@@ -845,7 +905,30 @@ impl Pipeline {
             match part {
                 Part::Held(range) => f(&ingested.segments[range.clone()]),
                 Part::Streamed(i) => {
-                    ingest::stream::replay(&ingested.streamed[*i], &options, BATCH_BYTES, &mut f)?
+                    // The file is read on a thread of its own while the batch
+                    // before is worked on: reading and analysing overlap.
+                    let streamed = &ingested.streamed[*i];
+                    let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Segment>>(1);
+                    let options = &options;
+                    std::thread::scope(|scope| -> Result<(), Error> {
+                        let reader = scope.spawn(move || {
+                            ingest::stream::replay_batches(
+                                streamed,
+                                options,
+                                BATCH_BYTES,
+                                |batch| {
+                                    // A closed channel means the consumer is gone; the
+                                    // read still runs to its end.
+                                    let _ = sender.send(batch);
+                                },
+                            )
+                        });
+                        for batch in &batches {
+                            f(&batch);
+                        }
+                        reader.join().expect("the reading thread does not panic")?;
+                        Ok(())
+                    })?;
                 }
             }
         }
@@ -912,20 +995,36 @@ impl Pipeline {
     /// The first pass of phrase mining: every phrase candidate of `segments`,
     /// counted.
     pub fn mine(&self, segments: &[Segment], languages: &[Language]) -> Miner {
-        let pieces = PIECES_PER_THREAD * rayon::current_num_threads();
-        let piece = segments.len().div_ceil(pieces).max(64);
+        let mut workers = MineWorker::for_threads();
+        self.mine_into(segments, languages, &mut workers);
+        MineWorker::merge(workers)
+    }
+
+    /// Mines `segments` into `workers`, one contiguous piece per worker, in
+    /// parallel; like [`Pipeline::count_into`], workers keep their counts from
+    /// batch to batch.
+    pub fn mine_into(
+        &self,
+        segments: &[Segment],
+        languages: &[Language],
+        workers: &mut [MineWorker],
+    ) {
+        let piece = segments.len().div_ceil(workers.len().max(1)).max(1);
         segments
             .par_chunks(piece)
-            .map(|piece| {
-                let mut stems = StemCaches::default();
-                let mut miner = Miner::new();
-                let mut stats = TokenStats::default();
+            .zip(workers.par_iter_mut())
+            .for_each(|(piece, worker)| {
+                let MineWorker {
+                    stems,
+                    miner,
+                    stats,
+                } = worker;
                 for segment in piece {
                     let language = languages[segment.source as usize];
                     let stems = stems.get(language);
                     miner.reset();
                     self.analyzer(language)
-                        .analyze(&segment.text, &mut stats, |event| {
+                        .analyze(&segment.text, stats, |event| {
                             let stem = match &event {
                                 Event::Token(token) if token.protected => Some(token.text.as_str()),
                                 Event::Token(token) => Some(stems.stem(&token.text)),
@@ -934,12 +1033,7 @@ impl Pipeline {
                             miner.event(&event, stem);
                         });
                 }
-                miner
-            })
-            .reduce(Miner::new, |mut a, b| {
-                a.merge(b);
-                a
-            })
+            });
     }
 
     /// The phrases that `miner`'s candidates make under this run's options.
@@ -1004,11 +1098,11 @@ impl Pipeline {
             return Ok(self.phrases_to_count(&[], languages));
         }
         let started = std::time::Instant::now();
-        let mut miner = Miner::new();
+        let mut workers = MineWorker::for_threads();
         self.for_each_batch(ingested, group, |segments| {
-            miner.merge(self.mine(segments, languages));
+            self.mine_into(segments, languages, &mut workers);
         })?;
-        let keys = miner.kept(&self.phrases);
+        let keys = MineWorker::merge(workers).kept(&self.phrases);
         self.timings.add("phrases", started.elapsed());
         Ok(KeptPhrases::new(keys.iter().map(String::as_str)))
     }
@@ -1051,19 +1145,34 @@ impl Pipeline {
         windows: &Windows,
         kept: &KeptPhrases,
     ) -> CountBuilder {
-        // A few pieces per thread, each counted in order by one task: far fewer
-        // builders to merge than rayon's adaptive splitting would make, yet enough
-        // to balance the load. The result does not depend on the split: merging is
-        // exact.
-        let pieces = PIECES_PER_THREAD * rayon::current_num_threads();
-        let piece = segments.len().div_ceil(pieces).max(64);
+        let mut workers = CountWorker::for_threads();
+        self.count_into(segments, languages, windows, kept, &mut workers);
+        CountWorker::merge(workers)
+    }
+
+    /// Counts `segments` into `workers`, one contiguous piece per worker, in
+    /// parallel. A worker keeps its counts and caches from batch to batch, so a
+    /// streamed file costs one merge per worker at the end, not one per batch;
+    /// the result does not depend on the split, since merging is exact.
+    pub fn count_into(
+        &self,
+        segments: &[Segment],
+        languages: &[Language],
+        windows: &Windows,
+        kept: &KeptPhrases,
+        workers: &mut [CountWorker],
+    ) {
+        let piece = segments.len().div_ceil(workers.len().max(1)).max(1);
         segments
             .par_chunks(piece)
-            .map(|piece| {
-                let mut stems = StemCaches::default();
-                let mut builder = CountBuilder::new();
-                let mut stats = TokenStats::default();
-                let mut candidates = Candidates::default();
+            .zip(workers.par_iter_mut())
+            .for_each(|(piece, worker)| {
+                let CountWorker {
+                    stems,
+                    builder,
+                    stats,
+                    candidates,
+                } = worker;
                 for segment in piece {
                     builder.add_segment(
                         windows.containing(segment.start),
@@ -1071,14 +1180,14 @@ impl Pipeline {
                         segment.end,
                     );
                     let language = languages[segment.source as usize];
-                    let builder_cell = std::cell::RefCell::new(&mut builder);
+                    let builder_cell = std::cell::RefCell::new(&mut *builder);
                     self.analyze_segment(
                         segment,
                         language,
                         windows,
                         stems.get(language),
-                        &mut stats,
-                        &mut candidates,
+                        stats,
+                        candidates,
                         kept,
                         |w, term, token| builder_cell.borrow_mut().add(term, &token.display, w),
                         |w, key, surface, components| {
@@ -1088,13 +1197,7 @@ impl Pipeline {
                         },
                     );
                 }
-                builder.add_token_stats(&stats);
-                builder
-            })
-            .reduce(CountBuilder::new, |mut a, b| {
-                a.merge(b);
-                a
-            })
+            });
     }
 
     /// Cuts segments into chunks for theme discovery: stretches of one document
@@ -1497,11 +1600,17 @@ impl Pipeline {
         for group in &plan.groups {
             let kept = self.phrases_to_count_in(ingested, group, &plan.languages)?;
             let started = std::time::Instant::now();
-            let mut builder = CountBuilder::new();
+            let mut workers = CountWorker::for_threads();
             self.for_each_batch(ingested, group, |segments| {
-                builder.merge(self.count_builder(segments, &plan.languages, &group.windows, &kept));
+                self.count_into(
+                    segments,
+                    &plan.languages,
+                    &group.windows,
+                    &kept,
+                    &mut workers,
+                );
             })?;
-            let counts = builder.finish(group.windows.len_to(group.extent.end));
+            let counts = CountWorker::merge(workers).finish(group.windows.len_to(group.extent.end));
             self.timings.add("count", started.elapsed());
             groups.push(CountedGroup {
                 source: group.source.clone(),

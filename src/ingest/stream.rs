@@ -203,6 +203,16 @@ pub fn replay(
     batch_bytes: usize,
     mut on_batch: impl FnMut(&[Segment]),
 ) -> Result<(), IngestError> {
+    replay_batches(streamed, options, batch_bytes, |batch| on_batch(&batch))
+}
+
+/// [`replay`], handing each batch over.
+pub fn replay_batches(
+    streamed: &StreamedSource,
+    options: &IngestOptions,
+    batch_bytes: usize,
+    mut on_batch: impl FnMut(Vec<Segment>),
+) -> Result<(), IngestError> {
     let path = Path::new(&streamed.path);
     let mut scratch = Ingested {
         documents: streamed.document,
@@ -221,8 +231,7 @@ pub fn replay(
         text += segment.text.len();
         batch.push(segment);
         if text >= batch_bytes {
-            on_batch(&batch);
-            batch.clear();
+            on_batch(std::mem::take(&mut batch));
             text = 0;
         }
     };
@@ -241,7 +250,7 @@ pub fn replay(
     read_lines(&mut reader, path)?;
     drop(reader);
     if !batch.is_empty() {
-        on_batch(&batch);
+        on_batch(batch);
     }
     Ok(())
 }
