@@ -226,7 +226,10 @@ impl std::str::FromStr for OutputFormat {
             .ok_or_else(|| {
                 let names: Vec<&str> = OutputFormat::ALL.iter().map(|f| f.name()).collect();
                 let hint = if wanted.parse::<crate::ingest::Format>().is_ok() {
-                    format!("; {wanted} is an input format: use --input-format {wanted}")
+                    format!(
+                        "; {wanted} is an input format: use --input-format {wanted} \
+                         (input-format in themeline.toml)"
+                    )
                 } else {
                     String::new()
                 };
