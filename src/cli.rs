@@ -1,10 +1,16 @@
 //! The `themeline` command line: arguments, the config file, reporting, exit codes.
 //!
 //! This module is the only place that knows about terminals and processes. It
-//! layers options (defaults < `themeline.toml` < flags given on the command line),
-//! runs the library's [`Pipeline`] inside a rayon pool of the requested size,
-//! prints input problems and a summary on stderr, and maps failures to exit codes:
-//! 0 success, 1 runtime failure, 2 usage error (clap's).
+//! layers options (defaults < `themeline.toml` < `THEMELINE_*` environment
+//! variables < flags given on the command line), runs the library's [`Pipeline`]
+//! inside a rayon pool of the requested size, shows progress and prints input
+//! problems and a summary on stderr (never on stdout, which belongs to `--out -`),
+//! and maps failures to exit codes: 0 success (also when a reader of stdout such as
+//! `head` goes away), 1 runtime failure, 2 usage error (clap's).
+
+mod progress;
+
+use progress::Reporter;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -17,6 +23,8 @@ use serde_json::json;
 
 use themeline::config::{ConfigFile, Duration, GroupBy, IdfMode, NormMode, TfMode};
 use themeline::count::shard::{CandidateFile, PhraseList, ShardFile};
+use themeline::emit::OutputFormat;
+use themeline::emit::schema::SchemaName;
 use themeline::ingest::{Dedupe, Format, Ingested};
 use themeline::pipeline::{Group, Part, StemCaches};
 use themeline::score::{Method, Reference};
@@ -38,6 +46,9 @@ Examples:
   themeline run talks.jsonl --text-col title --text-col description --window year
   themeline run talk.txt --aliases my-aliases.toml --phrase \"service mesh\" --strict
   themeline inspect talk.txt --what segments what the parser read, as JSON lines
+  themeline run talk.txt --out - --format ndjson | jq -c '{label, dominant}'
+                                             one window per line on stdout
+  THEMELINE_WINDOW=2m themeline config show  the options a run would use, as themeline.toml
 
 Exit codes: 0 success, 1 runtime failure (unreadable input, no text, --strict
 problem, unwritable output), 2 usage error.";
@@ -47,10 +58,10 @@ problem, unwritable output), 2 usage error.";
 #[derive(Debug, Parser)]
 #[command(name = "themeline", version, after_help = EXAMPLES)]
 struct Cli {
-    /// Read options from this TOML file [default: ./themeline.toml when it exists].
+    /// Read options from this TOML file [default: $THEMELINE_CONFIG, else ./themeline.toml when it exists].
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Ignore ./themeline.toml.
+    /// Read no options file (also THEMELINE_NO_CONFIG=1).
     #[arg(long, global = true, conflicts_with = "config")]
     no_config: bool,
     #[command(subcommand)]
@@ -59,7 +70,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the pipeline and write terms.csv, windows.csv and timeline.json (the default).
+    /// Run the pipeline and write its outputs (CSV, JSON, HTML report, Vega-Lite): the default.
     #[command(after_help = EXAMPLES)]
     Run(RunArgs),
     /// Print what the parser and analyzer saw, as JSON lines, without writing outputs.
@@ -76,6 +87,47 @@ enum Command {
     /// Add up `themeline mine` shards and write the phrases every `count` should count.
     #[command(after_help = SHARD_HELP)]
     Select(SelectArgs),
+    /// Print the JSON Schema (draft 2020-12) of a file themeline writes or reads.
+    Schema(SchemaArgs),
+    /// Show the configuration a run would use.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print the effective options (defaults < themeline.toml < THEMELINE_* < flags)
+    /// as a themeline.toml that reads back; takes the options of `run`.
+    Show(ConfigShowArgs),
+}
+
+#[derive(Debug, Args)]
+struct ConfigShowArgs {
+    /// Print TOML, in themeline.toml syntax (the default).
+    #[arg(long, conflicts_with = "json")]
+    toml: bool,
+    /// Print JSON instead (unset options are null).
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+struct SchemaArgs {
+    /// Which file: timeline.json, a line of timeline.ndjson, a shard, a candidate
+    /// shard, a phrase list, or themeline.toml.
+    #[arg(value_enum, default_value_t = SchemaName::Timeline)]
+    name: SchemaName,
 }
 
 const SHARD_HELP: &str = "\
@@ -106,15 +158,8 @@ struct MergeArgs {
     /// Shard files written by `themeline count`, in the order their inputs would be read.
     #[arg(required = true)]
     shards: Vec<PathBuf>,
-    /// Directory for the outputs (created if needed; files replaced atomically).
-    #[arg(long, short, default_value = "output")]
-    out: PathBuf,
-    /// Print nothing on success.
-    #[arg(long, short)]
-    quiet: bool,
-    /// Also print where the time went, stage by stage.
-    #[arg(long, short, conflicts_with = "quiet")]
-    verbose: bool,
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(flatten)]
     options: OptionArgs,
 }
@@ -152,17 +197,69 @@ struct SelectArgs {
 struct RunArgs {
     /// Input files or directories [default: inputs in the config file, else data]
     inputs: Vec<PathBuf>,
-    /// Directory for the outputs (created if needed; files replaced atomically).
-    #[arg(long, short, default_value = "output")]
-    out: PathBuf,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    options: OptionArgs,
+}
+
+/// Where the outputs go and what is said on the way: `run` and `merge`.
+#[derive(Debug, Args)]
+struct OutputArgs {
+    /// Directory for the outputs (created if needed; files replaced atomically), or
+    /// - for one format on stdout [default: out in the config file, else output]
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Outputs to write, comma-separated or repeated: csv (terms, windows, themes,
+    /// shifts), json (timeline.json), ndjson (timeline.ndjson), html (report.html),
+    /// vegalite (timeline.vl.json). With --out - exactly one (csv: terms.csv)
+    /// [default: csv,json,html,vegalite]
+    #[arg(long, value_name = "FORMAT", value_delimiter = ',', value_parser = OutputFormatParser)]
+    format: Vec<OutputFormat>,
     /// Print nothing on success; problems in the input are still counted in timeline.json.
     #[arg(long, short)]
     quiet: bool,
     /// Also print where the time went, stage by stage.
     #[arg(long, short, conflicts_with = "quiet")]
     verbose: bool,
-    #[command(flatten)]
-    options: OptionArgs,
+    /// How often progress is logged when stderr is not a terminal.
+    #[arg(long, value_name = "DURATION")]
+    progress_interval: Option<Duration>,
+}
+
+/// `--format`'s values through [`OutputFormat`]'s `FromStr`, which says when a
+/// value is an input format (`--format vtt` means `--input-format vtt`), with the
+/// possible values for help and completions.
+#[derive(Debug, Clone, Copy)]
+struct OutputFormatParser;
+
+impl clap::builder::TypedValueParser for OutputFormatParser {
+    type Value = OutputFormat;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<OutputFormat, clap::Error> {
+        value.to_string_lossy().parse().map_err(|message: String| {
+            let mut cmd = cmd.clone();
+            cmd.error(
+                clap::error::ErrorKind::InvalidValue,
+                format!("--format: {message}"),
+            )
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            OutputFormat::value_variants()
+                .iter()
+                .filter_map(ValueEnum::to_possible_value),
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -218,8 +315,8 @@ struct OptionArgs {
     group_by: GroupBy,
 
     /// Read every input as this format instead of detecting it.
-    #[arg(long, value_enum, help_heading = "Input")]
-    format: Option<Format>,
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Input")]
+    input_format: Option<Format>,
     /// JSON Lines/CSV column with the time [default: detected: time, timestamp, date, start, published, ...].
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     time_col: Option<String>,
@@ -431,8 +528,8 @@ impl OptionArgs {
         if given(matches, "bins") {
             config.bins = self.bins;
         }
-        if given(matches, "format") {
-            config.format = self.format;
+        if given(matches, "input_format") {
+            config.input_format = self.input_format;
         }
         if given(matches, "last_segment") {
             config.last_segment = self.last_segment.0;
@@ -457,53 +554,165 @@ impl OptionArgs {
     }
 }
 
-/// Everything a command needs, after layering defaults, the file and the flags.
+/// Everything a command needs, after layering defaults, the file, the
+/// environment and the flags.
 struct Settings {
     config: Config,
     inputs: Vec<PathBuf>,
     threads: usize,
     out: PathBuf,
+    formats: Vec<OutputFormat>,
+    quiet: bool,
+    verbose: bool,
+    progress_interval: std::time::Duration,
+}
+
+impl Settings {
+    /// The options as a config file that reads back: `themeline config show`.
+    fn file(&self) -> ConfigFile {
+        ConfigFile {
+            inputs: Some(self.inputs.clone()),
+            out: Some(self.out.clone()),
+            format: Some(self.formats.clone()),
+            quiet: Some(self.quiet),
+            verbose: Some(self.verbose),
+            progress_interval: Some(Duration(self.progress_interval.as_millis() as i64)),
+            threads: Some(self.threads),
+            ..ConfigFile::from_config(&self.config)
+        }
+    }
+
+    /// Whether the outputs go to stdout (`--out -`).
+    fn to_stdout(&self) -> bool {
+        self.out.as_os_str() == "-"
+    }
+}
+
+/// What the command line says beyond [`OptionArgs`]; empty for the commands
+/// that do not take it.
+#[derive(Default)]
+struct Given<'a> {
+    inputs: &'a [PathBuf],
+    output: Option<&'a OutputArgs>,
+    quiet: bool,
+}
+
+/// How often progress lines are logged when stderr is not a terminal.
+const PROGRESS_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The config file a command reads: `--config`, `THEMELINE_CONFIG`, else
+/// `./themeline.toml` when it exists, unless `--no-config` or `THEMELINE_NO_CONFIG`.
+fn config_file(cli: &Cli) -> Result<ConfigFile> {
+    let env_path = std::env::var_os("THEMELINE_CONFIG").map(PathBuf::from);
+    let env_off =
+        std::env::var("THEMELINE_NO_CONFIG").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
+    let path = match (&cli.config, cli.no_config) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) => None,
+        (None, false) if env_off => None,
+        (None, false) => env_path.or_else(|| {
+            Path::new("themeline.toml")
+                .is_file()
+                .then(|| PathBuf::from("themeline.toml"))
+        }),
+    };
+    Ok(match path {
+        Some(path) => ConfigFile::load(&path)?,
+        None => ConfigFile::default(),
+    })
+}
+
+/// The `THEMELINE_*` options of the environment.
+fn config_env() -> Result<ConfigFile> {
+    let vars = std::env::vars_os().filter_map(|(name, value)| {
+        let name = name.into_string().ok()?;
+        name.starts_with(themeline::config::ENV_PREFIX)
+            .then(|| (name, value.to_string_lossy().into_owned()))
+    });
+    Ok(ConfigFile::from_env(vars)?)
 }
 
 fn settings(
     cli: &Cli,
     options: &OptionArgs,
-    inputs: &[PathBuf],
-    out: Option<&Path>,
+    given_args: Given<'_>,
     matches: &ArgMatches,
 ) -> Result<Settings> {
-    let file = match (&cli.config, cli.no_config) {
-        (Some(path), _) => Some(ConfigFile::load(path)?),
-        (None, false) if Path::new("themeline.toml").is_file() => {
-            Some(ConfigFile::load(Path::new("themeline.toml"))?)
-        }
-        _ => None,
-    }
-    .unwrap_or_default();
+    let file = config_file(cli)?;
+    let env = config_env()?;
     let mut config = Config::default();
     file.apply(&mut config)?;
+    env.apply(&mut config)?;
     options.apply(matches, &mut config);
-    let inputs = if !inputs.is_empty() {
-        inputs.to_vec()
+    // The command line's own options: flag, else environment, else file, else default.
+    let inputs = if !given_args.inputs.is_empty() {
+        given_args.inputs.to_vec()
     } else {
-        file.inputs
+        env.inputs
             .clone()
+            .or_else(|| file.inputs.clone())
             .unwrap_or_else(|| vec![PathBuf::from("data")])
     };
-    let out = match (out, given(matches, "out")) {
-        (Some(out), true) => out.to_path_buf(),
-        _ => file.out.clone().unwrap_or_else(|| PathBuf::from("output")),
+    let output = given_args.output;
+    let out = match output.and_then(|o| o.out.clone()) {
+        Some(out) => out,
+        None => env
+            .out
+            .clone()
+            .or_else(|| file.out.clone())
+            .unwrap_or_else(|| PathBuf::from("output")),
     };
+    let mut formats = match output.map(|o| o.format.clone()).filter(|f| !f.is_empty()) {
+        Some(formats) => formats,
+        None => env
+            .format
+            .clone()
+            .or_else(|| file.format.clone())
+            .unwrap_or_else(|| OutputFormat::DEFAULT.to_vec()),
+    };
+    formats.sort();
+    formats.dedup();
     let threads = if given(matches, "threads") {
         options.threads
     } else {
-        file.threads.unwrap_or(0)
+        env.threads.or(file.threads).unwrap_or(0)
     };
+    // Later layers win; within one, quiet wins.
+    let (mut quiet, mut verbose) = (false, false);
+    for layer in [&file, &env] {
+        if layer.verbose == Some(true) {
+            (quiet, verbose) = (false, true);
+        } else if layer.verbose == Some(false) {
+            verbose = false;
+        }
+        if layer.quiet == Some(true) {
+            (quiet, verbose) = (true, false);
+        } else if layer.quiet == Some(false) {
+            quiet = false;
+        }
+    }
+    if output.is_some_and(|o| o.verbose) {
+        (quiet, verbose) = (false, true);
+    }
+    if given_args.quiet || output.is_some_and(|o| o.quiet) {
+        (quiet, verbose) = (true, false);
+    }
+    let progress_interval = output
+        .and_then(|o| o.progress_interval)
+        .or(env.progress_interval)
+        .or(file.progress_interval)
+        .map_or(PROGRESS_INTERVAL, |d| {
+            std::time::Duration::from_millis(d.0 as u64)
+        });
     Ok(Settings {
         config,
         inputs,
         threads,
         out,
+        formats,
+        quiet,
+        verbose,
+        progress_interval,
     })
 }
 
@@ -536,6 +745,12 @@ pub fn main() -> ExitCode {
         (Some(Command::Merge(args)), Some((_, sub))) => merge(&cli, args, sub),
         (Some(Command::Mine(args)), Some((_, sub))) => mine(&cli, args, sub),
         (Some(Command::Select(args)), Some((_, sub))) => select(&cli, args, sub),
+        (Some(Command::Schema(args)), _) => print_schema(args),
+        (Some(Command::Config(ConfigCommand::Show(args))), Some((_, sub))) => {
+            let show = sub.subcommand().map_or(sub, |(_, show)| show);
+            config_show(&cli, args, show)
+        }
+        (Some(Command::Completions(args)), _) => completions(args),
         _ => unreachable!("a subcommand is always present"),
     };
     match result {
@@ -596,25 +811,104 @@ fn report_diagnostics(ingested: &Ingested) {
 
 fn run(cli: &Cli, args: &RunArgs, matches: &ArgMatches) -> Result<()> {
     let started = std::time::Instant::now();
-    let settings = settings(cli, &args.options, &args.inputs, Some(&args.out), matches)?;
-    let pipeline = Pipeline::new(settings.config)?;
+    let given_args = Given {
+        inputs: &args.inputs,
+        output: Some(&args.output),
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given_args, matches)?;
+    check_outputs(&settings);
+    let mut pipeline = Pipeline::new(settings.config.clone())?;
+    let reporter = Reporter::start(settings.quiet, settings.progress_interval);
+    pipeline.set_progress(reporter.hook());
     let timeline = pool(settings.threads)?.install(|| -> Result<_> {
         let ingested = pipeline.ingest(&settings.inputs)?;
-        if !args.quiet {
-            report_diagnostics(&ingested);
+        if !settings.quiet {
+            reporter.suspend(|| report_diagnostics(&ingested));
         }
         Ok(pipeline.run_ingested(ingested)?)
     })?;
-    let written = pipeline.timings().time("emit", || {
-        themeline::write_outputs(&timeline, &settings.out)
-    })?;
-    if args.verbose {
+    let written = pipeline
+        .timings()
+        .time("emit", || write_outputs(&settings, &timeline))?;
+    drop(reporter);
+    if settings.verbose {
         print_stages(&pipeline);
     }
-    if !args.quiet {
+    if !settings.quiet {
         summary(&timeline, &written, started);
     }
     Ok(())
+}
+
+/// `--out -` writes one format: refuses more (or none chosen) as a usage error.
+fn check_outputs(settings: &Settings) {
+    if settings.to_stdout() && settings.formats.len() != 1 {
+        let chosen: Vec<&str> = settings.formats.iter().map(|f| f.name()).collect();
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--out - writes one format to stdout, but {} are chosen ({}): choose one with --format",
+                    chosen.len(),
+                    chosen.join(", ")
+                ),
+            )
+            .exit()
+    }
+}
+
+/// Writes the chosen outputs into the output directory, or the one format to
+/// stdout; returns what was written, for the summary.
+fn write_outputs(settings: &Settings, timeline: &themeline::Timeline) -> Result<Vec<String>> {
+    if !settings.to_stdout() {
+        let written = themeline::emit::write_formats(timeline, &settings.out, &settings.formats)?;
+        return Ok(written.iter().map(|p| p.display().to_string()).collect());
+    }
+    let format = settings.formats[0];
+    let mut out = PipeWriter::new(io::stdout().lock());
+    match themeline::emit::write_to(timeline, format, &mut out) {
+        Ok(()) => Ok(vec![format!("{} to stdout", format.files()[0])]),
+        Err(_) if out.broken => Err(io::Error::from(io::ErrorKind::BrokenPipe).into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A buffered stdout that remembers whether its reader went away, which the
+/// writers above it (csv, serde_json) may report as their own errors.
+struct PipeWriter<W: Write> {
+    inner: io::BufWriter<W>,
+    broken: bool,
+}
+
+impl<W: Write> PipeWriter<W> {
+    fn new(inner: W) -> Self {
+        PipeWriter {
+            inner: io::BufWriter::new(inner),
+            broken: false,
+        }
+    }
+
+    fn check<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        if let Err(e) = &result
+            && e.kind() == io::ErrorKind::BrokenPipe
+        {
+            self.broken = true;
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for PipeWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.check(result)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let result = self.inner.flush();
+        self.check(result)
+    }
 }
 
 /// Writes `value` as JSON to `path` atomically: a temporary file beside it, then a rename.
@@ -640,19 +934,27 @@ fn write_json_atomically(path: &Path, value: &impl serde::Serialize) -> Result<(
 
 fn count(cli: &Cli, args: &CountArgs, matches: &ArgMatches) -> Result<()> {
     let started = std::time::Instant::now();
-    let settings = settings(cli, &args.options, &args.inputs, None, matches)?;
+    let given_args = Given {
+        inputs: &args.inputs,
+        quiet: args.quiet,
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given_args, matches)?;
     let options = settings.config.counting_options();
-    let pipeline = Pipeline::new(settings.config)?;
+    let mut pipeline = Pipeline::new(settings.config)?;
+    let reporter = Reporter::start(settings.quiet, settings.progress_interval);
+    pipeline.set_progress(reporter.hook());
     let counted = pool(settings.threads)?.install(|| -> Result<_> {
         let mut ingested = pipeline.ingest(&settings.inputs)?;
-        if !args.quiet {
-            report_diagnostics(&ingested);
+        if !settings.quiet {
+            reporter.suspend(|| report_diagnostics(&ingested));
         }
         Ok(pipeline.count_ingested(&mut ingested)?.0)
     })?;
+    drop(reporter);
     let segments = counted.segments;
     write_json_atomically(&args.out, &ShardFile::new(counted, options))?;
-    if !args.quiet {
+    if !settings.quiet {
         eprintln!(
             "themeline: counted {segments} segments in {:.2}s; wrote {}",
             started.elapsed().as_secs_f64(),
@@ -664,26 +966,41 @@ fn count(cli: &Cli, args: &CountArgs, matches: &ArgMatches) -> Result<()> {
 
 fn merge(cli: &Cli, args: &MergeArgs, matches: &ArgMatches) -> Result<()> {
     let started = std::time::Instant::now();
-    let settings = settings(cli, &args.options, &[], Some(&args.out), matches)?;
-    let pipeline = Pipeline::new(settings.config)?;
+    let given_args = Given {
+        output: Some(&args.output),
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given_args, matches)?;
+    check_outputs(&settings);
+    let mut pipeline = Pipeline::new(settings.config.clone())?;
+    let reporter = Reporter::start(settings.quiet, settings.progress_interval);
+    pipeline.set_progress(reporter.hook());
     let shards = args
         .shards
         .iter()
         .map(|path| Ok((path.display().to_string(), ShardFile::load(path)?)))
         .collect::<Result<Vec<_>>>()?;
     let timeline = pool(settings.threads)?.install(|| pipeline.merge(shards))?;
-    let written = themeline::write_outputs(&timeline, &settings.out)?;
-    if args.verbose {
+    let written = pipeline
+        .timings()
+        .time("emit", || write_outputs(&settings, &timeline))?;
+    drop(reporter);
+    if settings.verbose {
         print_stages(&pipeline);
     }
-    if !args.quiet {
+    if !settings.quiet {
         summary(&timeline, &written, started);
     }
     Ok(())
 }
 
 fn mine(cli: &Cli, args: &MineArgs, matches: &ArgMatches) -> Result<()> {
-    let settings = settings(cli, &args.options, &args.inputs, None, matches)?;
+    let given_args = Given {
+        inputs: &args.inputs,
+        quiet: args.quiet,
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given_args, matches)?;
     if settings.config.group_by == GroupBy::Source {
         anyhow::bail!(
             "with --group-by source each timeline is one input, which one shard holds whole: \
@@ -691,18 +1008,21 @@ fn mine(cli: &Cli, args: &MineArgs, matches: &ArgMatches) -> Result<()> {
         );
     }
     let options = settings.config.counting_options();
-    let pipeline = Pipeline::new(settings.config)?;
+    let mut pipeline = Pipeline::new(settings.config)?;
+    let reporter = Reporter::start(settings.quiet, settings.progress_interval);
+    pipeline.set_progress(reporter.hook());
     let file = pool(settings.threads)?.install(|| -> Result<_> {
         let mut ingested = pipeline.ingest(&settings.inputs)?;
-        if !args.quiet {
-            report_diagnostics(&ingested);
+        if !settings.quiet {
+            reporter.suspend(|| report_diagnostics(&ingested));
         }
         let plan = pipeline.plan(&mut ingested)?;
         let miner = pipeline.mine(&ingested.segments, &plan.languages);
         Ok(CandidateFile::new(&miner, options))
     })?;
+    drop(reporter);
     write_json_atomically(&args.out, &file)?;
-    if !args.quiet {
+    if !settings.quiet {
         eprintln!(
             "themeline: {} phrase candidates; wrote {}",
             file.candidates.len(),
@@ -713,7 +1033,11 @@ fn mine(cli: &Cli, args: &MineArgs, matches: &ArgMatches) -> Result<()> {
 }
 
 fn select(cli: &Cli, args: &SelectArgs, matches: &ArgMatches) -> Result<()> {
-    let settings = settings(cli, &args.options, &[], None, matches)?;
+    let given_args = Given {
+        quiet: args.quiet,
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given_args, matches)?;
     let options = settings.config.counting_options();
     let pipeline = Pipeline::new(settings.config)?;
     let mut miner = themeline::tokenize::phrases::Miner::new();
@@ -731,7 +1055,7 @@ fn select(cli: &Cli, args: &SelectArgs, matches: &ArgMatches) -> Result<()> {
     }
     let list = PhraseList::new(pipeline.select_phrases(&miner));
     write_json_atomically(&args.out, &list)?;
-    if !args.quiet {
+    if !settings.quiet {
         eprintln!(
             "themeline: {} phrases from {} candidates; wrote {}",
             list.phrases.len(),
@@ -740,6 +1064,42 @@ fn select(cli: &Cli, args: &SelectArgs, matches: &ArgMatches) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Writes `text` to stdout; a reader that goes away is not an error.
+fn print(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+fn print_schema(args: &SchemaArgs) -> Result<()> {
+    let schema = themeline::emit::schema::schema(args.name);
+    print(&(serde_json::to_string_pretty(&schema)? + "\n"))
+}
+
+fn config_show(cli: &Cli, args: &ConfigShowArgs, matches: &ArgMatches) -> Result<()> {
+    let given_args = Given {
+        inputs: &args.run.inputs,
+        output: Some(&args.run.output),
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.run.options, given_args, matches)?;
+    settings.config.validate()?;
+    let file = settings.file();
+    let text = if args.json {
+        serde_json::to_string_pretty(&file)? + "\n"
+    } else {
+        file.to_toml()
+    };
+    print(&text)
+}
+
+fn completions(args: &CompletionsArgs) -> Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "themeline", &mut script);
+    print(&String::from_utf8_lossy(&script))
 }
 
 fn print_stages(pipeline: &Pipeline) {
@@ -752,9 +1112,9 @@ fn print_stages(pipeline: &Pipeline) {
     eprintln!("themeline: stages: {}", stages.join(", "));
 }
 
-fn summary(timeline: &themeline::Timeline, written: &[PathBuf], started: std::time::Instant) {
+/// The one line a successful run ends with.
+fn summary(timeline: &themeline::Timeline, written: &[String], started: std::time::Instant) {
     let stats = &timeline.meta.statistics;
-    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!(
         "themeline: {} input(s), {} lines, {} documents, {} segments, {} tokens, {} windows in {:.2}s; wrote {}",
         timeline.meta.inputs.len(),
@@ -764,12 +1124,16 @@ fn summary(timeline: &themeline::Timeline, written: &[PathBuf], started: std::ti
         stats.tokens,
         stats.windows,
         started.elapsed().as_secs_f64(),
-        names.join(", ")
+        written.join(", ")
     );
 }
 
 fn inspect(cli: &Cli, args: &InspectArgs, matches: &ArgMatches) -> Result<()> {
-    let settings = settings(cli, &args.options, &args.inputs, None, matches)?;
+    let given_args = Given {
+        inputs: &args.inputs,
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given_args, matches)?;
     let pipeline = Pipeline::new(settings.config)?;
     pool(settings.threads)?.install(|| -> Result<()> {
         let mut ingested = pipeline.ingest(&settings.inputs)?;

@@ -12,6 +12,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::emit::OutputFormat;
 use crate::ingest::{Columns, Dedupe, Format, IngestOptions};
 use crate::score::{Method, Reference};
 use crate::stem::{Language, LanguageChoice};
@@ -62,7 +63,9 @@ pub enum ConfigError {
 }
 
 /// How term frequency enters TF-IDF (scikit-learn's `sublinear_tf`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TfMode {
     /// The raw count in the window.
@@ -72,7 +75,9 @@ pub enum TfMode {
 }
 
 /// Inverse document frequency, with windows as documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum IdfMode {
     /// `ln((1 + n) / (1 + df)) + 1` (scikit-learn's default, `smooth_idf=True`).
@@ -84,7 +89,9 @@ pub enum IdfMode {
 }
 
 /// Normalisation of each window's score vector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum NormMode {
     /// Unit Euclidean length.
@@ -96,7 +103,18 @@ pub enum NormMode {
 }
 
 /// Whether the run makes one timeline or one per source.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
     /// One timeline over all inputs.
@@ -107,12 +125,13 @@ pub enum GroupBy {
 }
 
 /// Every option of a run. `Config::default()` is the documented default run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Config {
     /// Window length: a duration or a calendar unit.
     pub window: WindowLength,
     /// Distance between window starts for durations; `None` means windows do not overlap.
     #[serde(serialize_with = "serialize_opt_duration")]
+    #[schemars(with = "Option<Duration>")]
     pub step: Option<Millis>,
     /// Equal bins over the data's extent instead of `window`.
     pub bins: Option<usize>,
@@ -155,11 +174,12 @@ pub struct Config {
     pub phrase_list: Option<PathBuf>,
     /// How long the last segment of a transcript lasts (it has no successor to end it).
     #[serde(serialize_with = "serialize_duration")]
+    #[schemars(with = "Duration")]
     pub last_segment: Millis,
     /// Fail on the first problem in the input instead of skipping or repairing it.
     pub strict: bool,
-    /// Read every input as this format instead of detecting it.
-    pub format: Option<Format>,
+    /// Read every input as this format instead of detecting it (`--input-format`).
+    pub input_format: Option<Format>,
     /// JSON Lines / CSV column with the time (detected when unset).
     pub time_col: Option<String>,
     /// JSON Lines / CSV columns with the text, joined in order (detected when empty).
@@ -170,6 +190,7 @@ pub struct Config {
     pub tz: Zone,
     /// Anchors recordings (offsets) at this instant, so they join dated documents.
     #[serde(serialize_with = "serialize_opt_instant")]
+    #[schemars(with = "Option<String>")]
     pub start: Option<Millis>,
     /// One timeline, or one per source.
     pub group_by: GroupBy,
@@ -239,7 +260,7 @@ impl Default for Config {
             phrase_list: None,
             last_segment: 10_000,
             strict: false,
-            format: None,
+            input_format: None,
             time_col: None,
             text_col: Vec::new(),
             id_col: None,
@@ -396,7 +417,7 @@ impl Config {
         IngestOptions {
             strict: self.strict,
             last_segment: self.last_segment,
-            format: self.format,
+            format: self.input_format,
             columns: Columns {
                 time: self.time_col.clone(),
                 text: self.text_col.clone(),
@@ -542,15 +563,27 @@ where
 
 /// `themeline.toml`: any run option, named as on the command line.
 ///
-/// A run reads `./themeline.toml` when it exists (or `--config FILE`); flags given
-/// on the command line override it, and it overrides the defaults. Relative paths
-/// in it are relative to the file. Unknown keys are errors, with their line.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A run reads `./themeline.toml` when it exists (or `--config FILE`); each option
+/// is layered defaults < this file < the environment (`THEMELINE_WINDOW=2m`, see
+/// [`ConfigFile::from_env`]) < flags given on the command line, with one name in
+/// all of them (`--min-count`, `min-count`, `THEMELINE_MIN_COUNT`). Relative paths
+/// in a file are relative to the file. Unknown keys are errors, with their line.
+/// `inputs`, `out`, `threads`, `format`, `quiet`, `verbose` and
+/// `progress-interval` are the command line's own; the rest set a [`Config`].
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[allow(missing_docs)]
 pub struct ConfigFile {
     pub inputs: Option<Vec<PathBuf>>,
     pub out: Option<PathBuf>,
+    /// Output formats: a list, or one string separated by commas.
+    #[serde(default, deserialize_with = "output_formats_de")]
+    #[schemars(with = "Option<OutputFormats>")]
+    pub format: Option<Vec<OutputFormat>>,
+    pub quiet: Option<bool>,
+    pub verbose: Option<bool>,
+    #[serde(default, deserialize_with = "from_str_de")]
+    pub progress_interval: Option<Duration>,
     pub threads: Option<usize>,
     #[serde(default, deserialize_with = "from_str_de")]
     pub window: Option<WindowLength>,
@@ -563,7 +596,7 @@ pub struct ConfigFile {
     pub start: Option<String>,
     pub group_by: Option<GroupBy>,
     #[serde(default, deserialize_with = "from_str_de")]
-    pub format: Option<Format>,
+    pub input_format: Option<Format>,
     pub time_col: Option<String>,
     pub text_col: Option<Vec<String>>,
     pub id_col: Option<String>,
@@ -607,7 +640,84 @@ pub struct ConfigFile {
     pub burst_gamma: Option<f64>,
 }
 
+/// The JSON Schema of `format` in a config file: a list, or one string.
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+enum OutputFormats {
+    /// `["csv", "json"]`.
+    List(Vec<OutputFormat>),
+    /// `"csv,json"`.
+    Text(String),
+}
+
+/// `format = ["csv", "json"]` or `format = "csv,json"`.
+fn output_formats_de<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<OutputFormat>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Formats {
+        List(Vec<String>),
+        Text(String),
+    }
+    let names = match Formats::deserialize(d)? {
+        Formats::List(names) => names,
+        Formats::Text(text) => text.split(',').map(str::to_string).collect(),
+    };
+    names
+        .iter()
+        .filter(|name| !name.trim().is_empty())
+        .map(|name| name.parse().map_err(serde::de::Error::custom))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+impl Serialize for Duration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Levenshtein distance, for suggesting the option a misspelt variable meant.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// The prefix of the environment variables that set options.
+pub const ENV_PREFIX: &str = "THEMELINE_";
+
+/// Environment variables the command line reads itself: the config file's path
+/// (like `--config`) and whether to read none (like `--no-config`).
+pub const ENV_CONFIG: [&str; 2] = ["THEMELINE_CONFIG", "THEMELINE_NO_CONFIG"];
+
 impl ConfigFile {
+    /// Every key a file may hold, in file order (kebab-case, as the long flags).
+    pub fn keys() -> Vec<String> {
+        let schema = schemars::schema_for!(ConfigFile);
+        schema
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The environment variable of a key: `min-count` → `THEMELINE_MIN_COUNT`.
+    pub fn env_name(key: &str) -> String {
+        format!("{ENV_PREFIX}{}", key.replace('-', "_").to_ascii_uppercase())
+    }
+
     /// Reads and checks a config file; relative paths become relative to its
     /// directory.
     pub fn load(path: &std::path::Path) -> Result<ConfigFile, ConfigError> {
@@ -615,11 +725,99 @@ impl ConfigFile {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::File {
-            path: path.display().to_string(),
+        let mut file = ConfigFile::parse(&text, &path.display().to_string())?;
+        file.resolve(path.parent().unwrap_or(std::path::Path::new("")));
+        Ok(file)
+    }
+
+    /// Parses the text of a config file (`origin` names it in errors); paths stay
+    /// as written.
+    pub fn parse(text: &str, origin: &str) -> Result<ConfigFile, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::File {
+            path: origin.to_string(),
             message: e.to_string().trim_end().to_string(),
-        })?;
-        let base = path.parent().unwrap_or(std::path::Path::new(""));
+        })
+    }
+
+    /// The options set by `THEMELINE_<KEY>` variables among `vars` (`KEY` in
+    /// SCREAMING_SNAKE_CASE: `THEMELINE_WINDOW=2m`, `THEMELINE_MIN_COUNT=3`). A
+    /// value is read as TOML when it is one (`true`, `3`, `["a.toml", "b.toml"]`),
+    /// else as a string, else as a list of that one string, so
+    /// `THEMELINE_ALIASES=cloud-native` and `THEMELINE_FORMAT=csv,json` need no
+    /// quotes. Paths are relative to the working directory. A `THEMELINE_`
+    /// variable that names no option is an error, like an unknown key in a file
+    /// (except those of [`ENV_CONFIG`]).
+    pub fn from_env(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<ConfigFile, ConfigError> {
+        let keys = ConfigFile::keys();
+        let mut vars: Vec<(String, String)> = vars
+            .into_iter()
+            .filter(|(name, _)| {
+                name.starts_with(ENV_PREFIX) && !ENV_CONFIG.contains(&name.as_str())
+            })
+            .collect();
+        vars.sort();
+        let mut lines = Vec::new();
+        for (name, raw) in vars {
+            let Some(key) = keys.iter().find(|k| ConfigFile::env_name(k) == name) else {
+                let closest = keys
+                    .iter()
+                    .map(|k| ConfigFile::env_name(k))
+                    .min_by_key(|candidate| edit_distance(candidate, &name))
+                    .filter(|candidate| edit_distance(candidate, &name) <= 3);
+                let hint = match closest {
+                    Some(candidate) => format!("did you mean {candidate}? "),
+                    None => String::new(),
+                };
+                return Err(ConfigError::File {
+                    path: format!("environment variable {name}"),
+                    message: format!(
+                        "not an option; {hint}options are set by THEMELINE_ and their names \
+                         in SCREAMING_SNAKE_CASE (THEMELINE_WINDOW, THEMELINE_MIN_COUNT, ...)"
+                    ),
+                });
+            };
+            let literals = [
+                raw.clone(),
+                toml::Value::String(raw.clone()).to_string(),
+                toml::Value::Array(vec![toml::Value::String(raw.clone())]).to_string(),
+            ];
+            let attempts: Vec<Result<String, String>> = literals
+                .iter()
+                .map(|literal| {
+                    let line = format!("{key} = {literal}");
+                    match toml::from_str::<ConfigFile>(&line) {
+                        Ok(_) => Ok(line),
+                        Err(e) => Err(e.message().to_string()),
+                    }
+                })
+                .collect();
+            match attempts.iter().find_map(|a| a.as_ref().ok()) {
+                Some(line) => lines.push(line.clone()),
+                None => {
+                    let errors: Vec<&String> =
+                        attempts.iter().filter_map(|a| a.as_ref().err()).collect();
+                    // The string's complaint, unless the option wants a list.
+                    let message = if errors[1].starts_with("invalid type: string")
+                        && !errors[2].starts_with("invalid type: sequence")
+                    {
+                        errors[2]
+                    } else {
+                        errors[1]
+                    };
+                    return Err(ConfigError::File {
+                        path: format!("environment variable {name}={raw}"),
+                        message: message.clone(),
+                    });
+                }
+            }
+        }
+        ConfigFile::parse(&lines.join("\n"), "the environment")
+    }
+
+    /// Makes relative paths relative to `base` (a config file's directory).
+    fn resolve(&mut self, base: &std::path::Path) {
         let resolve = |p: &PathBuf| {
             if p.is_relative() {
                 base.join(p)
@@ -632,18 +830,25 @@ impl ConfigFile {
                 *list = list.iter().map(resolve).collect();
             }
         };
-        resolve_all(&mut file.inputs);
-        resolve_all(&mut file.stopwords);
-        resolve_all(&mut file.add_stopwords);
-        file.out = file.out.as_ref().map(resolve);
-        file.phrase_list = file.phrase_list.as_ref().map(resolve);
-        if let Some(themes) = &mut file.themes {
+        resolve_all(&mut self.inputs);
+        resolve_all(&mut self.stopwords);
+        resolve_all(&mut self.add_stopwords);
+        // `-` is standard output, not a directory next to the file.
+        self.out = self.out.as_ref().map(|out| {
+            if out.as_os_str() == "-" {
+                out.clone()
+            } else {
+                resolve(out)
+            }
+        });
+        self.phrase_list = self.phrase_list.as_ref().map(resolve);
+        if let Some(themes) = &mut self.themes {
             let builtin = crate::theme::BUILTIN.iter().any(|(name, _)| name == themes);
             if !builtin {
                 *themes = resolve(&PathBuf::from(&*themes)).display().to_string();
             }
         }
-        if let Some(aliases) = &mut file.aliases {
+        if let Some(aliases) = &mut self.aliases {
             for alias in aliases.iter_mut() {
                 let builtin = crate::tokenize::aliases::BUILTIN
                     .iter()
@@ -653,7 +858,66 @@ impl ConfigFile {
                 }
             }
         }
-        Ok(file)
+    }
+
+    /// Every option of `config`, as a file would set it (the command line's own
+    /// options unset): what `themeline config show` prints, and reads back.
+    pub fn from_config(config: &Config) -> ConfigFile {
+        let c = config.clone();
+        ConfigFile {
+            window: Some(c.window),
+            step: c.step.map(Duration),
+            bins: c.bins,
+            bins_by: Some(c.bins_by),
+            tz: Some(c.tz),
+            start: c.start.map(rfc3339),
+            group_by: Some(c.group_by),
+            input_format: c.input_format,
+            time_col: c.time_col,
+            text_col: Some(c.text_col),
+            id_col: c.id_col,
+            dedupe: Some(c.dedupe),
+            last_segment: Some(Duration(c.last_segment)),
+            strict: Some(c.strict),
+            language: Some(c.language),
+            keep_numbers: Some(c.keep_numbers),
+            min_token_len: Some(c.min_token_len),
+            stopwords: Some(c.stopwords),
+            add_stopwords: Some(c.add_stopwords),
+            aliases: Some(c.aliases),
+            protect: Some(c.protect),
+            phrases: Some(c.phrases),
+            phrase: Some(c.phrase),
+            min_phrase_count: Some(c.min_phrase_count),
+            phrase_threshold: Some(c.phrase_threshold),
+            phrase_list: c.phrase_list,
+            top: Some(c.top),
+            min_count: Some(c.min_count),
+            tf: Some(c.tf),
+            idf: Some(c.idf),
+            norm: Some(c.norm),
+            score: Some(c.score),
+            reference: Some(c.reference),
+            smooth: Some(c.smooth),
+            as_of: Some(c.as_of),
+            bm25_k1: Some(c.bm25_k1),
+            bm25_b: Some(c.bm25_b),
+            ctfidf_bm25_weighting: Some(c.ctfidf_bm25_weighting),
+            reduce_frequent_words: Some(c.reduce_frequent_words),
+            themes: c.themes,
+            discover: c.discover,
+            theme_weight: Some(c.theme_weight),
+            significance: Some(c.significance),
+            min_share_change: Some(c.min_share_change),
+            burst_s: Some(c.burst_s),
+            burst_gamma: Some(c.burst_gamma),
+            ..ConfigFile::default()
+        }
+    }
+
+    /// The file in `themeline.toml` syntax.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("options serialize as TOML")
     }
 
     /// Sets the options this file names.
@@ -722,8 +986,8 @@ impl ConfigFile {
         if let Some(bins) = self.bins {
             config.bins = Some(bins);
         }
-        if let Some(format) = self.format {
-            config.format = Some(format);
+        if let Some(format) = self.input_format {
+            config.input_format = Some(format);
         }
         if let Some(text_col) = &self.text_col {
             config.text_col = text_col.clone();
@@ -817,6 +1081,112 @@ mod tests {
         };
         assert!(bad(no_bins).contains("at least 1"));
         assert!(Config::default().validate().is_ok());
+    }
+
+    fn options_json(config: &Config) -> serde_json::Value {
+        serde_json::to_value(config).unwrap()
+    }
+
+    #[test]
+    fn every_option_survives_a_trip_through_a_config_file() {
+        let mut config = Config {
+            window: WindowLength::Duration(120_000),
+            step: Some(60_000),
+            top: 0,
+            language: LanguageChoice::Auto,
+            tf: TfMode::Sublinear,
+            input_format: Some(Format::WebVtt),
+            text_col: vec!["title".into(), "description".into()],
+            tz: "Europe/Berlin".parse().unwrap(),
+            start: Some(1_710_925_200_000),
+            phrase: vec!["service mesh".into()],
+            phrase_threshold: 0.25,
+            discover: Some(4),
+            themes: Some("cloud-native".into()),
+            burst_gamma: 1.5,
+            strict: true,
+            ..Config::default()
+        };
+        config.last_segment = 2_500;
+        let text = ConfigFile::from_config(&config).to_toml();
+        let file = ConfigFile::parse(&text, "shown").unwrap();
+        let mut read = Config::default();
+        file.apply(&mut read).unwrap();
+        assert_eq!(options_json(&read), options_json(&config), "{text}");
+        assert!(text.contains("input-format = \"vtt\"\n"), "{text}");
+        assert!(
+            text.contains("start = \"2024-03-20T09:00:00Z\"\n"),
+            "{text}"
+        );
+        // Unset options stay unset.
+        let default = ConfigFile::from_config(&Config::default()).to_toml();
+        assert!(!default.contains("step =") && !default.contains("themes ="));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_line() {
+        let err = ConfigFile::parse("top = 3\n\nwindw = \"5m\"\n", "themeline.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("themeline.toml: "), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("unknown field `windw`"), "{err}");
+    }
+
+    fn env(vars: &[(&str, &str)]) -> Result<ConfigFile, ConfigError> {
+        ConfigFile::from_env(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn environment_variables_are_the_keys_in_screaming_snake_case() {
+        let file = env(&[
+            ("THEMELINE_WINDOW", "300"),
+            ("THEMELINE_MIN_COUNT", "3"),
+            ("THEMELINE_KEEP_NUMBERS", "true"),
+            ("THEMELINE_TIME_COL", "2024"),
+            ("THEMELINE_ALIASES", "cloud-native"),
+            ("THEMELINE_TEXT_COL", r#"["title", "description"]"#),
+            ("THEMELINE_FORMAT", "csv, ndjson"),
+            ("THEMELINE_BM25_K1", "1.2"),
+            ("THEMELINE_CONFIG", "elsewhere.toml"),
+            ("OTHER", "x"),
+        ])
+        .unwrap();
+        assert_eq!(file.window, Some(WindowLength::Duration(300_000)));
+        assert_eq!(file.min_count, Some(3));
+        assert_eq!(file.keep_numbers, Some(true));
+        assert_eq!(file.time_col.as_deref(), Some("2024"));
+        assert_eq!(file.aliases, Some(vec!["cloud-native".to_string()]));
+        assert_eq!(
+            file.text_col,
+            Some(vec!["title".to_string(), "description".to_string()])
+        );
+        assert_eq!(
+            file.format,
+            Some(vec![OutputFormat::Csv, OutputFormat::Ndjson])
+        );
+        assert_eq!(file.bm25_k1, Some(1.2));
+        assert_eq!(ConfigFile::env_name("bm25-k1"), "THEMELINE_BM25_K1");
+    }
+
+    #[test]
+    fn bad_environment_variables_are_named() {
+        let err = env(&[("THEMELINE_TF", "bogus")]).unwrap_err().to_string();
+        assert!(
+            err.contains("THEMELINE_TF=bogus") && err.contains("unknown variant"),
+            "{err}"
+        );
+        let err = env(&[("THEMELINE_PHRASE_THRESHOLD", "high")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("expected f64"), "{err}");
+        let err = env(&[("THEMELINE_PHRASES", "bogus")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown variant"), "{err}");
+        let err = env(&[("THEMELINE_ALIAS", "x")]).unwrap_err().to_string();
+        assert!(err.contains("THEMELINE_ALIAS: not an option"), "{err}");
+        assert!(err.contains("did you mean THEMELINE_ALIASES"), "{err}");
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub type TermId = u32;
 pub type FormId = u32;
 
 /// One term of the vocabulary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TermInfo {
     /// The term: a stem, or a phrase's stems and connectors joined by spaces.
     pub term: String,
@@ -49,7 +49,7 @@ impl TermInfo {
 }
 
 /// A surface form of a term: the word (or words) as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FormInfo {
     /// The form as written, case kept.
     pub form: String,
@@ -60,7 +60,7 @@ pub struct FormInfo {
 }
 
 /// The counts of one window.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WindowCounts {
     /// Documents with a segment starting in the window.
     pub documents: u64,
@@ -76,7 +76,7 @@ pub struct WindowCounts {
 
 /// Finished, canonical counts of a run: the vocabulary in sorted order and the
 /// counts of every window.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Counts {
     /// The vocabulary, sorted by term; a term's position is its [`TermId`].
     pub terms: Vec<TermInfo>,

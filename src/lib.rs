@@ -15,7 +15,7 @@
 //! | score | [`score`] | counts → a score per term and window: TF-IDF (scikit-learn), BM25, c-TF-IDF, keyness |
 //! | theme | [`theme`] | counts → theme strengths and shares per window (a lexicon, or NMF) |
 //! | shift | [`shift`] | theme windows and counts → events: dominant changes, rising, fading, bursts |
-//! | emit | [`emit`] | [`Timeline`] → `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv`, `timeline.json`, `report.html`, `timeline.vl.json` |
+//! | emit | [`emit`] | [`Timeline`] → `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv`, `timeline.json`, `timeline.ndjson`, `report.html`, `timeline.vl.json` |
 //!
 //! [`Pipeline`] runs them in order; its builder takes the options of [`Config`].
 //! The whole pipeline on a string:
@@ -60,6 +60,7 @@ pub mod count;
 pub mod emit;
 pub mod ingest;
 pub mod pipeline;
+pub mod progress;
 pub mod score;
 pub mod shift;
 pub mod stem;

@@ -35,23 +35,26 @@ use crate::tokenize::phrases::{
 use crate::tokenize::{Analyzer, DropReason, Event, TokenStats};
 use crate::window::{Extent, Windows, token_bin_edges, token_time};
 
-/// Version of the `timeline.json` layout; bumped on breaking changes.
-pub const SCHEMA_VERSION: u32 = 1;
-
-/// How many pieces per worker thread counting splits the segments into (each
-/// counted by one task, then merged).
+/// Version of the `timeline.json` layout; bumped on breaking changes (2: the
+/// input format option is `input_format` in `meta.options`).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// How many diagnostics `timeline.json` lists one by one (all are counted).
 pub const MAX_LISTED_DIAGNOSTICS: usize = 1000;
 
-/// Wall-clock time spent in each stage, summed over groups, for `--verbose`.
+/// Wall-clock time spent in each stage, summed over groups, for `--verbose`, and
+/// where stage boundaries are reported as progress.
 /// Never written to an output: outputs must not depend on how fast a run was.
 #[derive(Debug, Default)]
-pub struct Timings(std::sync::Mutex<Vec<(&'static str, std::time::Duration)>>);
+pub struct Timings(
+    std::sync::Mutex<Vec<(&'static str, std::time::Duration)>>,
+    crate::progress::ProgressHook,
+);
 
 impl Timings {
     /// Runs `f`, adding its time to `stage`.
     pub fn time<T>(&self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        self.1.stage(stage);
         let started = std::time::Instant::now();
         let result = f();
         self.add(stage, started.elapsed());
@@ -60,6 +63,7 @@ impl Timings {
 
     /// Adds `elapsed` to `stage`.
     pub fn add(&self, stage: &'static str, elapsed: std::time::Duration) {
+        self.1.stage_done(stage, elapsed);
         let mut stages = self.0.lock().unwrap_or_else(|e| e.into_inner());
         match stages.iter_mut().find(|(name, _)| *name == stage) {
             Some((_, total)) => *total += elapsed,
@@ -93,6 +97,7 @@ pub struct Pipeline {
 #[derive(Debug, Clone, Default)]
 pub struct PipelineBuilder {
     config: Config,
+    progress: crate::progress::ProgressHook,
 }
 
 impl PipelineBuilder {
@@ -164,14 +169,22 @@ impl PipelineBuilder {
         self
     }
 
+    /// Where the pipeline reports its progress (see [`crate::progress`]).
+    pub fn progress(mut self, progress: impl crate::progress::Progress + 'static) -> Self {
+        self.progress = crate::progress::ProgressHook::new(progress);
+        self
+    }
+
     /// Checks the options and loads word lists.
     pub fn build(self) -> Result<Pipeline, Error> {
-        Pipeline::new(self.config)
+        let mut pipeline = Pipeline::new(self.config)?;
+        pipeline.timings.1 = self.progress;
+        Ok(pipeline)
     }
 }
 
 /// A time as written out: seconds into a recording, or an instant in RFC 3339 (UTC).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum TimeValue {
     /// Seconds from the start of the recording.
@@ -188,6 +201,12 @@ impl TimeValue {
             TimeAxis::Instant => TimeValue::Instant(rfc3339(t)),
         }
     }
+}
+
+/// `t` as `H:MM:SS` on an offset axis (recordings); `None` for instants, which
+/// RFC 3339 already writes for people.
+pub fn clock_label(t: Millis, axis: TimeAxis) -> Option<String> {
+    (axis == TimeAxis::Offset).then(|| crate::config::clock_label(t))
 }
 
 impl fmt::Display for TimeValue {
@@ -281,7 +300,7 @@ impl StemCaches {
 }
 
 /// One ranked term of a window.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RankedTerm {
     /// 1 for the best term of the window.
     pub rank: u32,
@@ -301,7 +320,7 @@ pub struct RankedTerm {
 }
 
 /// One theme in one window.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ThemeScore {
     /// The theme's name.
     pub theme: String,
@@ -315,7 +334,7 @@ pub struct ThemeScore {
 }
 
 /// One window of the timeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WindowReport {
     /// The source this window's timeline belongs to, with `--group-by source`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -331,7 +350,11 @@ pub struct WindowReport {
     /// End in milliseconds on the run's axis.
     pub end_ms: Millis,
     /// How people name the window: `0:05:00`, `1790s`, `2024-Q1`, `2024-03-20`.
+    /// For recordings it is the start as `H:MM:SS`.
     pub label: String,
+    /// For recordings, the end as `H:MM:SS`; absent for dated documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_label: Option<String>,
     /// Documents with a segment starting in the window.
     pub documents: u64,
     /// Segments starting in the window.
@@ -349,7 +372,7 @@ pub struct WindowReport {
 }
 
 /// A theme as the run defined or found it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ThemeReport {
     /// The timeline it belongs to, with `--group-by source` and discovered themes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -372,7 +395,7 @@ pub struct ThemeReport {
 }
 
 /// A term of a theme.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ThemeMember {
     /// The term.
     pub term: String,
@@ -383,7 +406,7 @@ pub struct ThemeMember {
 }
 
 /// One shift event.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ShiftReport {
     /// The timeline it belongs to, with `--group-by source`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -398,8 +421,11 @@ pub struct ShiftReport {
     pub until_ms: Millis,
     /// The window's index.
     pub window: usize,
-    /// The window's label.
+    /// The window's label (for recordings, `at` as `H:MM:SS`).
     pub label: String,
+    /// For recordings, `until` as `H:MM:SS`; absent for dated documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until_label: Option<String>,
     /// `dominant`, `rising`, `fading` or `burst`.
     pub kind: ShiftKind,
     /// The theme or term.
@@ -421,7 +447,7 @@ pub struct ShiftReport {
 }
 
 /// A term that ranks high but belongs to no lexicon theme.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UnassignedTerm {
     /// The timeline, with `--group-by source`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -439,7 +465,7 @@ pub struct UnassignedTerm {
 }
 
 /// How theme discovery went.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DiscoveryReport {
     /// Themes asked for.
     pub themes: usize,
@@ -456,7 +482,7 @@ pub struct DiscoveryReport {
 }
 
 /// Totals over the whole run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Statistics {
     /// How the input lines were used, summed over sources.
     pub lines: LineCounts,
@@ -494,7 +520,7 @@ pub struct Statistics {
 }
 
 /// What a run read, how, and what it found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Meta {
     /// Always `themeline`.
     pub tool: &'static str,
@@ -513,7 +539,7 @@ pub struct Meta {
 }
 
 /// A surface form and how often it occurred.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FormCount {
     /// The form as written.
     pub form: String,
@@ -522,7 +548,7 @@ pub struct FormCount {
 }
 
 /// A term that ranks in some window, with everything merged into it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TermReport {
     /// The term (stems).
     pub term: String,
@@ -539,7 +565,7 @@ pub struct TermReport {
 }
 
 /// The result of a run: what every emitter writes out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Timeline {
     /// Version of this layout.
     pub schema_version: u32,
@@ -759,12 +785,22 @@ impl Pipeline {
         &self.timings
     }
 
+    /// Sends this pipeline's progress to `progress` (see [`crate::progress`]).
+    pub fn set_progress(&mut self, progress: impl crate::progress::Progress + 'static) {
+        self.timings.1 = crate::progress::ProgressHook::new(progress);
+    }
+
+    /// Where this pipeline reports its progress.
+    pub fn progress(&self) -> &crate::progress::ProgressHook {
+        &self.timings.1
+    }
+
     /// Reads files and directories.
     pub fn ingest(&self, paths: &[PathBuf]) -> Result<Ingested, Error> {
         let options = self.config.ingest_options();
-        Ok(self
-            .timings
-            .time("ingest", || ingest::read_paths(paths, &options))?)
+        Ok(self.timings.time("ingest", || {
+            ingest::read_paths_with(paths, &options, self.progress())
+        })?)
     }
 
     /// Reads in-memory text as one input called `name`.
@@ -1470,6 +1506,7 @@ impl Pipeline {
                 .map(|scores| top_terms(scores, config.top))
                 .collect()
         });
+        self.progress().scored(ranked.len());
         let options = self.shift_options();
         // Every term that ranks somewhere, with its bursts.
         let mut ranked_ids: Vec<crate::count::TermId> =
@@ -1526,6 +1563,7 @@ impl Pipeline {
                     start_ms: window.start,
                     end_ms: window.end,
                     label: labels[index].clone(),
+                    end_label: clock_label(window.end, axis),
                     documents: window_counts.documents,
                     segments: window_counts.segments,
                     tokens: window_counts.tokens,
@@ -1555,6 +1593,7 @@ impl Pipeline {
                     until_ms: until,
                     window: event.window,
                     label: labels[event.window].clone(),
+                    until_label: clock_label(until, axis),
                     kind: event.kind,
                     subject: event.subject,
                     from: event.from,
@@ -1674,6 +1713,8 @@ impl Pipeline {
         text: Option<(&Ingested, &Plan)>,
     ) -> Result<Timeline, Error> {
         let axis = counted.axis;
+        self.progress()
+            .scoring(counted.groups.iter().map(|g| g.counts.windows.len()).sum());
         let mut windows = Vec::new();
         let mut tokens = TokenStats::default();
         let mut terms = BTreeSet::new();

@@ -18,7 +18,9 @@ use serde::Serialize;
 use crate::config::Millis;
 
 /// What the numbers on a run's time axis mean.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TimeAxis {
     /// Milliseconds from the start of a recording.

@@ -175,7 +175,16 @@ impl Serialize for WindowLength {
 
 /// How equal bins are made.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum BinBy {
@@ -246,7 +255,9 @@ pub enum WindowError {
 }
 
 /// The extent of a timeline's data: `[start, end)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Extent {
     /// The earliest time (0 for recordings: they start at their beginning).
     pub start: Millis,

@@ -232,7 +232,7 @@ fn unknown_formats_are_skipped_with_advice() {
             .stderr
             .contains(&format!("{}: unknown format", prose.display()))
     );
-    assert!(result.stderr.contains("--format"));
+    assert!(result.stderr.contains("--input-format"));
     assert_eq!(diagnostics(&result)["unknown_format"], 1);
 }
 

@@ -75,7 +75,7 @@ impl Pods {
             list,
             work: dir.join("work"),
             shards,
-            options: env_value("THEMELINE_OPTS"),
+            options: env_value("SHARD_OPTIONS"),
         }
     }
 
@@ -87,7 +87,7 @@ impl Pods {
             .env("SHARDS", self.shards.to_string())
             .env("INPUT_LIST", &self.list)
             .env("WORK", &self.work)
-            .env("THEMELINE_OPTS", &self.options)
+            .env("SHARD_OPTIONS", &self.options)
             .env("THEMELINE", env!("CARGO_BIN_EXE_themeline"))
             .env("WAIT_SECONDS", "0")
             .env_remove("JOB_COMPLETION_INDEX");

@@ -15,7 +15,7 @@
 #   JOB_COMPLETION_INDEX  0..N-1, set by Kubernetes in each pod of an Indexed Job
 #   INPUT_LIST            file of input paths, one per line, in reading order
 #   WORK                  shared folder: candidates, phrases, counts, outputs
-#   THEMELINE_OPTS        options of every step (split on spaces); they must be
+#   SHARD_OPTIONS        options of every step (split on spaces); they must be
 #                         the same for every step, or merge refuses the shards
 #   THEMELINE             the binary (default: themeline on the PATH)
 #   WAIT_SECONDS          how long `wait` waits (default 3600)
@@ -37,7 +37,7 @@ phase=${1:-}
 [[ -n ${WORK:-} ]] || fail "set WORK (the shared folder)"
 [[ $SHARDS =~ ^[1-9][0-9]*$ ]] || fail "SHARDS must be a positive integer, not '$SHARDS'"
 themeline=${THEMELINE:-themeline}
-read -r -a options <<<"${THEMELINE_OPTS:-}"
+read -r -a options <<<"${SHARD_OPTIONS:-}"
 
 name() { printf '%s/%s-%04d.json' "$WORK" "$1" "$2"; }
 

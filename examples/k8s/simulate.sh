@@ -13,7 +13,7 @@
 #   examples/k8s/simulate.sh                    # ../shared/data/sotu/speeches, SHARDS from shard.env
 #   SHARDS=7 examples/k8s/simulate.sh tests/fixtures/sotu
 #
-# Environment: SHARDS and THEMELINE_OPTS override shard.env; THEMELINE is the
+# Environment: SHARDS and SHARD_OPTIONS override shard.env; THEMELINE is the
 # binary (default: target/release/themeline, built when missing). Exit status 0
 # when every output is identical, 1 when any differs, 2 on an error.
 set -euo pipefail
@@ -28,7 +28,7 @@ corpus=${1:-../shared/data/sotu/speeches}
 while IFS='=' read -r key value; do
     [[ -z $key || $key == \#* ]] && continue
     case $key in
-    SHARDS | THEMELINE_OPTS) [[ -n ${!key+set} ]] || export "$key=$value" ;;
+    SHARDS | SHARD_OPTIONS) [[ -n ${!key+set} ]] || export "$key=$value" ;;
     esac
 done <"$here/shard.env"
 
@@ -56,7 +56,7 @@ for python in .venv-spark/bin/python python3; do
     [[ $python == python3 ]] && echo "(no PyYAML: manifest not validated; scripts/spark_demo.sh installs it)"
 done
 
-echo "simulating count-job.yaml: $n files from $corpus, SHARDS=$SHARDS, options: $THEMELINE_OPTS"
+echo "simulating count-job.yaml: $n files from $corpus, SHARDS=$SHARDS, options: $SHARD_OPTIONS"
 timings=()
 elapsed() { awk -v what="$1" -v from="$2" -v to="$EPOCHREALTIME" 'BEGIN { printf "%-28s %6.2f\n", what, to - from }'; }
 pod() { # JOB [INDEX]: the Job's init container (if any), then its container
@@ -81,7 +81,7 @@ for job in mine select count merge; do
 done
 
 start=$EPOCHREALTIME
-read -r -a options <<<"$THEMELINE_OPTS"
+read -r -a options <<<"$SHARD_OPTIONS"
 mapfile -t files <"$INPUT_LIST"
 "$THEMELINE" run "${files[@]}" --out "$sim/single" "${options[@]}"
 timings+=("$(elapsed "themeline run (one process)" "$start")")

@@ -45,8 +45,9 @@ pub const COUNTS_FORMAT: &str = "themeline-counts";
 pub const CANDIDATES_FORMAT: &str = "themeline-candidates";
 /// The `format` of a phrase list.
 pub const PHRASES_FORMAT: &str = "themeline-phrases";
-/// The version of all three formats; bumped on any incompatible change.
-pub const VERSION: u32 = 1;
+/// The version of all three formats; bumped on any incompatible change (2: the
+/// input format option is `input_format` in the counting options).
+pub const VERSION: u32 = 2;
 
 /// Why shards cannot be read or merged.
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +127,7 @@ pub enum ShardError {
 }
 
 /// A run counted but not yet scored: what a shard holds and what a merge adds up.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Counted {
     /// Offsets or instants.
     pub axis: TimeAxis,
@@ -145,7 +146,7 @@ pub struct Counted {
 }
 
 /// One timeline's counts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CountedGroup {
     /// The source, when timelines are per source.
     pub source: Option<String>,
@@ -158,7 +159,7 @@ pub struct CountedGroup {
 }
 
 /// A shard of counts, as `themeline count` writes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ShardFile {
     /// Always [`COUNTS_FORMAT`].
     pub format: String,
@@ -194,7 +195,7 @@ impl ShardFile {
 
 /// A shard of phrase candidates, as `themeline mine` writes it: every candidate
 /// and every word of its inputs, counted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CandidateFile {
     /// Always [`CANDIDATES_FORMAT`].
     pub format: String,
@@ -238,7 +239,7 @@ impl CandidateFile {
 }
 
 /// The phrases to count, as `themeline select` writes it and `--phrase-list` reads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PhraseList {
     /// Always [`PHRASES_FORMAT`].
     pub format: String,

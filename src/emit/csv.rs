@@ -83,9 +83,14 @@ impl<W: Write> Sink for TermsCsv<W> {
 
 /// `windows.csv`: one row per window, empty windows included.
 ///
-/// Columns: `window, start, end, label, documents, segments, tokens, partial`,
-/// preceded by `source` when timelines are per source. `partial` is `true` when the
-/// data starts or ends inside the window, so its counts cover less than its length.
+/// Columns: `window, start, end, label, documents, segments, tokens, partial,
+/// start_ms, end_ms, end_label`, preceded by `source` when timelines are per
+/// source. `partial` is `true` when the data starts or ends inside the window, so
+/// its counts cover less than its length. `start_ms`/`end_ms` are integers on the
+/// run's axis (milliseconds into the recording, or since the Unix epoch), for the
+/// tables that share the `window` column (`terms.csv`, `themes.csv`); `end_label`
+/// is the end as `H:MM:SS` for recordings (`label` is the start) and empty for
+/// dated documents.
 #[derive(Debug)]
 pub struct WindowsCsv<W: Write> {
     writer: csv::Writer<W>,
@@ -117,6 +122,9 @@ impl<W: Write> Sink for WindowsCsv<W> {
             "segments",
             "tokens",
             "partial",
+            "start_ms",
+            "end_ms",
+            "end_label",
         ])?;
         Ok(())
     }
@@ -135,6 +143,9 @@ impl<W: Write> Sink for WindowsCsv<W> {
             &window.segments.to_string(),
             &window.tokens.to_string(),
             if window.partial { "true" } else { "false" },
+            &window.start_ms.to_string(),
+            &window.end_ms.to_string(),
+            window.end_label.as_deref().unwrap_or(""),
         ])?;
         Ok(())
     }
@@ -209,10 +220,11 @@ impl<W: Write> Sink for ThemesCsv<W> {
 
 /// `shifts.csv`: one row per shift event, in time order.
 ///
-/// Columns: `at, kind, subject, from, to, strength, evidence`, preceded by
-/// `source` when timelines are per source. `at` is in the units of `start` in
-/// `terms.csv` (seconds, or an RFC 3339 instant): the start of the window where the
-/// change shows. `kind` is `dominant` (another theme takes the largest share; `from`
+/// Columns: `at, kind, subject, from, to, strength, evidence, at_ms, label`,
+/// preceded by `source` when timelines are per source. `at` is in the units of
+/// `start` in `terms.csv` (seconds, or an RFC 3339 instant): the start of the
+/// window where the change shows; `at_ms` is the same as an integer on the run's
+/// axis and `label` is that window's label (`H:MM:SS` for recordings). `kind` is `dominant` (another theme takes the largest share; `from`
 /// and `to` are the themes, `strength` the share margin), `rising` or `fading` (a
 /// theme's tokens change significantly against the window before; `from` and `to`
 /// are its shares, `strength` the signed G²), or `burst` (a Kleinberg burst of a
@@ -241,7 +253,7 @@ impl<W: Write> Sink for ShiftsCsv<W> {
             self.writer.write_field("source")?;
         }
         self.writer.write_record([
-            "at", "kind", "subject", "from", "to", "strength", "evidence",
+            "at", "kind", "subject", "from", "to", "strength", "evidence", "at_ms", "label",
         ])?;
         Ok(())
     }
@@ -265,6 +277,8 @@ impl<W: Write> Sink for ShiftsCsv<W> {
                 &shift.to,
                 &shift.strength.to_string(),
                 &shift.evidence.join("; "),
+                &shift.at_ms.to_string(),
+                &shift.label,
             ])?;
         }
         self.writer.flush().map_err(::csv::Error::from)?;
@@ -289,6 +303,7 @@ mod tests {
             start_ms: 600_000,
             end_ms: 900_000,
             label: "0:10:00".into(),
+            end_label: Some("0:15:00".into()),
             documents: 1,
             segments: 4,
             tokens: 9,
@@ -374,13 +389,16 @@ mod tests {
         let rows: Vec<&str> = text.lines().collect();
         assert_eq!(
             rows[0],
-            "window,start,end,label,documents,segments,tokens,partial"
+            "window,start,end,label,documents,segments,tokens,partial,start_ms,end_ms,end_label"
         );
         assert_eq!(rows.len(), 1 + 4);
-        assert_eq!(rows[1], "0,0,60,0:00:00,1,1,1,false");
-        assert_eq!(rows[2], "1,60,120,0:01:00,0,0,0,false");
+        assert_eq!(rows[1], "0,0,60,0:00:00,1,1,1,false,0,60000,0:01:00");
+        assert_eq!(rows[2], "1,60,120,0:01:00,0,0,0,false,60000,120000,0:02:00");
         // The data ends at 3:10 (the last segment lasts 10 s), inside the last window.
-        assert_eq!(rows[4], "3,180,240,0:03:00,1,1,1,true");
+        assert_eq!(
+            rows[4],
+            "3,180,240,0:03:00,1,1,1,true,180000,240000,0:04:00"
+        );
     }
 
     #[test]
@@ -416,6 +434,7 @@ mod tests {
             until_ms: 2_400_000,
             window: 7,
             label: "0:35:00".into(),
+            until_label: Some("0:40:00".into()),
             kind: ShiftKind::Dominant,
             subject: "security".into(),
             from: "AI/ML".into(),
@@ -431,8 +450,8 @@ mod tests {
         let text = String::from_utf8(sink.writer.into_inner().unwrap()).unwrap();
         assert_eq!(
             text,
-            "at,kind,subject,from,to,strength,evidence\n\
-             2100,dominant,security,AI/ML,security,0.5,security; policies\n"
+            "at,kind,subject,from,to,strength,evidence,at_ms,label\n\
+             2100,dominant,security,AI/ML,security,0.5,security; policies,2100000,0:35:00\n"
         );
     }
 }

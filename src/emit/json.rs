@@ -2,16 +2,17 @@
 //!
 //! Layout: `{"schema_version", "meta": {time_axis, inputs, options, statistics,
 //! diagnostics}, "windows": [{source?, index, start, end, start_ms, end_ms, label,
-//! documents, segments, tokens, partial, terms: [{rank, term, label, window_label,
+//! end_label?, documents, segments, tokens, partial, terms: [{rank, term, label, window_label,
 //! score, count, status}], dominant, themes: [{theme, score, share, tokens}]}],
 //! "terms": [{term, label, phrase, total, forms, repaired_from}], "themes":
 //! [{name, origin, description?, members, unmatched, top_terms, tokens}], "shifts":
-//! [{at, at_ms, until, until_ms, window, label, kind, subject, from, to, strength,
+//! [{at, at_ms, until, until_ms, window, label, until_label?, kind, subject, from, to, strength,
 //! share_before, share_after, evidence}], "unassigned": [{term, label, score,
 //! window, windows}]}`. `terms` lists every term that ranks in some window, with the
 //! surface forms merged into it and the misspellings aliases repaired into it.
 //! `start`/`end` are seconds for recordings and RFC 3339 (UTC) for dated
-//! documents; `start_ms`/`end_ms` are always integers on the run's axis. Arrays are
+//! documents; `start_ms`/`end_ms` are always integers on the run's axis, and for
+//! recordings `label`/`end_label` (`until_label`) give the times as `H:MM:SS`. Arrays are
 //! row-oriented (one object per window, one per term) because that is what
 //! dashboard data sources such as Grafana's Infinity plugin can read. Numbers are
 //! JSON numbers, never formatted strings. Output is pretty-printed: people diff
@@ -112,7 +113,7 @@ mod tests {
         let mut sink = TimelineJson::new(Vec::new());
         emit(&timeline, &mut [&mut sink]).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&sink.into_inner()).unwrap();
-        assert_eq!(value["schema_version"], 1);
+        assert_eq!(value["schema_version"], SCHEMA_VERSION);
         assert_eq!(value["meta"]["inputs"][0]["title"], "My Title");
         assert_eq!(value["meta"]["options"]["window"], "1m");
         assert_eq!(value["meta"]["statistics"]["segments"], 3);

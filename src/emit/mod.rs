@@ -12,6 +12,8 @@
 mod csv;
 mod html;
 mod json;
+mod ndjson;
+pub mod schema;
 mod vegalite;
 
 use std::fs::File;
@@ -26,6 +28,7 @@ use crate::pipeline::{
 pub use csv::{ShiftsCsv, TermsCsv, ThemesCsv, WindowsCsv};
 pub use html::HtmlReport;
 pub use json::TimelineJson;
+pub use ndjson::WindowsNdjson;
 pub use vegalite::VegaLiteSpec;
 
 /// Errors while writing outputs.
@@ -145,32 +148,176 @@ impl OutputDir {
     }
 }
 
+/// An output format: a set of files in the output directory, or one stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv` (on stdout: `terms.csv`).
+    Csv,
+    /// `timeline.json`: the whole run.
+    Json,
+    /// `timeline.ndjson`: one window per line, as in `timeline.json`'s `windows[]`.
+    Ndjson,
+    /// `report.html`: the run for people.
+    Html,
+    /// `timeline.vl.json`: the theme chart as a Vega-Lite spec reading `themes.csv`.
+    #[value(name = "vegalite", alias = "vl")]
+    VegaLite,
+}
+
+impl OutputFormat {
+    /// Every format, in the order files are written.
+    pub const ALL: [OutputFormat; 5] = [
+        OutputFormat::Csv,
+        OutputFormat::Json,
+        OutputFormat::Ndjson,
+        OutputFormat::Html,
+        OutputFormat::VegaLite,
+    ];
+
+    /// What a run writes unless told otherwise: everything but `ndjson`, whose
+    /// lines `timeline.json` already holds.
+    pub const DEFAULT: [OutputFormat; 4] = [
+        OutputFormat::Csv,
+        OutputFormat::Json,
+        OutputFormat::Html,
+        OutputFormat::VegaLite,
+    ];
+
+    /// The name used by `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Csv => "csv",
+            OutputFormat::Json => "json",
+            OutputFormat::Ndjson => "ndjson",
+            OutputFormat::Html => "html",
+            OutputFormat::VegaLite => "vegalite",
+        }
+    }
+
+    /// The files this format writes into an output directory.
+    pub fn files(self) -> &'static [&'static str] {
+        match self {
+            OutputFormat::Csv => &["terms.csv", "windows.csv", "themes.csv", "shifts.csv"],
+            OutputFormat::Json => &["timeline.json"],
+            OutputFormat::Ndjson => &["timeline.ndjson"],
+            OutputFormat::Html => &["report.html"],
+            OutputFormat::VegaLite => &["timeline.vl.json"],
+        }
+    }
+}
+
+impl std::fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for OutputFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
+        if wanted == "vl" {
+            return Ok(OutputFormat::VegaLite);
+        }
+        OutputFormat::ALL
+            .into_iter()
+            .find(|f| f.name() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<&str> = OutputFormat::ALL.iter().map(|f| f.name()).collect();
+                let hint = if wanted.parse::<crate::ingest::Format>().is_ok() {
+                    format!(
+                        "; {wanted} is an input format: use --input-format {wanted} \
+                         (input-format in themeline.toml)"
+                    )
+                } else {
+                    String::new()
+                };
+                format!(
+                    "unknown output format {s:?}: expected {}{hint}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+impl serde::Serialize for OutputFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OutputFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// Writes `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv`,
-/// `timeline.json`, `report.html` and `timeline.vl.json` into `dir` atomically.
+/// `timeline.json`, `report.html` and `timeline.vl.json` into `dir` atomically:
+/// the [`OutputFormat::DEFAULT`] formats.
 pub fn write_outputs(timeline: &Timeline, dir: &Path) -> Result<Vec<PathBuf>, EmitError> {
+    write_formats(timeline, dir, &OutputFormat::DEFAULT)
+}
+
+/// Writes the files of `formats` into `dir` atomically (all appear together
+/// when every one is complete); returns their paths.
+pub fn write_formats(
+    timeline: &Timeline,
+    dir: &Path,
+    formats: &[OutputFormat],
+) -> Result<Vec<PathBuf>, EmitError> {
     let mut out = OutputDir::create(dir)?;
-    let mut terms = TermsCsv::new(out.file("terms.csv")?);
-    let mut windows = WindowsCsv::new(out.file("windows.csv")?);
-    let mut themes = ThemesCsv::new(out.file("themes.csv")?);
-    let mut shifts = ShiftsCsv::new(out.file("shifts.csv")?);
-    let mut json = TimelineJson::new(out.file("timeline.json")?);
-    let mut html = HtmlReport::new(out.file("report.html")?);
-    let mut vegalite = VegaLiteSpec::new(out.file("timeline.vl.json")?);
-    emit(
-        timeline,
-        &mut [
-            &mut terms,
-            &mut windows,
-            &mut themes,
-            &mut shifts,
-            &mut json,
-            &mut html,
-            &mut vegalite,
-        ],
-    )?;
+    let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+    for format in OutputFormat::ALL {
+        if !formats.contains(&format) {
+            continue;
+        }
+        match format {
+            OutputFormat::Csv => {
+                sinks.push(Box::new(TermsCsv::new(out.file("terms.csv")?)));
+                sinks.push(Box::new(WindowsCsv::new(out.file("windows.csv")?)));
+                sinks.push(Box::new(ThemesCsv::new(out.file("themes.csv")?)));
+                sinks.push(Box::new(ShiftsCsv::new(out.file("shifts.csv")?)));
+            }
+            OutputFormat::Json => {
+                sinks.push(Box::new(TimelineJson::new(out.file("timeline.json")?)))
+            }
+            OutputFormat::Ndjson => {
+                sinks.push(Box::new(WindowsNdjson::new(out.file("timeline.ndjson")?)))
+            }
+            OutputFormat::Html => sinks.push(Box::new(HtmlReport::new(out.file("report.html")?))),
+            OutputFormat::VegaLite => {
+                sinks.push(Box::new(VegaLiteSpec::new(out.file("timeline.vl.json")?)))
+            }
+        }
+    }
+    let mut refs: Vec<&mut dyn Sink> = sinks
+        .iter_mut()
+        .map(|s| &mut **s as &mut dyn Sink)
+        .collect();
+    emit(timeline, &mut refs)?;
     // The sinks own the writers; dropping them closes the files before renaming.
-    drop((terms, windows, themes, shifts, json, html, vegalite));
+    drop(refs);
+    drop(sinks);
     out.commit()
+}
+
+/// Writes one format to `writer` (for `--out -`): `csv` writes `terms.csv`.
+/// `ndjson` lines are written as the windows come, the others when complete.
+pub fn write_to(
+    timeline: &Timeline,
+    format: OutputFormat,
+    writer: impl std::io::Write,
+) -> Result<(), EmitError> {
+    match format {
+        OutputFormat::Csv => emit(timeline, &mut [&mut TermsCsv::new(writer)]),
+        OutputFormat::Json => emit(timeline, &mut [&mut TimelineJson::new(writer)]),
+        OutputFormat::Ndjson => emit(timeline, &mut [&mut WindowsNdjson::new(writer)]),
+        OutputFormat::Html => emit(timeline, &mut [&mut HtmlReport::new(writer)]),
+        OutputFormat::VegaLite => emit(timeline, &mut [&mut VegaLiteSpec::new(writer)]),
+    }
 }
 
 /// Temporary files are private (0600) by default; outputs are for dashboards and

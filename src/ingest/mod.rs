@@ -2,7 +2,7 @@
 //!
 //! Ingest is the only stage that sees bytes. It decodes them (repairing invalid
 //! UTF-8 with a warning), detects each file's [`Format`] from its extension and
-//! content (or takes the one forced with `--format`), and hands the text to that
+//! content (or takes the one forced with `--input-format`), and hands the text to that
 //! format's reader, which turns it into a [`Source`] (what the file is) and its
 //! [`Segment`]s (timed pieces of text). Anything odd about the input becomes a
 //! [`Diagnostic`] naming the file and line, and each line is counted in
@@ -31,6 +31,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::config::Millis;
+use crate::progress::{ProgressEvent, ProgressHook};
 use crate::time::{TimeAxis, Zone};
 pub use detect::detect_format;
 
@@ -52,7 +53,7 @@ pub struct Segment {
     pub text: String,
 }
 
-/// The input formats themeline reads. Serialized by their `--format` names.
+/// The input formats themeline reads. Serialized by their `--input-format` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
     /// YouTube-style transcript text: `M:SS` or `H:MM:SS` at the start of a line,
@@ -76,7 +77,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// The name used by `--format`.
+    /// The name used by `--input-format`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Transcript => "transcript",
@@ -110,7 +111,9 @@ impl fmt::Display for Format {
 }
 
 /// How the lines of a source were used. The categories add up to `total`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct LineCounts {
     /// Every line of the file.
     pub total: u64,
@@ -160,7 +163,7 @@ impl LineCounts {
 }
 
 /// One input file as the run saw it.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Source {
     /// The path as given (or the name given to in-memory text).
     pub path: String,
@@ -192,7 +195,17 @@ pub struct Source {
 
 /// The kinds of input problems, each with a defined behaviour.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum DiagnosticKind {
@@ -245,7 +258,7 @@ impl DiagnosticKind {
 }
 
 /// A problem in the input, located by file and line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     /// The file as given.
     pub file: String,
@@ -307,7 +320,16 @@ pub struct Columns {
 
 /// Whether to remove the rolling duplicates of auto-generated captions.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Dedupe {
@@ -580,6 +602,17 @@ pub const DIRECTORY_EXTENSIONS: &[&str] = &[
 
 /// Reads every path: files directly, directories one level deep in name order.
 pub fn read_paths(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingested, IngestError> {
+    read_paths_with(paths, options, &ProgressHook::default())
+}
+
+/// [`read_paths`], reporting to `progress` the bytes to read and each file read.
+pub fn read_paths_with(
+    paths: &[PathBuf],
+    options: &IngestOptions,
+    progress: &ProgressHook,
+) -> Result<Ingested, IngestError> {
+    let (files, bytes) = planned_size(paths);
+    progress.report(&ProgressEvent::Reading { files, bytes });
     let mut ingested = Ingested::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|source| IngestError::Io {
@@ -593,7 +626,12 @@ pub fn read_paths(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingested
                 }
                 match std::fs::read(&file) {
                     Ok(bytes) => {
-                        read_bytes(&file.display().to_string(), &bytes, &mut ingested, options)?
+                        let name = file.display().to_string();
+                        read_bytes(&name, &bytes, &mut ingested, options)?;
+                        progress.report(&ProgressEvent::Read {
+                            path: &name,
+                            bytes: bytes.len() as u64,
+                        });
                     }
                     Err(e) => ingested.report(
                         Diagnostic {
@@ -611,10 +649,49 @@ pub fn read_paths(paths: &[PathBuf], options: &IngestOptions) -> Result<Ingested
                 path: path.display().to_string(),
                 source,
             })?;
-            read_bytes(&path.display().to_string(), &bytes, &mut ingested, options)?;
+            let name = path.display().to_string();
+            read_bytes(&name, &bytes, &mut ingested, options)?;
+            progress.report(&ProgressEvent::Read {
+                path: &name,
+                bytes: bytes.len() as u64,
+            });
         }
     }
     Ok(ingested)
+}
+
+/// About how many files and bytes [`read_paths`] will read: the files named, and
+/// in directories the visible regular files with a known extension. Problems are
+/// left for the reading to report.
+fn planned_size(paths: &[PathBuf]) -> (u64, u64) {
+    let (mut files, mut bytes) = (0, 0);
+    for path in paths {
+        let Ok(meta) = std::fs::metadata(path) else {
+            continue;
+        };
+        if !meta.is_dir() {
+            files += 1;
+            bytes += meta.len();
+            continue;
+        }
+        for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let visible = path
+                .file_name()
+                .is_some_and(|n| !n.to_string_lossy().starts_with('.'));
+            let known = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| DIRECTORY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+            if let (true, true, Ok(meta)) = (visible, known, std::fs::metadata(&path))
+                && meta.is_file()
+            {
+                files += 1;
+                bytes += meta.len();
+            }
+        }
+    }
+    (files, bytes)
 }
 
 fn directory_files(
@@ -753,7 +830,7 @@ fn read_source(reader: &mut FileReader<'_>, bytes: &[u8]) -> Result<(), IngestEr
                     DiagnosticKind::UnknownFormat,
                     format!(
                         "unknown format: not a transcript, captions, JSON, CSV or dated document; \
-                         skipped {total} lines (force one with --format)"
+                         skipped {total} lines (force one with --input-format)"
                     ),
                 );
             }

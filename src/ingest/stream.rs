@@ -4,7 +4,7 @@
 //! text and the segments cut from it. A file of at least
 //! [`IngestOptions::stream_bytes`] that is a transcript is instead read line by
 //! line through the transcript reader's state machine, once when the run is
-//! planned ([`scan`]: its lines, problems, extent and a language sample are kept,
+//! planned (`scan`: its lines, problems, extent and a language sample are kept,
 //! its segments are not) and again by each pass that needs its text ([`replay`],
 //! in batches). Every other file, and every smaller one, is read whole as before.
 //! Reading in pieces gives the same segments, counts and diagnostics as reading
@@ -196,7 +196,7 @@ pub(super) fn scan(
 
 /// Reads a streamed transcript again, calling `on_batch` with its segments in
 /// order, about `batch_bytes` of text at a time. Its problems were reported by
-/// [`scan`] and are not reported again.
+/// `scan` and are not reported again.
 pub fn replay(
     streamed: &StreamedSource,
     options: &IngestOptions,

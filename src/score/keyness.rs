@@ -28,7 +28,18 @@ use serde::{Deserialize, Serialize};
 use super::{AsOf, TermScore, Windowed};
 
 /// What a window is compared with.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Reference {
     /// Every other window of the run (with `--as-of`: every earlier window).

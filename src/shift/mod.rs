@@ -49,7 +49,7 @@ impl Default for ShiftOptions {
 }
 
 /// What kind of change an event is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ShiftKind {
     /// Another theme takes the largest share.
@@ -100,7 +100,9 @@ pub struct Shift {
 }
 
 /// How a ranked term stands in a window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TermStatus {
     /// First window the term appears in (after the first window).

@@ -108,7 +108,7 @@ impl Lexicon {
 }
 
 /// Where a theme comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Origin {
     /// A lexicon the user wrote.
@@ -237,7 +237,18 @@ impl ThemeWindow {
 }
 
 /// How a lexicon theme counts its members' tokens (`--theme-weight`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ThemeWeight {
     /// Each member's count times its weight and its IDF over windows

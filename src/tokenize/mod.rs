@@ -93,7 +93,17 @@ fn is_break(gap: &str) -> bool {
 
 /// Why a filter removed a token.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum DropReason {
@@ -217,7 +227,9 @@ impl TokenFilter for MinLengthFilter {
 }
 
 /// What the analyzer saw, merged across segments and threads.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct TokenStats {
     /// Words found by segmentation, before any filter.
     pub words: u64,

@@ -34,7 +34,16 @@ use crate::stem::StemCache;
 
 /// Whether phrases are mined.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum PhraseMode {
@@ -463,7 +472,7 @@ pub fn phrase_key(analyzer: &Analyzer, stems: &mut StemCache, phrase: &str) -> O
 }
 
 /// A phrase kept by [`select`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Phrase {
     /// The phrase's term (stems and connectors).
     pub term: String,

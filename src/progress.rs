@@ -1,0 +1,142 @@
+//! Progress reports from a running pipeline, for whoever shows them.
+//!
+//! The library draws nothing: a [`Pipeline`](crate::Pipeline) tells a
+//! [`Progress`] what it is doing (bytes read, stages begun and ended, windows
+//! scored), and the caller decides what to make of it. The `themeline` binary
+//! draws a progress bar on a terminal and logs a line now and then otherwise; a
+//! closure is enough for anything simpler:
+//!
+//! ```
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//! use std::sync::Arc;
+//! use themeline::progress::ProgressEvent;
+//!
+//! let scored = Arc::new(AtomicU64::new(0));
+//! let counter = scored.clone();
+//! let timeline = themeline::Pipeline::builder()
+//!     .window(std::time::Duration::from_secs(60))
+//!     .progress(move |event: &ProgressEvent<'_>| {
+//!         if let ProgressEvent::Scored { windows } = event {
+//!             counter.fetch_add(*windows, Ordering::Relaxed);
+//!         }
+//!     })
+//!     .build()?
+//!     .run_text("talk.txt", "0:00 security\n1:30 more security\n")?;
+//! assert_eq!(scored.load(Ordering::Relaxed), timeline.windows.len() as u64);
+//! # Ok::<(), themeline::Error>(())
+//! ```
+//!
+//! Events arrive on the thread that runs the stage, in order; a report must be
+//! quick, since the stage waits for it.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Something a running pipeline reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum ProgressEvent<'a> {
+    /// Reading inputs begins: about `files` files of `bytes` bytes in all.
+    Reading {
+        /// Files to read.
+        files: u64,
+        /// Their size in bytes.
+        bytes: u64,
+    },
+    /// A file has been read.
+    Read {
+        /// The file.
+        path: &'a str,
+        /// Its size in bytes.
+        bytes: u64,
+    },
+    /// A stage begins (`ingest`, `plan`, `phrases`, `theme`, `score`, `shift`,
+    /// and `emit` where the caller times it).
+    Stage {
+        /// The stage's name.
+        stage: &'static str,
+    },
+    /// A stage (also `count`) ends.
+    StageDone {
+        /// The stage's name.
+        stage: &'static str,
+        /// How long it took this time.
+        elapsed: Duration,
+    },
+    /// Scoring begins: `windows` windows over every timeline.
+    Scoring {
+        /// Windows to score.
+        windows: u64,
+    },
+    /// `windows` more windows have been scored.
+    Scored {
+        /// Windows scored since the last report.
+        windows: u64,
+    },
+}
+
+/// Receives a pipeline's [`ProgressEvent`]s. Closures taking `&ProgressEvent` are
+/// `Progress`.
+pub trait Progress: Send + Sync {
+    /// Called for each event.
+    fn report(&self, event: &ProgressEvent<'_>);
+}
+
+impl<F: Fn(&ProgressEvent<'_>) + Send + Sync> Progress for F {
+    fn report(&self, event: &ProgressEvent<'_>) {
+        self(event)
+    }
+}
+
+/// Where a pipeline sends its progress: nowhere by default.
+#[derive(Clone, Default)]
+pub struct ProgressHook(Option<Arc<dyn Progress>>);
+
+impl ProgressHook {
+    /// A hook calling `progress`.
+    pub fn new(progress: impl Progress + 'static) -> Self {
+        ProgressHook(Some(Arc::new(progress)))
+    }
+
+    /// Sends `event`, if anyone listens.
+    pub fn report(&self, event: &ProgressEvent<'_>) {
+        if let Some(progress) = &self.0 {
+            progress.report(event);
+        }
+    }
+
+    /// Reports that `stage` begins.
+    pub fn stage(&self, stage: &'static str) {
+        self.report(&ProgressEvent::Stage { stage });
+    }
+
+    /// Reports that `stage` ended after `elapsed`.
+    pub fn stage_done(&self, stage: &'static str, elapsed: Duration) {
+        self.report(&ProgressEvent::StageDone { stage, elapsed });
+    }
+
+    /// Reports that scoring begins, for `windows` windows.
+    pub fn scoring(&self, windows: usize) {
+        self.report(&ProgressEvent::Scoring {
+            windows: windows as u64,
+        });
+    }
+
+    /// Reports that `windows` more windows are scored.
+    pub fn scored(&self, windows: usize) {
+        self.report(&ProgressEvent::Scored {
+            windows: windows as u64,
+        });
+    }
+}
+
+impl fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ProgressHook(set)"
+        } else {
+            "ProgressHook(none)"
+        })
+    }
+}

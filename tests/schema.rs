@@ -1,0 +1,156 @@
+//! The JSON Schemas of `themeline schema` against the files themeline writes,
+//! checked with an independent validator (the `jsonschema` crate): the committed
+//! default output, a dated per-source run, every line of timeline.ndjson, the
+//! shard files of `count`, `mine` and `select`, and `themeline.toml`.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn themeline() -> Command {
+    let mut cmd = Command::cargo_bin("themeline").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+/// The schema `themeline schema NAME` prints.
+fn schema(name: &str) -> Value {
+    let assert = themeline().args(["schema", name]).assert().success();
+    serde_json::from_slice(&assert.get_output().stdout).unwrap()
+}
+
+fn json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Fails with every validation error, each with its place in the instance.
+fn assert_valid(schema: &Value, instance: &Value, what: &str) {
+    let validator = jsonschema::validator_for(schema).expect("the schema is a valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(10)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} does not match its schema:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn the_default_output_matches_the_timeline_schema() {
+    let timeline = json(&root().join("output/timeline.json"));
+    assert_valid(&schema("timeline"), &timeline, "output/timeline.json");
+    // The schema is strict enough to notice a wrong layout.
+    let validator = jsonschema::validator_for(&schema("timeline")).unwrap();
+    let mut wrong = timeline.clone();
+    wrong["schema_version"] = 0.into();
+    assert!(!validator.is_valid(&wrong));
+    let mut wrong = timeline.clone();
+    wrong["windows"][0]["start_ms"] = "0".into();
+    assert!(!validator.is_valid(&wrong));
+    let mut wrong = timeline;
+    wrong["shifts"][0]["kind"] = "sideways".into();
+    assert!(!validator.is_valid(&wrong));
+}
+
+#[test]
+fn dated_per_source_runs_and_ndjson_lines_match_their_schemas() {
+    let out = tempfile::tempdir().unwrap();
+    themeline()
+        .args([
+            "run",
+            "tests/fixtures/sotu",
+            "tests/fixtures/kubecon-youtube.json",
+            "--no-config",
+            "--quiet",
+            "--start",
+            "1850-01-01",
+            "--window",
+            "decade",
+            "--group-by",
+            "source",
+            "--format",
+            "json,ndjson",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let timeline = json(&out.path().join("timeline.json"));
+    assert_eq!(timeline["meta"]["time_axis"], "instant");
+    assert_valid(
+        &schema("timeline"),
+        &timeline,
+        "a dated per-source timeline.json",
+    );
+    let window = schema("window");
+    let text = std::fs::read_to_string(out.path().join("timeline.ndjson")).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        timeline["windows"].as_array().unwrap().len()
+    );
+    for (n, line) in text.lines().enumerate() {
+        let value: Value = serde_json::from_str(line).unwrap();
+        assert_valid(&window, &value, &format!("timeline.ndjson line {}", n + 1));
+    }
+}
+
+#[test]
+fn shards_candidates_and_phrase_lists_match_their_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str| dir.path().join(name);
+    themeline()
+        .args(["mine", "data", "--quiet", "--out"])
+        .arg(file("candidates.json"))
+        .assert()
+        .success();
+    themeline()
+        .args(["select", "--quiet", "--out"])
+        .arg(file("phrases.json"))
+        .arg(file("candidates.json"))
+        .assert()
+        .success();
+    themeline()
+        .args(["count", "data", "--quiet", "--phrase-list"])
+        .arg(file("phrases.json"))
+        .arg("--out")
+        .arg(file("shard.json"))
+        .assert()
+        .success();
+    assert_valid(
+        &schema("candidates"),
+        &json(&file("candidates.json")),
+        "candidates.json",
+    );
+    assert_valid(
+        &schema("phrases"),
+        &json(&file("phrases.json")),
+        "phrases.json",
+    );
+    let shard = json(&file("shard.json"));
+    assert_valid(&schema("shard"), &shard, "shard.json");
+    // A shard is not a candidate file.
+    let validator = jsonschema::validator_for(&schema("candidates")).unwrap();
+    assert!(!validator.is_valid(&shard));
+}
+
+#[test]
+fn the_config_file_matches_the_config_schema() {
+    let text = std::fs::read_to_string(root().join("themeline.toml")).unwrap();
+    let value: toml::Value = toml::from_str(&text).unwrap();
+    let value = serde_json::to_value(value).unwrap();
+    let schema = schema("config");
+    assert_valid(&schema, &value, "themeline.toml");
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut wrong = value;
+    wrong["windw"] = "5m".into();
+    assert!(!validator.is_valid(&wrong), "unknown keys are refused");
+}
