@@ -937,36 +937,40 @@ impl Pipeline {
         mut f: impl FnMut(&[Segment]),
     ) -> Result<(), Error> {
         let options = self.config.ingest_options();
-        for part in &group.parts {
-            match part {
-                Part::Held(range) => f(&ingested.segments[range.clone()]),
-                Part::Streamed(i) => {
-                    // The file is read on a thread of its own while the batch
-                    // before is worked on: reading and analysing overlap.
-                    let streamed = &ingested.streamed[*i];
-                    let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Segment>>(1);
-                    let options = &options;
-                    std::thread::scope(|scope| -> Result<(), Error> {
-                        let reader = scope.spawn(move || {
-                            ingest::stream::replay_batches(
-                                streamed,
-                                options,
-                                BATCH_BYTES,
-                                |batch| {
-                                    // A closed channel means the consumer is gone; the
-                                    // read still runs to its end.
-                                    let _ = sender.send(batch);
-                                },
-                            )
-                        });
-                        for batch in &batches {
-                            f(&batch);
-                        }
-                        reader.join().expect("the reading thread does not panic")?;
-                        Ok(())
-                    })?;
-                }
+        let mut parts = group.parts.iter().peekable();
+        while let Some(part) = parts.next() {
+            if let Part::Held(range) = part {
+                f(&ingested.segments[range.clone()]);
+                continue;
             }
+            // A run of files read again: on a thread of their own, in batches
+            // that may span small files, while the batch before is worked on.
+            let mut run: Vec<&ingest::stream::StreamedSource> = Vec::new();
+            let mut next = Some(part);
+            while let Some(Part::Streamed(i)) = next {
+                run.push(&ingested.streamed[*i]);
+                next = match parts.peek() {
+                    Some(Part::Streamed(_)) => parts.next(),
+                    _ => None,
+                };
+            }
+            let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Segment>>(1);
+            let options = &options;
+            let run = &run;
+            std::thread::scope(|scope| -> Result<(), Error> {
+                let reader = scope.spawn(move || {
+                    ingest::stream::replay_all(run, options, BATCH_BYTES, |batch| {
+                        // A closed channel means the consumer is gone; the read
+                        // still runs to its end.
+                        let _ = sender.send(batch);
+                    })
+                });
+                for batch in &batches {
+                    f(&batch);
+                }
+                reader.join().expect("the reading thread does not panic")?;
+                Ok(())
+            })?;
         }
         Ok(())
     }

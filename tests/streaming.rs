@@ -1,7 +1,8 @@
-//! Large transcripts are read in pieces, never whole; that must not change a
-//! single byte of any output. Each case runs the same inputs twice, once with
-//! every transcript streamed (`stream_bytes: 1`) and once with every file held
-//! (`stream_bytes: 0`), and compares every output file.
+//! Beyond `stream_bytes` of input, files are read again by each pass instead of
+//! held (large transcripts line by line); that must not change a single byte of
+//! any output. Each case runs the same inputs twice, once with every file read
+//! again (`stream_bytes: 1`) and once with every file held (`stream_bytes: 0`),
+//! and compares every output file.
 
 use std::path::{Path, PathBuf};
 
@@ -117,7 +118,7 @@ fn streamed_and_held_sources_mix_in_one_run() {
             group_by,
             ..default_config()
         };
-        assert_eq!(assert_streaming_changes_nothing(config, &inputs), 2);
+        assert_eq!(assert_streaming_changes_nothing(config, &inputs), 3);
     }
     // Anchored at an instant, beside dated documents.
     let mut dated = inputs.clone();
@@ -132,5 +133,34 @@ fn streamed_and_held_sources_mix_in_one_run() {
         themes: None,
         ..default_config()
     };
-    assert_eq!(assert_streaming_changes_nothing(config, &dated), 2);
+    assert_eq!(assert_streaming_changes_nothing(config, &dated), 4);
+}
+
+#[test]
+fn every_format_is_the_same_read_again() {
+    let fixtures = root().join("tests/fixtures");
+    let inputs = vec![
+        fixtures.join("pyvideo-sample.jsonl"),
+        fixtures.join("pyvideo-sample.csv"),
+        fixtures.join("sotu"),
+    ];
+    let config = Config {
+        window: "year".parse().unwrap(),
+        discover: Some(5),
+        ..Config::default()
+    };
+    let streamed = assert_streaming_changes_nothing(config, &inputs);
+    assert!(streamed > 10, "{streamed} sources read again");
+    let captions = vec![
+        fixtures.join("rawkode-cbeascecdg8e9r04gjnagspj-excerpt.vtt"),
+        fixtures.join("rawkode-cbeascecdg8e9r04gjnagspj-excerpt.srt"),
+        fixtures.join("kubecon-youtube.json"),
+        fixtures.join("kubecon-progressive.srt"),
+    ];
+    let config = Config {
+        window: "1m".parse().unwrap(),
+        group_by: GroupBy::Source,
+        ..Config::default()
+    };
+    assert_eq!(assert_streaming_changes_nothing(config, &captions), 4);
 }

@@ -627,7 +627,7 @@ pub fn read_paths_with(
                 match std::fs::read(&file) {
                     Ok(bytes) => {
                         let name = file.display().to_string();
-                        read_bytes(&name, &bytes, &mut ingested, options)?;
+                        stream::read_or_scan(&name, &bytes, &mut ingested, options)?;
                         progress.report(&ProgressEvent::Read {
                             path: &name,
                             bytes: bytes.len() as u64,
@@ -650,7 +650,7 @@ pub fn read_paths_with(
                 source,
             })?;
             let name = path.display().to_string();
-            read_bytes(&name, &bytes, &mut ingested, options)?;
+            stream::read_or_scan(&name, &bytes, &mut ingested, options)?;
             progress.report(&ProgressEvent::Read {
                 path: &name,
                 bytes: bytes.len() as u64,
@@ -768,6 +768,17 @@ pub fn read_bytes(
     ingested: &mut Ingested,
     options: &IngestOptions,
 ) -> Result<(), IngestError> {
+    read_bytes_into(name, bytes, ingested, options, None)
+}
+
+/// [`read_bytes`], handing each segment to `sink` instead of keeping it.
+pub(crate) fn read_bytes_into<'a>(
+    name: &str,
+    bytes: &[u8],
+    ingested: &'a mut Ingested,
+    options: &'a IngestOptions,
+    sink: Option<&'a mut dyn FnMut(Segment)>,
+) -> Result<(), IngestError> {
     let source_id = u32::try_from(ingested.sources.len()).expect("fewer than 2^32 sources");
     let file_name = Path::new(name)
         .file_name()
@@ -791,7 +802,7 @@ pub fn read_bytes(
         },
         source_id,
         file_name,
-        sink: None,
+        sink,
     };
     let result = read_source(&mut reader, bytes);
     let FileReader {

@@ -1,14 +1,15 @@
-//! Large transcripts read in pieces, never whole.
+//! Inputs read again by each pass instead of held in memory.
 //!
-//! A transcript of a gigabyte would otherwise sit in memory twice: the file's
-//! text and the segments cut from it. A file of at least
-//! [`IngestOptions::stream_bytes`] that is a transcript is instead read line by
-//! line through the transcript reader's state machine, once when the run is
-//! planned (`scan`: its lines, problems, extent and a language sample are kept,
-//! its segments are not) and again by each pass that needs its text ([`replay`],
-//! in batches). Every other file, and every smaller one, is read whole as before.
-//! Reading in pieces gives the same segments, counts and diagnostics as reading
-//! whole; a test reads the same files both ways and compares every output.
+//! A run holds the segments of its inputs only up to
+//! [`IngestOptions::stream_bytes`] (64 MiB) of input. Beyond that, files are read
+//! once when the run is planned (their lines, problems, extent and a language
+//! sample are kept, their segments are not) and again by each pass that needs
+//! their text ([`replay_all`], in batches): the corpus is never held whole. A
+//! transcript that large on its own is read line by line through the transcript
+//! reader's state machine, so not even the file is held; any other file is read
+//! whole, one at a time. Reading again gives the same segments, counts and
+//! diagnostics as holding; a test runs the same inputs both ways and compares
+//! every output.
 //!
 //! What needs the whole file is settled first by a scan of its bytes: whether it
 //! has NUL bytes (binary) or no text at all, in which case it is read whole as
@@ -32,9 +33,20 @@ const HEAD: usize = 1 << 20;
 /// pipeline samples from segments held in memory).
 pub const SAMPLE: usize = 20_000;
 
-/// A large transcript read in pieces: what later passes need to read it again.
+/// How a file is read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reread {
+    /// Line by line (a large transcript).
+    Lines,
+    /// Whole, and parsed as when it was first read.
+    Whole,
+}
+
+/// An input read again by each pass: what later passes need to read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamedSource {
+    /// How it is read.
+    pub reread: Reread,
     /// Its index in [`Ingested::sources`].
     pub source: u32,
     /// The file.
@@ -138,6 +150,7 @@ pub(super) fn scan(
     let source_id = u32::try_from(ingested.sources.len()).expect("fewer than 2^32 sources");
     let document = ingested.documents;
     let found = std::cell::RefCell::new(StreamedSource {
+        reread: Reread::Lines,
         source: source_id,
         path: name.clone(),
         document,
@@ -147,19 +160,7 @@ pub(super) fn scan(
         sample: String::new(),
         shift: 0,
     });
-    let mut sink = |segment: Segment| {
-        let mut found = found.borrow_mut();
-        found.segments += 1;
-        found.start = found.start.min(segment.start);
-        found.end = found.end.max(segment.end.max(segment.start + 1));
-        if found.sample.len() < SAMPLE {
-            let take = segment
-                .text
-                .floor_char_boundary((SAMPLE - found.sample.len()).min(segment.text.len()));
-            found.sample.push_str(&segment.text[..take]);
-            found.sample.push(' ');
-        }
-    };
+    let mut sink = |segment: Segment| observe(&mut found.borrow_mut(), &segment);
     let mut reader = FileReader {
         ingested,
         options,
@@ -194,61 +195,125 @@ pub(super) fn scan(
     Ok(true)
 }
 
-/// Reads a streamed transcript again, calling `on_batch` with its segments in
-/// order, about `batch_bytes` of text at a time. Its problems were reported by
-/// `scan` and are not reported again.
+/// Reads a file whose bytes are in memory: keeps its segments while the run
+/// holds at most [`IngestOptions::stream_bytes`] of input, else keeps only what
+/// planning needs and lets later passes read it again.
+pub(super) fn read_or_scan(
+    name: &str,
+    bytes: &[u8],
+    ingested: &mut Ingested,
+    options: &IngestOptions,
+) -> Result<(), IngestError> {
+    let held: u64 = ingested.sources.iter().map(|s| s.bytes).sum();
+    if options.stream_bytes == 0 || held + bytes.len() as u64 <= options.stream_bytes {
+        return super::read_bytes(name, bytes, ingested, options);
+    }
+    let found = std::cell::RefCell::new(StreamedSource {
+        reread: Reread::Whole,
+        source: ingested.sources.len() as u32,
+        path: name.to_string(),
+        document: ingested.documents,
+        segments: 0,
+        start: Millis::MAX,
+        end: Millis::MIN,
+        sample: String::new(),
+        shift: 0,
+    });
+    let mut sink = |segment: Segment| observe(&mut found.borrow_mut(), &segment);
+    super::read_bytes_into(name, bytes, ingested, options, Some(&mut sink))?;
+    let found = found.into_inner();
+    if found.segments > 0 {
+        ingested.streamed.push(found);
+    }
+    Ok(())
+}
+
+/// What planning keeps of a segment of a file read again later.
+fn observe(found: &mut StreamedSource, segment: &Segment) {
+    found.segments += 1;
+    found.start = found.start.min(segment.start);
+    found.end = found.end.max(segment.end.max(segment.start + 1));
+    if found.sample.len() < SAMPLE {
+        let take = segment
+            .text
+            .floor_char_boundary((SAMPLE - found.sample.len()).min(segment.text.len()));
+        found.sample.push_str(&segment.text[..take]);
+        found.sample.push(' ');
+    }
+}
+
+/// Reads a file again, calling `on_batch` with its segments in order, about
+/// `batch_bytes` of text at a time. Its problems were reported when it was first
+/// read and are not reported again.
 pub fn replay(
     streamed: &StreamedSource,
     options: &IngestOptions,
     batch_bytes: usize,
     mut on_batch: impl FnMut(&[Segment]),
 ) -> Result<(), IngestError> {
-    replay_batches(streamed, options, batch_bytes, |batch| on_batch(&batch))
+    replay_all(&[streamed], options, batch_bytes, |batch| on_batch(&batch))
 }
 
-/// [`replay`], handing each batch over.
-pub fn replay_batches(
-    streamed: &StreamedSource,
+/// Reads files again, in order, handing over their segments about `batch_bytes`
+/// of text at a time (a batch may hold several small files).
+pub fn replay_all(
+    sources: &[&StreamedSource],
     options: &IngestOptions,
     batch_bytes: usize,
     mut on_batch: impl FnMut(Vec<Segment>),
 ) -> Result<(), IngestError> {
-    let path = Path::new(&streamed.path);
-    let mut scratch = Ingested {
-        documents: streamed.document,
-        ..Ingested::default()
-    };
     let quiet = IngestOptions {
         strict: false,
         ..options.clone()
     };
     let mut batch: Vec<Segment> = Vec::new();
     let mut text = 0usize;
-    let shift = streamed.shift;
-    let mut sink = |mut segment: Segment| {
-        segment.start += shift;
-        segment.end += shift;
-        text += segment.text.len();
-        batch.push(segment);
-        if text >= batch_bytes {
-            on_batch(std::mem::take(&mut batch));
-            text = 0;
+    for &streamed in sources {
+        let shift = streamed.shift;
+        let mut take = |mut segment: Segment| {
+            segment.source = streamed.source;
+            segment.start += shift;
+            segment.end += shift;
+            text += segment.text.len();
+            batch.push(segment);
+            if text >= batch_bytes {
+                on_batch(std::mem::take(&mut batch));
+                text = 0;
+            }
+        };
+        let path = Path::new(&streamed.path);
+        let mut scratch = Ingested {
+            documents: streamed.document,
+            ..Ingested::default()
+        };
+        match streamed.reread {
+            Reread::Lines => {
+                let file_name = path.file_name().map_or_else(
+                    || streamed.path.clone(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                let mut reader = FileReader {
+                    ingested: &mut scratch,
+                    options: &quiet,
+                    source: new_source(&streamed.path, 0),
+                    source_id: streamed.source,
+                    file_name,
+                    sink: Some(&mut take),
+                };
+                read_lines(&mut reader, path)?;
+            }
+            Reread::Whole => {
+                let bytes = std::fs::read(path).map_err(io_error(path))?;
+                super::read_bytes_into(
+                    &streamed.path,
+                    &bytes,
+                    &mut scratch,
+                    &quiet,
+                    Some(&mut take),
+                )?;
+            }
         }
-    };
-    let file_name = path.file_name().map_or_else(
-        || streamed.path.clone(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let mut reader = FileReader {
-        ingested: &mut scratch,
-        options: &quiet,
-        source: new_source(&streamed.path, 0),
-        source_id: streamed.source,
-        file_name,
-        sink: Some(&mut sink),
-    };
-    read_lines(&mut reader, path)?;
-    drop(reader);
+    }
     if !batch.is_empty() {
         on_batch(batch);
     }
