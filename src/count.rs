@@ -14,6 +14,7 @@
 
 use std::ops::Range;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
@@ -409,8 +410,11 @@ impl CountBuilder {
         let mut order: Vec<TermId> = (0..self.terms.len() as TermId)
             .filter(|&t| !self.terms[t as usize].key.is_empty())
             .collect();
-        order
-            .sort_unstable_by(|&a, &b| self.terms[a as usize].key.cmp(&self.terms[b as usize].key));
+        // Sorting and converting are the serial tail of a counting pass; both run
+        // in parallel (the order is total, so the result is the same).
+        order.par_sort_unstable_by(|&a, &b| {
+            self.terms[a as usize].key.cmp(&self.terms[b as usize].key)
+        });
         let mut new_id = vec![TermId::MAX; self.terms.len()];
         for (new, &old) in order.iter().enumerate() {
             new_id[old as usize] = new as TermId;
@@ -419,7 +423,7 @@ impl CountBuilder {
         let mut form_order: Vec<FormId> = (0..self.forms.len() as FormId)
             .filter(|&f| new_id[self.forms[f as usize].1 as usize] != TermId::MAX)
             .collect();
-        form_order.sort_unstable_by(|&a, &b| {
+        form_order.par_sort_unstable_by(|&a, &b| {
             let (fa, ta, _) = &self.forms[a as usize];
             let (fb, tb, _) = &self.forms[b as usize];
             new_id[*ta as usize]
@@ -468,7 +472,7 @@ impl CountBuilder {
 
         let windows = self
             .windows
-            .into_iter()
+            .into_par_iter()
             .zip(self.window_forms)
             .zip(self.tallies)
             .map(|((counts, forms), tally)| {

@@ -150,6 +150,9 @@ impl Aliases {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
+            // Every pattern starts with a space, so a prefilter on start bytes would
+            // stop at every word.
+            .prefilter(false)
             .build(&patterns)
             .map_err(|e| invalid(e.to_string()))?;
         let aliases = Aliases {
