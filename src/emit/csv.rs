@@ -11,6 +11,44 @@ use super::{EmitError, Sink, Summary};
 use crate::config::GroupBy;
 use crate::pipeline::{Meta, TimeValue, WindowReport};
 
+/// A CSV writer that prefixes every record with the `source` column when
+/// timelines are per source: the one thing the four tables share besides the
+/// format itself.
+#[derive(Debug)]
+struct TidyWriter<W: Write> {
+    writer: csv::Writer<W>,
+    per_source: bool,
+}
+
+impl<W: Write> TidyWriter<W> {
+    fn new(writer: W) -> Self {
+        TidyWriter {
+            writer: csv::Writer::from_writer(writer),
+            per_source: false,
+        }
+    }
+
+    /// Writes the header, learning from `meta` whether rows carry a source.
+    fn header(&mut self, meta: &Meta, columns: &[&str]) -> Result<(), EmitError> {
+        self.per_source = meta.options.group_by == GroupBy::Source;
+        self.row(Some("source"), columns)
+    }
+
+    /// Writes one record; `source` is written only when timelines are per source.
+    fn row(&mut self, source: Option<&str>, fields: &[&str]) -> Result<(), EmitError> {
+        if self.per_source {
+            self.writer.write_field(source.unwrap_or(""))?;
+        }
+        self.writer.write_record(fields)?;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), EmitError> {
+        self.writer.flush().map_err(::csv::Error::from)?;
+        Ok(())
+    }
+}
+
 /// `terms.csv`: one row per window and ranked term.
 ///
 /// Columns: `window, start, end, rank, term, label, score, count`, preceded by
@@ -19,35 +57,26 @@ use crate::pipeline::{Meta, TimeValue, WindowReport};
 /// no terms have no rows here; `windows.csv` lists every window.
 #[derive(Debug)]
 pub struct TermsCsv<W: Write> {
-    writer: csv::Writer<W>,
-    per_source: bool,
+    out: TidyWriter<W>,
 }
 
 impl<W: Write> TermsCsv<W> {
     /// A sink writing to `writer`.
     pub fn new(writer: W) -> Self {
         TermsCsv {
-            writer: csv::Writer::from_writer(writer),
-            per_source: false,
+            out: TidyWriter::new(writer),
         }
     }
 }
 
-fn per_source(meta: &Meta) -> bool {
-    meta.options.group_by == GroupBy::Source
-}
-
 impl<W: Write> Sink for TermsCsv<W> {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
-        self.per_source = per_source(meta);
-        let columns = [
-            "window", "start", "end", "rank", "term", "label", "score", "count",
-        ];
-        if self.per_source {
-            self.writer.write_field("source")?;
-        }
-        self.writer.write_record(columns)?;
-        Ok(())
+        self.out.header(
+            meta,
+            &[
+                "window", "start", "end", "rank", "term", "label", "score", "count",
+            ],
+        )
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
@@ -57,27 +86,25 @@ impl<W: Write> Sink for TermsCsv<W> {
             window.end.to_string(),
         );
         for term in &window.terms {
-            if self.per_source {
-                self.writer
-                    .write_field(window.source.as_deref().unwrap_or(""))?;
-            }
-            self.writer.write_record([
-                index.as_str(),
-                &start,
-                &end,
-                &term.rank.to_string(),
-                &term.term,
-                &term.label,
-                &term.score.to_string(),
-                &term.count.to_string(),
-            ])?;
+            self.out.row(
+                window.source.as_deref(),
+                &[
+                    &index,
+                    &start,
+                    &end,
+                    &term.rank.to_string(),
+                    &term.term,
+                    &term.label,
+                    &term.score.to_string(),
+                    &term.count.to_string(),
+                ],
+            )?;
         }
         Ok(())
     }
 
     fn finish(&mut self, _: &Summary<'_>) -> Result<(), EmitError> {
-        self.writer.flush().map_err(::csv::Error::from)?;
-        Ok(())
+        self.out.flush()
     }
 }
 
@@ -93,66 +120,59 @@ impl<W: Write> Sink for TermsCsv<W> {
 /// dated documents.
 #[derive(Debug)]
 pub struct WindowsCsv<W: Write> {
-    writer: csv::Writer<W>,
-    per_source: bool,
+    out: TidyWriter<W>,
 }
 
 impl<W: Write> WindowsCsv<W> {
     /// A sink writing to `writer`.
     pub fn new(writer: W) -> Self {
         WindowsCsv {
-            writer: csv::Writer::from_writer(writer),
-            per_source: false,
+            out: TidyWriter::new(writer),
         }
     }
 }
 
 impl<W: Write> Sink for WindowsCsv<W> {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
-        self.per_source = per_source(meta);
-        if self.per_source {
-            self.writer.write_field("source")?;
-        }
-        self.writer.write_record([
-            "window",
-            "start",
-            "end",
-            "label",
-            "documents",
-            "segments",
-            "tokens",
-            "partial",
-            "start_ms",
-            "end_ms",
-            "end_label",
-        ])?;
-        Ok(())
+        self.out.header(
+            meta,
+            &[
+                "window",
+                "start",
+                "end",
+                "label",
+                "documents",
+                "segments",
+                "tokens",
+                "partial",
+                "start_ms",
+                "end_ms",
+                "end_label",
+            ],
+        )
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
-        if self.per_source {
-            self.writer
-                .write_field(window.source.as_deref().unwrap_or(""))?;
-        }
-        self.writer.write_record([
-            window.index.to_string().as_str(),
-            &window.start.to_string(),
-            &window.end.to_string(),
-            &window.label,
-            &window.documents.to_string(),
-            &window.segments.to_string(),
-            &window.tokens.to_string(),
-            if window.partial { "true" } else { "false" },
-            &window.start_ms.to_string(),
-            &window.end_ms.to_string(),
-            window.end_label.as_deref().unwrap_or(""),
-        ])?;
-        Ok(())
+        self.out.row(
+            window.source.as_deref(),
+            &[
+                &window.index.to_string(),
+                &window.start.to_string(),
+                &window.end.to_string(),
+                &window.label,
+                &window.documents.to_string(),
+                &window.segments.to_string(),
+                &window.tokens.to_string(),
+                if window.partial { "true" } else { "false" },
+                &window.start_ms.to_string(),
+                &window.end_ms.to_string(),
+                window.end_label.as_deref().unwrap_or(""),
+            ],
+        )
     }
 
     fn finish(&mut self, _: &Summary<'_>) -> Result<(), EmitError> {
-        self.writer.flush().map_err(::csv::Error::from)?;
-        Ok(())
+        self.out.flush()
     }
 }
 
@@ -164,29 +184,22 @@ impl<W: Write> Sink for WindowsCsv<W> {
 /// shares of a window sum to 1, or are all 0 when no theme is present).
 #[derive(Debug)]
 pub struct ThemesCsv<W: Write> {
-    writer: csv::Writer<W>,
-    per_source: bool,
+    out: TidyWriter<W>,
 }
 
 impl<W: Write> ThemesCsv<W> {
     /// A sink writing to `writer`.
     pub fn new(writer: W) -> Self {
         ThemesCsv {
-            writer: csv::Writer::from_writer(writer),
-            per_source: false,
+            out: TidyWriter::new(writer),
         }
     }
 }
 
 impl<W: Write> Sink for ThemesCsv<W> {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
-        self.per_source = per_source(meta);
-        if self.per_source {
-            self.writer.write_field("source")?;
-        }
-        self.writer
-            .write_record(["window", "start", "end", "theme", "score", "share"])?;
-        Ok(())
+        self.out
+            .header(meta, &["window", "start", "end", "theme", "score", "share"])
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
@@ -196,25 +209,23 @@ impl<W: Write> Sink for ThemesCsv<W> {
             window.end.to_string(),
         );
         for theme in &window.themes {
-            if self.per_source {
-                self.writer
-                    .write_field(window.source.as_deref().unwrap_or(""))?;
-            }
-            self.writer.write_record([
-                index.as_str(),
-                &start,
-                &end,
-                &theme.theme,
-                &theme.score.to_string(),
-                &theme.share.to_string(),
-            ])?;
+            self.out.row(
+                window.source.as_deref(),
+                &[
+                    &index,
+                    &start,
+                    &end,
+                    &theme.theme,
+                    &theme.score.to_string(),
+                    &theme.share.to_string(),
+                ],
+            )?;
         }
         Ok(())
     }
 
     fn finish(&mut self, _: &Summary<'_>) -> Result<(), EmitError> {
-        self.writer.flush().map_err(::csv::Error::from)?;
-        Ok(())
+        self.out.flush()
     }
 }
 
@@ -232,30 +243,26 @@ impl<W: Write> Sink for ThemesCsv<W> {
 /// `evidence` lists the terms that drove the event, separated by `; `.
 #[derive(Debug)]
 pub struct ShiftsCsv<W: Write> {
-    writer: csv::Writer<W>,
-    per_source: bool,
+    out: TidyWriter<W>,
 }
 
 impl<W: Write> ShiftsCsv<W> {
     /// A sink writing to `writer`.
     pub fn new(writer: W) -> Self {
         ShiftsCsv {
-            writer: csv::Writer::from_writer(writer),
-            per_source: false,
+            out: TidyWriter::new(writer),
         }
     }
 }
 
 impl<W: Write> Sink for ShiftsCsv<W> {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
-        self.per_source = per_source(meta);
-        if self.per_source {
-            self.writer.write_field("source")?;
-        }
-        self.writer.write_record([
-            "at", "kind", "subject", "from", "to", "strength", "evidence", "at_ms", "label",
-        ])?;
-        Ok(())
+        self.out.header(
+            meta,
+            &[
+                "at", "kind", "subject", "from", "to", "strength", "evidence", "at_ms", "label",
+            ],
+        )
     }
 
     fn window(&mut self, _: &WindowReport) -> Result<(), EmitError> {
@@ -264,25 +271,23 @@ impl<W: Write> Sink for ShiftsCsv<W> {
 
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
         for shift in summary.shifts {
-            if self.per_source {
-                self.writer
-                    .write_field(shift.source.as_deref().unwrap_or(""))?;
-            }
             let at: &TimeValue = &shift.at;
-            self.writer.write_record([
-                at.to_string().as_str(),
-                shift.kind.name(),
-                &shift.subject,
-                &shift.from,
-                &shift.to,
-                &shift.strength.to_string(),
-                &shift.evidence.join("; "),
-                &shift.at_ms.to_string(),
-                &shift.label,
-            ])?;
+            self.out.row(
+                shift.source.as_deref(),
+                &[
+                    &at.to_string(),
+                    shift.kind.name(),
+                    &shift.subject,
+                    &shift.from,
+                    &shift.to,
+                    &shift.strength.to_string(),
+                    &shift.evidence.join("; "),
+                    &shift.at_ms.to_string(),
+                    &shift.label,
+                ],
+            )?;
         }
-        self.writer.flush().map_err(::csv::Error::from)?;
-        Ok(())
+        self.out.flush()
     }
 }
 
@@ -366,7 +371,7 @@ mod tests {
         ]))
         .unwrap();
         sink.finish(&summary(&[])).unwrap();
-        let text = String::from_utf8(sink.writer.into_inner().unwrap()).unwrap();
+        let text = String::from_utf8(sink.out.writer.into_inner().unwrap()).unwrap();
         assert_eq!(
             text,
             "window,start,end,rank,term,label,score,count\n\
@@ -385,7 +390,7 @@ mod tests {
             .unwrap();
         let mut sink = WindowsCsv::new(Vec::new());
         emit(&timeline, &mut [&mut sink]).unwrap();
-        let text = String::from_utf8(sink.writer.into_inner().unwrap()).unwrap();
+        let text = String::from_utf8(sink.out.writer.into_inner().unwrap()).unwrap();
         let rows: Vec<&str> = text.lines().collect();
         assert_eq!(
             rows[0],
@@ -411,7 +416,7 @@ mod tests {
         sink.begin(&timeline.meta).unwrap();
         sink.window(&report(Vec::new())).unwrap();
         sink.finish(&summary(&[])).unwrap();
-        let text = String::from_utf8(sink.writer.into_inner().unwrap()).unwrap();
+        let text = String::from_utf8(sink.out.writer.into_inner().unwrap()).unwrap();
         assert_eq!(
             text,
             "window,start,end,theme,score,share\n\
@@ -447,7 +452,7 @@ mod tests {
         let mut sink = ShiftsCsv::new(Vec::new());
         sink.begin(&timeline.meta).unwrap();
         sink.finish(&summary(&[shift])).unwrap();
-        let text = String::from_utf8(sink.writer.into_inner().unwrap()).unwrap();
+        let text = String::from_utf8(sink.out.writer.into_inner().unwrap()).unwrap();
         assert_eq!(
             text,
             "at,kind,subject,from,to,strength,evidence,at_ms,label\n\
