@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{EmitError, Sink, Summary};
+use super::{Collected, EmitError, Sink, Summary};
 use crate::pipeline::{Meta, ShiftReport, ThemeReport, WindowReport};
 use crate::shift::{ShiftKind, TermStatus};
 
@@ -51,8 +51,7 @@ const CHAR_WIDTH: f64 = 6.4;
 #[derive(Debug)]
 pub struct HtmlReport<W: Write> {
     writer: W,
-    meta: Option<Meta>,
-    windows: Vec<WindowReport>,
+    run: Collected,
 }
 
 impl<W: Write> HtmlReport<W> {
@@ -60,8 +59,7 @@ impl<W: Write> HtmlReport<W> {
     pub fn new(writer: W) -> Self {
         HtmlReport {
             writer,
-            meta: None,
-            windows: Vec::new(),
+            run: Collected::default(),
         }
     }
 
@@ -73,18 +71,17 @@ impl<W: Write> HtmlReport<W> {
 
 impl<W: Write> Sink for HtmlReport<W> {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
-        self.meta = Some(meta.clone());
+        self.run.begin(meta);
         Ok(())
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
-        self.windows.push(window.clone());
+        self.run.windows.push(window.clone());
         Ok(())
     }
 
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
-        let meta = self.meta.as_ref().expect("begin is called before finish");
-        let page = render(meta, &self.windows, summary);
+        let page = render(self.run.meta(), &self.run.windows, summary);
         self.writer
             .write_all(page.as_bytes())
             .and_then(|()| self.writer.flush())

@@ -22,7 +22,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{EmitError, Sink, Summary};
+use super::{Collected, EmitError, Sink, Summary, write_pretty_json};
 use crate::pipeline::{
     Meta, SCHEMA_VERSION, ShiftReport, TermReport, ThemeReport, UnassignedTerm, WindowReport,
 };
@@ -31,8 +31,7 @@ use crate::pipeline::{
 #[derive(Debug)]
 pub struct TimelineJson<W: Write> {
     writer: W,
-    meta: Option<Meta>,
-    windows: Vec<WindowReport>,
+    run: Collected,
 }
 
 impl<W: Write> TimelineJson<W> {
@@ -40,8 +39,7 @@ impl<W: Write> TimelineJson<W> {
     pub fn new(writer: W) -> Self {
         TimelineJson {
             writer,
-            meta: None,
-            windows: Vec::new(),
+            run: Collected::default(),
         }
     }
 
@@ -54,7 +52,7 @@ impl<W: Write> TimelineJson<W> {
 #[derive(Serialize)]
 struct Document<'a> {
     schema_version: u32,
-    meta: &'a Option<Meta>,
+    meta: &'a Meta,
     windows: &'a [WindowReport],
     terms: &'a [TermReport],
     themes: &'a [ThemeReport],
@@ -64,31 +62,26 @@ struct Document<'a> {
 
 impl<W: Write> Sink for TimelineJson<W> {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
-        self.meta = Some(meta.clone());
+        self.run.begin(meta);
         Ok(())
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
-        self.windows.push(window.clone());
+        self.run.windows.push(window.clone());
         Ok(())
     }
 
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
         let document = Document {
             schema_version: SCHEMA_VERSION,
-            meta: &self.meta,
-            windows: &self.windows,
+            meta: self.run.meta(),
+            windows: &self.run.windows,
             terms: summary.terms,
             themes: summary.themes,
             shifts: summary.shifts,
             unassigned: summary.unassigned,
         };
-        serde_json::to_writer_pretty(&mut self.writer, &document)?;
-        self.writer
-            .write_all(b"\n")
-            .map_err(serde_json::Error::io)?;
-        self.writer.flush().map_err(serde_json::Error::io)?;
-        Ok(())
+        write_pretty_json(&mut self.writer, &document)
     }
 }
 

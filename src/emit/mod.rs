@@ -63,6 +63,37 @@ pub struct Summary<'a> {
     pub unassigned: &'a [UnassignedTerm],
 }
 
+/// What a sink that writes only once the run is finished (one JSON document, the
+/// report, the spec) keeps of the windows it is given.
+#[derive(Debug, Default)]
+struct Collected {
+    meta: Option<Meta>,
+    windows: Vec<WindowReport>,
+}
+
+impl Collected {
+    fn begin(&mut self, meta: &Meta) {
+        self.meta = Some(meta.clone());
+    }
+
+    fn meta(&self) -> &Meta {
+        self.meta.as_ref().expect("begin is called before finish")
+    }
+}
+
+/// Writes `value` as pretty JSON with a final newline, then flushes.
+fn write_pretty_json<W: std::io::Write, T: serde::Serialize>(
+    writer: &mut W,
+    value: &T,
+) -> Result<(), EmitError> {
+    serde_json::to_writer_pretty(&mut *writer, value)?;
+    writer
+        .write_all(b"\n")
+        .and_then(|()| writer.flush())
+        .map_err(serde_json::Error::io)?;
+    Ok(())
+}
+
 /// An output format.
 pub trait Sink {
     /// Called once, before any window.

@@ -19,7 +19,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::html::{colour, theme_names, title};
-use super::{EmitError, Sink, Summary};
+use super::{Collected, EmitError, Sink, Summary, write_pretty_json};
 use crate::pipeline::{Meta, WindowReport};
 use crate::time::TimeAxis;
 
@@ -30,8 +30,7 @@ pub const VEGA_LITE_SCHEMA: &str = "https://vega.github.io/schema/vega-lite/v5.j
 #[derive(Debug)]
 pub struct VegaLiteSpec<W: Write> {
     writer: W,
-    meta: Option<Meta>,
-    windows: Vec<WindowReport>,
+    run: Collected,
 }
 
 impl<W: Write> VegaLiteSpec<W> {
@@ -39,8 +38,7 @@ impl<W: Write> VegaLiteSpec<W> {
     pub fn new(writer: W) -> Self {
         VegaLiteSpec {
             writer,
-            meta: None,
-            windows: Vec::new(),
+            run: Collected::default(),
         }
     }
 
@@ -52,13 +50,13 @@ impl<W: Write> VegaLiteSpec<W> {
 
 impl<W: Write> Sink for VegaLiteSpec<W> {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
-        self.meta = Some(meta.clone());
+        self.run.begin(meta);
         Ok(())
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
         // Only the theme names are needed; keep the window without its terms.
-        self.windows.push(WindowReport {
+        self.run.windows.push(WindowReport {
             terms: Vec::new(),
             ..window.clone()
         });
@@ -66,14 +64,8 @@ impl<W: Write> Sink for VegaLiteSpec<W> {
     }
 
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
-        let meta = self.meta.as_ref().expect("begin is called before finish");
-        let spec = spec(meta, &self.windows, summary);
-        serde_json::to_writer_pretty(&mut self.writer, &spec)?;
-        self.writer
-            .write_all(b"\n")
-            .map_err(serde_json::Error::io)?;
-        self.writer.flush().map_err(serde_json::Error::io)?;
-        Ok(())
+        let spec = spec(self.run.meta(), &self.run.windows, summary);
+        write_pretty_json(&mut self.writer, &spec)
     }
 }
 

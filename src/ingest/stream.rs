@@ -65,6 +65,23 @@ pub struct StreamedSource {
     pub shift: Millis,
 }
 
+impl StreamedSource {
+    /// The next source and document of `ingested`, before any segment is seen.
+    fn next_in(ingested: &Ingested, reread: Reread, path: String) -> Self {
+        StreamedSource {
+            reread,
+            source: u32::try_from(ingested.sources.len()).expect("fewer than 2^32 sources"),
+            path,
+            document: ingested.documents,
+            segments: 0,
+            start: Millis::MAX,
+            end: Millis::MIN,
+            sample: String::new(),
+            shift: 0,
+        }
+    }
+}
+
 /// What a read of the raw bytes says about a file.
 struct Bytes {
     nul: bool,
@@ -148,18 +165,11 @@ pub(super) fn scan(
         return Ok(false);
     }
     let source_id = u32::try_from(ingested.sources.len()).expect("fewer than 2^32 sources");
-    let document = ingested.documents;
-    let found = std::cell::RefCell::new(StreamedSource {
-        reread: Reread::Lines,
-        source: source_id,
-        path: name.clone(),
-        document,
-        segments: 0,
-        start: Millis::MAX,
-        end: Millis::MIN,
-        sample: String::new(),
-        shift: 0,
-    });
+    let found = std::cell::RefCell::new(StreamedSource::next_in(
+        ingested,
+        Reread::Lines,
+        name.clone(),
+    ));
     let mut sink = |segment: Segment| observe(&mut found.borrow_mut(), &segment);
     let mut reader = FileReader {
         ingested,
@@ -208,17 +218,11 @@ pub(super) fn read_or_scan(
     if options.stream_bytes == 0 || held + bytes.len() as u64 <= options.stream_bytes {
         return super::read_bytes(name, bytes, ingested, options);
     }
-    let found = std::cell::RefCell::new(StreamedSource {
-        reread: Reread::Whole,
-        source: ingested.sources.len() as u32,
-        path: name.to_string(),
-        document: ingested.documents,
-        segments: 0,
-        start: Millis::MAX,
-        end: Millis::MIN,
-        sample: String::new(),
-        shift: 0,
-    });
+    let found = std::cell::RefCell::new(StreamedSource::next_in(
+        ingested,
+        Reread::Whole,
+        name.to_string(),
+    ));
     let mut sink = |segment: Segment| observe(&mut found.borrow_mut(), &segment);
     super::read_bytes_into(name, bytes, ingested, options, Some(&mut sink))?;
     let found = found.into_inner();

@@ -361,19 +361,7 @@ impl Miner {
     /// ("without" in English) can be a content word too, so the plain key would
     /// not say which it is; no stem starts with `~`.
     fn key_file_text(&self, key: &CandidateKey) -> String {
-        let mut text = String::new();
-        for &part in key.iter().take_while(|&&p| p != NONE) {
-            if !text.is_empty() {
-                text.push(' ');
-            }
-            if part >= CONNECTOR_BASE {
-                text.push('~');
-                text.push_str(CONNECTOR_WORDS[(part - CONNECTOR_BASE) as usize]);
-            } else {
-                text.push_str(&self.stems[part as usize]);
-            }
-        }
-        text
+        self.joined(key, "~")
     }
 
     /// A miner holding the counts of [`Miner::to_counts`].
@@ -404,13 +392,20 @@ impl Miner {
         miner
     }
 
+    /// A candidate as a phrase: its parts joined by spaces, connectors plain.
     fn key_text(&self, key: &CandidateKey) -> String {
+        self.joined(key, "")
+    }
+
+    /// The parts of `key` joined by spaces, each connector after `connector_mark`.
+    fn joined(&self, key: &CandidateKey, connector_mark: &str) -> String {
         let mut text = String::new();
         for &part in key.iter().take_while(|&&p| p != NONE) {
             if !text.is_empty() {
                 text.push(' ');
             }
             if part >= CONNECTOR_BASE {
+                text.push_str(connector_mark);
                 text.push_str(CONNECTOR_WORDS[(part - CONNECTOR_BASE) as usize]);
             } else {
                 text.push_str(&self.stems[part as usize]);
