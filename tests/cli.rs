@@ -1,19 +1,12 @@
 //! The `themeline` binary end to end: defaults, outputs, determinism, bad input and
 //! exit codes (0 success, 1 runtime failure, 2 usage).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn themeline() -> Command {
-    let mut cmd = Command::cargo_bin("themeline").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
+mod common;
+use common::{root, themeline};
 
 fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

@@ -11,9 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
 fn k8s(name: &str) -> PathBuf {
     root().join("examples/k8s").join(name)

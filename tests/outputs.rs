@@ -4,19 +4,17 @@
 //! (a summary, progress lines without escape codes, nothing with --quiet).
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 
 use assert_cmd::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
 /// The binary in the repository root, with no THEMELINE_ variable inherited.
 fn themeline() -> Command {
-    let mut cmd = Command::cargo_bin("themeline").unwrap();
-    cmd.current_dir(root());
+    let mut cmd = common::themeline();
     for (name, _) in std::env::vars_os() {
         if name.to_string_lossy().starts_with("THEMELINE_") {
             cmd.env_remove(name);

@@ -2,14 +2,13 @@
 //! bundled transcript, a dated corpus, per-source timelines and a run without
 //! themes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
 /// Runs `themeline run ARGS --quiet --out TMP` from the repository root.
 fn run(args: &[&str]) -> tempfile::TempDir {

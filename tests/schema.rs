@@ -3,20 +3,12 @@
 //! default output, a dated per-source run, every line of timeline.ndjson, the
 //! shard files of `count`, `mine` and `select`, and `themeline.toml`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn themeline() -> Command {
-    let mut cmd = Command::cargo_bin("themeline").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
+mod common;
+use common::{root, themeline};
 
 /// The schema `themeline schema NAME` prints.
 fn schema(name: &str) -> Value {

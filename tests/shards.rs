@@ -8,40 +8,16 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use proptest::prelude::*;
 use themeline::count::shard::{CandidateFile, PhraseList, ShardFile};
 use themeline::tokenize::phrases::Miner;
 use themeline::{Config, Pipeline};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn themeline() -> Command {
-    let mut cmd = Command::cargo_bin("themeline").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
-
-/// Every output file of a directory, by name.
-fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().into_string().unwrap(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
+mod common;
+use common::{files_in, root, themeline};
 
 fn assert_same_outputs(a: &Path, b: &Path) {
-    let (a, b) = (outputs(a), outputs(b));
+    let (a, b) = (files_in(a), files_in(b));
     assert_eq!(
         a.len(),
         7,

@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use themeline::config::GroupBy;
 use themeline::{Config, Pipeline};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
 fn outputs(config: &Config, inputs: &[PathBuf], dir: &Path) -> (Vec<(String, Vec<u8>)>, usize) {
     let pipeline = Pipeline::new(config.clone()).unwrap();
@@ -19,18 +18,7 @@ fn outputs(config: &Config, inputs: &[PathBuf], dir: &Path) -> (Vec<(String, Vec
     let streamed = ingested.streamed.len();
     let timeline = pipeline.run_ingested(ingested).unwrap();
     themeline::write_outputs(&timeline, dir).unwrap();
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().into_string().unwrap(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    (files, streamed)
+    (common::files_in(dir), streamed)
 }
 
 /// Runs `config` on `inputs` streamed and held; returns how many sources streamed.

@@ -3,17 +3,14 @@
 //! engineering, security in the late 30s, developer experience in the early 40s,
 //! eBPF and Dapr after), with the cloud-native lexicon and without any lexicon.
 
-use std::path::PathBuf;
-
 use themeline::config::ConfigFile;
 use themeline::pipeline::{ShiftReport, WindowReport};
 use themeline::shift::ShiftKind;
 use themeline::theme::Origin;
 use themeline::{Config, Pipeline, Timeline};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
 /// `themeline.toml`'s run, with changes.
 fn run_with(change: impl FnOnce(&mut Config)) -> Timeline {
