@@ -265,19 +265,22 @@ fn shards_counted_differently_are_refused_with_the_reason() {
         ])
         .assert()
         .success();
-    let merged = themeline()
-        .args([
-            "merge",
-            &out("five.json"),
-            &out("two.json"),
-            "--no-config",
-            "--discover",
-            "0",
-        ])
-        .args(["--out", &out("merged")])
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8_lossy(&merged.get_output().stderr).to_string();
+    // `merge` of these shards with these flags fails (exit 1); what it says.
+    let merge_fails = |shards: &[&str], flags: &[&str]| -> String {
+        let mut cmd = themeline();
+        cmd.arg("merge");
+        for shard in shards {
+            cmd.arg(out(shard));
+        }
+        let merged = cmd
+            .args(["--no-config", "--out", &out("merged")])
+            .args(flags)
+            .assert()
+            .code(1);
+        String::from_utf8_lossy(&merged.get_output().stderr).to_string()
+    };
+    let no_discovery = ["--discover", "0"];
+    let stderr = merge_fails(&["five.json", "two.json"], &no_discovery);
     assert!(
         stderr.contains("two.json") && stderr.contains("window: \"2m\" vs \"5m\""),
         "{stderr}"
@@ -300,32 +303,10 @@ fn shards_counted_differently_are_refused_with_the_reason() {
         ])
         .assert()
         .success();
-    let merged = themeline()
-        .args([
-            "merge",
-            &out("five.json"),
-            &out("other.json"),
-            "--no-config",
-            "--discover",
-            "0",
-        ])
-        .args(["--out", &out("merged")])
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8_lossy(&merged.get_output().stderr).to_string();
+    let stderr = merge_fails(&["five.json", "other.json"], &no_discovery);
     assert!(stderr.contains("--phrase-list"), "{stderr}");
     // Discovering themes needs the text.
-    let merged = themeline()
-        .args([
-            "merge",
-            &out("five.json"),
-            "--no-config",
-            "--out",
-            &out("merged"),
-        ])
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8_lossy(&merged.get_output().stderr).to_string();
+    let stderr = merge_fails(&["five.json"], &[]);
     assert!(stderr.contains("--themes"), "{stderr}");
     // A file of another version, or not a shard at all.
     let mut shard: serde_json::Value =
@@ -337,19 +318,7 @@ fn shards_counted_differently_are_refused_with_the_reason() {
         ("future.json", "version 99"),
         ("junk.json", "not a themeline"),
     ] {
-        let merged = themeline()
-            .args([
-                "merge",
-                &out(file),
-                "--no-config",
-                "--discover",
-                "0",
-                "--out",
-                &out("m"),
-            ])
-            .assert()
-            .code(1);
-        let stderr = String::from_utf8_lossy(&merged.get_output().stderr).to_string();
+        let stderr = merge_fails(&[file], &no_discovery);
         assert!(stderr.contains(says), "{stderr}");
     }
 }
