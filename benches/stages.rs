@@ -16,14 +16,14 @@
 //! (`--aliases cloud-native --themes cloud-native --window 5m --top 20`, phrases
 //! mined); `count-no-phrases` and `run-tfidf` use `--phrases off --discover 0`, the
 //! tokenize-stem-TF-IDF-top-k path. Stages that run in parallel (count, run) use
-//! rayon's global pool, one thread per core.
+//! the pipeline's own threads, one per core.
 //!
 //! | bench | what one iteration does |
 //! | --- | --- |
-//! | `ingest` | `Pipeline::ingest_text`: parse the transcript into segments |
-//! | `tokenize` | `Analyzer::tokens` over every segment (aliases, protected tokens, filters) |
+//! | `ingest` | `Pipeline::read_text`: parse the transcript into segments |
+//! | `tokenize` | `Analyzer::tokens` over every segment (aliases, protected tokens, filters, stems) |
 //! | `stem` | `StemCache::stem` on every kept token, starting from an empty cache |
-//! | `count` | `Pipeline::count`: tokenize, stem, window and count in parallel, select phrases |
+//! | `count` | `Pipeline::count`: plan, mine phrases, tokenize, stem, window and count in parallel |
 //! | `count-no-phrases` | the same with phrase mining off |
 //! | `score` | `Scorer::score`: TF-IDF of every term in every window |
 //! | `run` | `Pipeline::run_text`: every stage after reading the file, outputs not written |
@@ -88,8 +88,8 @@ fn inputs() -> Vec<(String, String)> {
 fn stages(c: &mut Criterion) {
     let full = Pipeline::new(full_config()).expect("full options are valid");
     let tfidf = Pipeline::new(tfidf_config()).expect("TF-IDF options are valid");
-    let analyzer =
-        Analyzer::for_language(full.config(), Language::English).expect("analyzer options");
+    let analyzer = Analyzer::for_language(&full.config().analyzer_options(), Language::English)
+        .expect("analyzer options");
     for (name, text) in inputs() {
         let file = format!("{name}.txt");
         let large = text.len() > 1_000_000;
@@ -101,15 +101,12 @@ fn stages(c: &mut Criterion) {
         }
 
         group.bench_function("ingest", |b| {
-            b.iter(|| full.ingest_text(&file, black_box(&text)).expect("ingest"))
+            b.iter(|| full.read_text(&file, black_box(&text)).expect("ingest"))
         });
 
-        let mut ingested = full.ingest_text(&file, &text).expect("ingest");
-        let plan = full.plan(&mut ingested).expect("plan");
-        // In-memory text: one group whose segments are all held.
-        let segments = &ingested.segments[..];
-        let windows = &plan.groups[0].windows;
-        let extent = plan.groups[0].extent;
+        let corpus = full.read_text(&file, &text).expect("ingest");
+        // In-memory text: every segment is held.
+        let segments = &corpus.ingested().segments[..];
 
         group.bench_function("tokenize", |b| {
             b.iter(|| {
@@ -142,17 +139,18 @@ fn stages(c: &mut Criterion) {
         });
 
         group.bench_function("count", |b| {
-            b.iter(|| full.count(segments, &plan.languages, windows, extent))
+            b.iter(|| full.count(corpus.clone()).expect("count"))
         });
         group.bench_function("count-no-phrases", |b| {
-            b.iter(|| tfidf.count(segments, &plan.languages, windows, extent))
+            b.iter(|| tfidf.count(corpus.clone()).expect("count"))
         });
 
-        let (counts, _) = full.count(segments, &plan.languages, windows, extent);
-        let scorer = full.scorer();
+        let shard = full.count(corpus.clone()).expect("count");
+        let counts = &shard.counted.groups[0].counts;
+        let scorer = full.config().scorer();
         let min_count = full.config().min_count;
         group.bench_function("score", |b| {
-            b.iter(|| scorer.score(black_box(&counts), min_count))
+            b.iter(|| scorer.score(black_box(counts), min_count))
         });
 
         group.bench_function("run", |b| {

@@ -18,10 +18,10 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::config::Millis;
+use crate::time::Millis;
 use crate::tokenize::TokenStats;
 
-pub mod shard;
+pub mod claim;
 
 /// A term's index in [`Counts::terms`]; ids follow the terms' sorted order.
 pub type TermId = u32;

@@ -56,59 +56,34 @@
 #![deny(missing_docs)]
 
 pub mod config;
+pub mod config_file;
 pub mod count;
 pub mod emit;
+mod error;
 pub mod ingest;
 pub mod pipeline;
 pub mod progress;
+pub mod schema;
 pub mod score;
+pub mod shard;
 pub mod shift;
 pub mod stem;
 pub mod theme;
 pub mod time;
+pub mod timeline;
 pub mod tokenize;
 pub mod window;
 
-pub use config::{Config, ConfigError, Millis};
+pub use config::{Config, ConfigError};
+pub use config_file::ConfigFile;
 pub use count::Counts;
 pub use emit::{EmitError, Sink, write_outputs};
+pub use error::Error;
 pub use ingest::{Diagnostic, IngestError, Segment};
-pub use pipeline::{Pipeline, PipelineBuilder, Timeline};
+pub use pipeline::{Corpus, Inspect, Pipeline, PipelineBuilder};
+pub use time::Millis;
+pub use timeline::Timeline;
 pub use window::{WindowGrid, Windows};
-
-/// Why a run failed.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The options are invalid.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// The input could not be read (or broke a `--strict` rule).
-    #[error(transparent)]
-    Ingest(#[from] IngestError),
-    /// The outputs could not be written.
-    #[error(transparent)]
-    Emit(#[from] EmitError),
-    /// The windows cannot be laid over the data.
-    #[error(transparent)]
-    Window(#[from] window::WindowError),
-    /// Shards that cannot be read or merged.
-    #[error(transparent)]
-    Shard(#[from] count::shard::ShardError),
-    /// Theme discovery asked for where only counts are at hand.
-    #[error(
-        "discovering themes needs the text, which shards do not hold: merge with a theme \
-         lexicon (--themes FILE) or without themes (--discover 0)"
-    )]
-    DiscoveryNeedsText,
-    /// Nothing in the inputs could be placed in time.
-    #[error("no text to analyse: {inputs} input file(s) read, {diagnostics} problem(s) reported")]
-    NoText {
-        /// Input files read.
-        inputs: usize,
-        /// Problems reported while reading them.
-        diagnostics: usize,
-    },
-}
 
 /// The README's code examples, compiled as doctests so they cannot rot.
 #[cfg(doctest)]

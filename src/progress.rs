@@ -140,3 +140,53 @@ impl fmt::Debug for ProgressHook {
         })
     }
 }
+/// Wall-clock time spent in each stage, summed over timelines, for `--verbose`;
+/// also where stage boundaries are reported as progress. Never written to an
+/// output: outputs must not depend on how fast a run was.
+#[derive(Debug, Default)]
+pub struct Timings {
+    stages: std::sync::Mutex<Vec<(&'static str, Duration)>>,
+    progress: ProgressHook,
+}
+
+impl Timings {
+    /// Timings that report stage boundaries to `progress`.
+    pub fn new(progress: ProgressHook) -> Self {
+        Timings {
+            stages: Default::default(),
+            progress,
+        }
+    }
+
+    /// Where stage boundaries and other progress go.
+    pub fn progress(&self) -> &ProgressHook {
+        &self.progress
+    }
+
+    /// Runs `f`, adding its time to `stage`.
+    pub fn time<T>(&self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        self.progress.stage(stage);
+        let started = std::time::Instant::now();
+        let result = f();
+        self.add(stage, started.elapsed());
+        result
+    }
+
+    /// Adds `elapsed` to `stage`.
+    pub fn add(&self, stage: &'static str, elapsed: Duration) {
+        self.progress.stage_done(stage, elapsed);
+        let mut stages = self.stages.lock().unwrap_or_else(|e| e.into_inner());
+        match stages.iter_mut().find(|(name, _)| *name == stage) {
+            Some((_, total)) => *total += elapsed,
+            None => stages.push((stage, elapsed)),
+        }
+    }
+
+    /// The stages timed so far, in the order first seen.
+    pub fn stages(&self) -> Vec<(&'static str, Duration)> {
+        self.stages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}

@@ -49,11 +49,44 @@ use std::cmp::Ordering;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{IdfMode, NormMode, TfMode};
 use crate::count::{Counts, TermId};
 pub use bm25::Bm25;
 pub use ctfidf::CTfIdf;
 pub use keyness::Reference;
+
+/// How term frequency enters TF-IDF (scikit-learn's `sublinear_tf`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TfMode {
+    /// The raw count in the window.
+    Raw,
+    /// `1 + ln(count)`, which damps terms a speaker repeats many times in a row.
+    Sublinear,
+}
+
+/// Inverse document frequency, with windows as documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum IdfMode {
+    /// `ln((1 + n) / (1 + df)) + 1` (scikit-learn's default, `smooth_idf=True`).
+    Smooth,
+    /// `ln(n / df) + 1` (`smooth_idf=False`).
+    Plain,
+    /// No IDF: every term weighs 1 (`use_idf=False`).
+    None,
+}
+
+/// Normalisation of each window's score vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NormMode {
+    /// Unit Euclidean length.
+    L2,
+    /// Scores sum to one.
+    L1,
+    /// Unnormalised.
+    None,
+}
 
 /// A term's score in one window.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -208,16 +241,7 @@ pub struct AsOf {
 
 /// The scoring method (`--score`).
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-    schemars::JsonSchema,
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Method {

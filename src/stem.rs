@@ -198,7 +198,7 @@ impl<'de> serde::Deserialize<'de> for Language {
     }
 }
 
-/// The `--language` option: one language for every input, or detection per input.
+/// The `language` option: one language for every input, or detection per input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LanguageChoice {
     /// Detect each source's language from its text (whatlang); sources in a
@@ -242,6 +242,45 @@ impl FromStr for LanguageChoice {
 impl Serialize for LanguageChoice {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LanguageChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::time::from_text(d)
+    }
+}
+
+/// A JSON Schema of the names in `names`.
+fn names_schema(description: &str, names: Vec<&str>) -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "description": description, "enum": names})
+}
+
+impl schemars::JsonSchema for Language {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Language".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        names_schema(
+            "A language with a Snowball stemmer.",
+            Language::ALL.map(Language::name).to_vec(),
+        )
+    }
+}
+
+impl schemars::JsonSchema for LanguageChoice {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LanguageChoice".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut names = vec!["auto"];
+        names.extend(Language::ALL.map(Language::name));
+        names_schema(
+            "A language for every input, or auto to detect it per input.",
+            names,
+        )
     }
 }
 
@@ -290,6 +329,26 @@ impl fmt::Debug for StemCache {
         f.debug_struct("StemCache")
             .field("words", &self.cache.len())
             .finish()
+    }
+}
+
+/// Stem caches, one per language met: what a thread keeps from text to text.
+#[derive(Debug, Default)]
+pub struct StemCaches {
+    caches: Vec<(Language, StemCache)>,
+}
+
+impl StemCaches {
+    /// The cache for `language`, created on first use.
+    pub fn get(&mut self, language: Language) -> &mut StemCache {
+        let index = match self.caches.iter().position(|(l, _)| *l == language) {
+            Some(index) => index,
+            None => {
+                self.caches.push((language, StemCache::new(language)));
+                self.caches.len() - 1
+            }
+        };
+        &mut self.caches[index].1
     }
 }
 

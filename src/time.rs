@@ -15,7 +15,10 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, Unit};
 use serde::Serialize;
 
-use crate::config::Millis;
+/// A time on the run's axis, or a span of time, in whole milliseconds.
+///
+/// For transcripts this is the offset from the start of the recording.
+pub type Millis = i64;
 
 /// What the numbers on a run's time axis mean.
 #[derive(
@@ -38,7 +41,7 @@ impl fmt::Display for TimeAxis {
     }
 }
 
-/// A time zone option (`--tz`): an IANA name such as `Europe/Paris`, or `UTC`.
+/// A time zone option (`tz`): an IANA name such as `Europe/Paris`, or `UTC`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
     name: String,
@@ -291,9 +294,300 @@ pub fn parse_offset(text: &str) -> Option<Millis> {
     (total <= MAX_OFFSET).then_some(total)
 }
 
+/// A span of time as options read and write it: `5m`, `90s`, `1h30m`.
+///
+/// Parsing accepts jiff's friendly format (`5m`, `1h 30m`, `90 seconds`), whole
+/// days and weeks (`90d`, `2w`), ISO 8601 (`PT5M`) and a bare number of seconds
+/// (`300`). It prints in the shortest of those forms that reads back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span(pub Millis);
+
+/// A span of time that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid duration {value:?}: {reason}")]
+#[non_exhaustive]
+pub struct SpanError {
+    /// The text as given.
+    pub value: String,
+    /// Why it was rejected.
+    pub reason: String,
+}
+
+impl From<Span> for Millis {
+    fn from(span: Span) -> Millis {
+        span.0
+    }
+}
+
+impl FromStr for Span {
+    type Err = SpanError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = |reason: String| SpanError {
+            value: s.to_string(),
+            reason,
+        };
+        let trimmed = s.trim();
+        let millis = if let Some(ms) = calendar_days(trimmed) {
+            ms.ok_or_else(|| invalid("too long".into()))?
+        } else if let Ok(secs) = trimmed.parse::<u64>() {
+            i64::try_from(secs)
+                .ok()
+                .and_then(|s| s.checked_mul(1000))
+                .ok_or_else(|| invalid("too long".into()))?
+        } else {
+            let d: jiff::SignedDuration = trimmed.parse().map_err(|e: jiff::Error| {
+                invalid(format!("{e}; write it like 5m, 90s or 1h30m"))
+            })?;
+            i64::try_from(d.as_millis()).map_err(|_| invalid("too long".into()))?
+        };
+        if millis <= 0 {
+            return Err(invalid("must be longer than zero".into()));
+        }
+        Ok(Span(millis))
+    }
+}
+
+/// `90d`, `2w`, `3 days`: whole days and weeks of 24 hours, which jiff's
+/// `SignedDuration` declines to parse because calendar days can be 23 or 25 hours.
+/// `None` when the text is not in this form; `Some(None)` when it overflows.
+fn calendar_days(text: &str) -> Option<Option<Millis>> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let days_per_unit = match unit.trim() {
+        "d" | "day" | "days" => 1,
+        "w" | "week" | "weeks" => 7,
+        _ => return None,
+    };
+    let n: i64 = number.parse().ok()?;
+    Some(n.checked_mul(days_per_unit * 86_400_000))
+}
+
+impl fmt::Display for Span {
+    /// The shortest `1d1h30m5s`-style spelling; milliseconds appear only when present.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0;
+        if ms == 0 {
+            return f.write_str("0s");
+        }
+        // Days only for whole days: `1d1h` would not read back (see `calendar_days`).
+        let whole_days = ms % 86_400_000 == 0;
+        let (d, h, m, s, rest) = (
+            if whole_days { ms / 86_400_000 } else { 0 },
+            if whole_days { 0 } else { ms / 3_600_000 },
+            ms / 60_000 % 60,
+            ms / 1000 % 60,
+            ms % 1000,
+        );
+        if d != 0 {
+            write!(f, "{d}d")?;
+        }
+        if h != 0 {
+            write!(f, "{h}h")?;
+        }
+        if m != 0 {
+            write!(f, "{m}m")?;
+        }
+        if s != 0 {
+            write!(f, "{s}s")?;
+        }
+        if rest != 0 {
+            write!(f, "{rest}ms")?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Span {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Span {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        from_text(d)
+    }
+}
+
+/// Reads a value through its `FromStr`, for types written as strings in files.
+pub(crate) fn from_text<'de, D: serde::Deserializer<'de>, T: FromStr>(d: D) -> Result<T, D::Error>
+where
+    T::Err: fmt::Display,
+{
+    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    text.parse().map_err(serde::de::Error::custom)
+}
+
+/// Formats an offset as `H:MM:SS` (with `.mmm` only when there are milliseconds).
+pub fn clock_label(ms: Millis) -> String {
+    let sign = if ms < 0 { "-" } else { "" };
+    let ms = ms.unsigned_abs();
+    let (h, m, s, rest) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    if rest == 0 {
+        format!("{sign}{h}:{m:02}:{s:02}")
+    } else {
+        format!("{sign}{h}:{m:02}:{s:02}.{rest:03}")
+    }
+}
+
+/// `t` as `H:MM:SS` on an offset axis (recordings); `None` for instants, which
+/// RFC 3339 already writes for people.
+pub fn offset_label(t: Millis, axis: TimeAxis) -> Option<String> {
+    (axis == TimeAxis::Offset).then(|| clock_label(t))
+}
+
+/// An instant given as an option (`start`): RFC 3339 or another date-time with
+/// an offset, or a date or date-time without one, which is read in the run's time
+/// zone once that is known ([`Anchor::resolve`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// An instant: milliseconds since the Unix epoch.
+    At(Millis),
+    /// A date or civil date-time, as written, in a zone to be chosen.
+    Local(String),
+}
+
+impl Anchor {
+    /// The instant in `zone` (which only a local date-time needs).
+    pub fn resolve(&self, zone: &Zone) -> Millis {
+        match self {
+            Anchor::At(instant) => *instant,
+            Anchor::Local(text) => parse_instant(text, zone).unwrap_or_default(),
+        }
+    }
+}
+
+impl FromStr for Anchor {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = s.trim();
+        if let Ok(ts) = text.parse::<Timestamp>() {
+            return Ok(Anchor::At(ts.as_millisecond()));
+        }
+        match parse_instant(text, &Zone::utc()) {
+            Some(_) => Ok(Anchor::Local(text.to_string())),
+            None => Err(format!("{s:?} is not a date or date-time")),
+        }
+    }
+}
+
+impl Serialize for Anchor {
+    /// RFC 3339 for an instant; a local date-time as written.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Anchor::At(instant) => s.serialize_str(&rfc3339(*instant)),
+            Anchor::Local(text) => s.serialize_str(text),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Anchor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        from_text(d)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Zone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        from_text(d)
+    }
+}
+
+impl schemars::JsonSchema for Zone {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Zone".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An IANA time zone name (UTC, Europe/Berlin).",
+            "examples": ["UTC", "Europe/Berlin"],
+        })
+    }
+}
+
+impl schemars::JsonSchema for Span {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A span of time: 5m, 90s, 1h30m, 90d, 2w, PT5M, or seconds.",
+            "examples": ["5m", "1h30m"],
+        })
+    }
+}
+
+impl schemars::JsonSchema for Anchor {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Instant".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An instant: RFC 3339 (2024-03-20T09:00:00Z), or a date or date-time in the run's time zone.",
+            "examples": ["2024-03-20T09:00:00Z"],
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_parse_in_friendly_iso_and_seconds_forms() {
+        assert_eq!("5m".parse::<Span>().unwrap().0, 300_000);
+        assert_eq!("1h30m".parse::<Span>().unwrap().0, 5_400_000);
+        assert_eq!("90s".parse::<Span>().unwrap().0, 90_000);
+        assert_eq!("PT2M".parse::<Span>().unwrap().0, 120_000);
+        assert_eq!("300".parse::<Span>().unwrap().0, 300_000);
+        assert_eq!("1500ms".parse::<Span>().unwrap().0, 1_500);
+        assert_eq!("90d".parse::<Span>().unwrap().0, 90 * 86_400_000);
+        assert_eq!("2w".parse::<Span>().unwrap().0, 14 * 86_400_000);
+        assert_eq!("3 days".parse::<Span>().unwrap().0, 3 * 86_400_000);
+    }
+
+    #[test]
+    fn bad_spans_are_rejected_with_the_value() {
+        for bad in ["", "5x", "0s", "-5m", "soon", "0d", "5 fortnights"] {
+            let err = bad.parse::<Span>().unwrap_err().to_string();
+            assert!(err.contains(&format!("{bad:?}")), "{err}");
+        }
+    }
+
+    #[test]
+    fn spans_print_compactly_and_round_trip() {
+        for (ms, text) in [
+            (300_000, "5m"),
+            (5_400_000, "1h30m"),
+            (90_000, "1m30s"),
+            (1_500, "1s500ms"),
+            (90 * 86_400_000, "90d"),
+            (86_400_000 + 3_600_000, "25h"),
+        ] {
+            assert_eq!(Span(ms).to_string(), text);
+            assert_eq!(text.parse::<Span>().unwrap().0, ms);
+        }
+    }
+
+    #[test]
+    fn clock_labels() {
+        assert_eq!(clock_label(0), "0:00:00");
+        assert_eq!(clock_label(3_670_000), "1:01:10");
+        assert_eq!(clock_label(61_500), "0:01:01.500");
+        assert_eq!(
+            offset_label(61_000, TimeAxis::Offset).as_deref(),
+            Some("0:01:01")
+        );
+        assert_eq!(offset_label(61_000, TimeAxis::Instant), None);
+    }
 
     #[test]
     fn instants_in_every_common_spelling() {

@@ -24,8 +24,7 @@ use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
-use crate::config::{Duration, Millis, clock_label};
-use crate::time::{TimeAxis, Zone};
+use crate::time::{Millis, Span, SpanError, TimeAxis, Zone, clock_label};
 
 /// A calendar unit for windows over dated documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -137,7 +136,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// The length of a window, as given to `--window`: a duration or a calendar unit.
+/// The length of a window, as given to the `window` option: a duration or a calendar unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowLength {
     /// A fixed duration (`5m`, `90d`).
@@ -147,21 +146,21 @@ pub enum WindowLength {
 }
 
 impl FromStr for WindowLength {
-    type Err = crate::ConfigError;
+    type Err = SpanError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
         if let Some(unit) = CalendarUnit::ALL.into_iter().find(|u| u.name() == lower) {
             return Ok(WindowLength::Calendar(unit));
         }
-        Ok(WindowLength::Duration(s.parse::<Duration>()?.0))
+        Ok(WindowLength::Duration(s.parse::<Span>()?.0))
     }
 }
 
 impl fmt::Display for WindowLength {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WindowLength::Duration(ms) => Duration(*ms).fmt(f),
+            WindowLength::Duration(ms) => Span(*ms).fmt(f),
             WindowLength::Calendar(unit) => f.write_str(unit.name()),
         }
     }
@@ -173,18 +172,33 @@ impl Serialize for WindowLength {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for WindowLength {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::time::from_text(d)
+    }
+}
+
+impl schemars::JsonSchema for WindowLength {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "WindowLength".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let units: Vec<&str> = CalendarUnit::ALL.iter().map(|u| u.name()).collect();
+        schemars::json_schema!({
+            "type": "string",
+            "description": format!(
+                "A window length: a duration (5m, 90s, 1h30m, 90d, 2w, PT5M, seconds) or a calendar unit ({}).",
+                units.join(", ")
+            ),
+            "examples": ["5m", "month"],
+        })
+    }
+}
+
 /// How equal bins are made.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Serialize,
-    serde::Deserialize,
-    clap::ValueEnum,
-    schemars::JsonSchema,
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum BinBy {
@@ -227,11 +241,12 @@ pub const MAX_WINDOWS: usize = 1_000_000;
 
 /// Errors in resolving windows against the data.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum WindowError {
     /// The data spans too many windows.
     #[error(
         "the data from {from} to {to} would need {count} windows (at most {max}): \
-         choose a longer --window, or --bins; a stray date in the input can cause this"
+         choose a longer `window`, or `bins`; a stray date in the input can cause this"
     )]
     TooMany {
         /// How many windows were needed.
@@ -245,8 +260,8 @@ pub enum WindowError {
     },
     /// Calendar windows need dates.
     #[error(
-        "--window {unit} needs dated input: the inputs are recordings timed from their start; \
-         use a duration such as --window 5m, or anchor them with --start"
+        "`window` {unit} needs dated input: the inputs are recordings timed from their start; \
+         use a duration such as `window` 5m, or anchor them with `start`"
     )]
     CalendarOnOffsets {
         /// The unit asked for.
@@ -699,7 +714,7 @@ mod tests {
         let extent = Extent { start: 0, end: 10 };
         let err =
             Windows::resolve(&spec, TimeAxis::Offset, extent, &utc(), |_| Vec::new()).unwrap_err();
-        assert!(err.to_string().contains("--window month needs dated input"));
+        assert!(err.to_string().contains("`window` month needs dated input"));
     }
 
     #[test]
@@ -733,7 +748,7 @@ mod tests {
             Windows::resolve(&spec, TimeAxis::Instant, extent, &utc(), |_| Vec::new()).unwrap_err();
         let message = err.to_string();
         assert!(
-            message.contains("0001-01-01T00:00:00Z") && message.contains("longer --window"),
+            message.contains("0001-01-01T00:00:00Z") && message.contains("longer `window`"),
             "{message}"
         );
         let days = WindowSpec::Calendar {

@@ -285,7 +285,7 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn invalid_option_combinations_exit_1_with_a_reason() {
+fn invalid_option_combinations_are_usage_errors_with_a_reason() {
     themeline()
         .args([
             "run",
@@ -297,7 +297,7 @@ fn invalid_option_combinations_exit_1_with_a_reason() {
             "/nonexistent/never",
         ])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicates::str::contains("invalid value for step"));
 }
 

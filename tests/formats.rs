@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use themeline::config::Millis;
 use themeline::ingest::{Columns, Dedupe, Format, IngestOptions, Ingested, Segment, read_paths};
+use themeline::time::Millis;
 use themeline::time::{TimeAxis, Zone, parse_instant};
 use themeline::{Config, Pipeline};
 

@@ -76,7 +76,7 @@ fn crashers_go_through_the_pipeline_without_panicking() {
         )
         .unwrap();
         // Errors (no text, too many windows) are answers; panics are not.
-        if let Ok(timeline) = pipeline.run_ingested(ingested) {
+        if let Ok(timeline) = pipeline.run_corpus(ingested.into()) {
             for window in &timeline.windows {
                 assert!(window.start_ms < window.end_ms, "{}", path.display());
             }

@@ -308,7 +308,7 @@ fn config_show_reads_back_and_layers_file_env_and_flags() {
 
 #[test]
 fn every_file_option_has_an_environment_variable_and_a_flag() {
-    let keys = themeline::config::ConfigFile::keys();
+    let keys = themeline::config_file::ConfigFile::keys();
     assert!(keys.len() > 45, "{keys:?}");
     let help = stdout(themeline().args(["run", "--help"]));
     for key in &keys {
@@ -316,7 +316,7 @@ fn every_file_option_has_an_environment_variable_and_a_flag() {
             continue;
         }
         assert!(help.contains(&format!("--{key}")), "no flag --{key}");
-        let name = themeline::config::ConfigFile::env_name(key);
+        let name = themeline::config_file::ConfigFile::env_name(key);
         assert!(
             name.chars()
                 .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
@@ -343,7 +343,7 @@ fn unknown_options_are_errors_with_their_place() {
         .args(["run", "--out"])
         .arg(dir.path())
         .assert()
-        .code(1);
+        .code(2);
     let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(err.contains("themeline.toml"), "{err}");
     assert!(err.contains("line 2"), "{err}");
@@ -352,7 +352,7 @@ fn unknown_options_are_errors_with_their_place() {
         .env("THEMELINE_WINDOWS", "2m")
         .args(["config", "show"])
         .assert()
-        .code(1);
+        .code(2);
     let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(err.contains("THEMELINE_WINDOWS: not an option"), "{err}");
     assert!(err.contains("did you mean THEMELINE_WINDOW?"), "{err}");

@@ -57,9 +57,9 @@ fn scorer(method: Method) -> Scorer {
     Scorer {
         method,
         tfidf: TfIdf {
-            tf: themeline::config::TfMode::Raw,
-            idf: themeline::config::IdfMode::Smooth,
-            norm: themeline::config::NormMode::L2,
+            tf: themeline::score::TfMode::Raw,
+            idf: themeline::score::IdfMode::Smooth,
+            norm: themeline::score::NormMode::L2,
         },
         bm25: Bm25::default(),
         ctfidf: CTfIdf::default(),

@@ -5,8 +5,8 @@
 //! beside their readers (`src/ingest/youtube_json.rs`, `src/ingest/records.rs`).
 
 use proptest::prelude::*;
-use themeline::config::Millis;
 use themeline::ingest::{Dedupe, Format, IngestOptions, Ingested, read_bytes};
+use themeline::time::Millis;
 use themeline::time::{Zone, parse_instant};
 
 /// Words that test the readers' edges: non-ASCII, digits right after a glued

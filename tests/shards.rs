@@ -9,8 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use themeline::count::shard::{CandidateFile, PhraseList, ShardFile};
-use themeline::tokenize::phrases::Miner;
+use themeline::shard::{CandidateFile, PhraseList};
 use themeline::{Config, Pipeline};
 
 mod common;
@@ -43,17 +42,14 @@ fn assert_same_outputs(a: &Path, b: &Path) {
 /// with the phrase list, write each shard to JSON and read it back, merge. With a
 /// timeline per source, each shard mines its own sources instead.
 fn through_shards(config: &Config, parts: &[Vec<PathBuf>], dir: &Path) -> themeline::Timeline {
-    let options = config.counting_options();
     if config.group_by == themeline::config::GroupBy::Source {
         let shards = parts
             .iter()
             .enumerate()
             .map(|(i, paths)| {
                 let pipeline = Pipeline::new(config.clone()).unwrap();
-                let mut ingested = pipeline.ingest(paths).unwrap();
-                let counted = pipeline.count_ingested(&mut ingested).unwrap().0;
-                let json =
-                    serde_json::to_string(&ShardFile::new(counted, options.clone())).unwrap();
+                let corpus = pipeline.read(paths).unwrap();
+                let json = serde_json::to_string(&pipeline.count(corpus).unwrap()).unwrap();
                 (
                     format!("shard-{i}.json"),
                     serde_json::from_str(&json).unwrap(),
@@ -65,26 +61,22 @@ fn through_shards(config: &Config, parts: &[Vec<PathBuf>], dir: &Path) -> themel
             .merge(shards)
             .unwrap();
     }
-    let miners: Vec<Miner> = parts
+    let candidates: Vec<(String, CandidateFile)> = parts
         .iter()
-        .map(|paths| {
+        .enumerate()
+        .map(|(i, paths)| {
             let pipeline = Pipeline::new(config.clone()).unwrap();
-            let mut ingested = pipeline.ingest(paths).unwrap();
-            let plan = pipeline.plan(&mut ingested).unwrap();
-            let miner = pipeline.mine(&ingested.segments, &plan.languages);
+            let corpus = pipeline.read(paths).unwrap();
             // Through the file format and back.
-            let json = serde_json::to_string(&CandidateFile::new(&miner, options.clone())).unwrap();
-            serde_json::from_str::<CandidateFile>(&json)
-                .unwrap()
-                .into_miner()
+            let json = serde_json::to_string(&pipeline.mine(corpus).unwrap()).unwrap();
+            (
+                format!("candidates-{i}.json"),
+                serde_json::from_str(&json).unwrap(),
+            )
         })
         .collect();
-    let mut all = Miner::new();
-    for miner in miners {
-        all.merge(miner);
-    }
     let selector = Pipeline::new(config.clone()).unwrap();
-    let list = PhraseList::new(selector.select_phrases(&all));
+    let list: PhraseList = selector.select(candidates).unwrap();
     let list_path = dir.join("phrases.json");
     std::fs::write(&list_path, serde_json::to_string(&list).unwrap()).unwrap();
     let counting = Config {
@@ -96,9 +88,8 @@ fn through_shards(config: &Config, parts: &[Vec<PathBuf>], dir: &Path) -> themel
         .enumerate()
         .map(|(i, paths)| {
             let pipeline = Pipeline::new(counting.clone()).unwrap();
-            let mut ingested = pipeline.ingest(paths).unwrap();
-            let counted = pipeline.count_ingested(&mut ingested).unwrap().0;
-            let json = serde_json::to_string(&ShardFile::new(counted, options.clone())).unwrap();
+            let corpus = pipeline.read(paths).unwrap();
+            let json = serde_json::to_string(&pipeline.count(corpus).unwrap()).unwrap();
             (
                 format!("shard-{i}.json"),
                 serde_json::from_str(&json).unwrap(),

@@ -7,9 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use themeline::config::{IdfMode, NormMode, TfMode};
 use themeline::count::{CountBuilder, Counts};
 use themeline::score::TfIdf;
+use themeline::score::{IdfMode, NormMode, TfMode};
 
 type WindowCounts = BTreeMap<String, u64>;
 

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use themeline::config::ConfigFile;
-use themeline::pipeline::WindowReport;
+use themeline::config_file::ConfigFile;
+use themeline::timeline::WindowReport;
 use themeline::{Config, Pipeline, Timeline};
 
 /// The default run: `themeline.toml` in the repository root over its inputs.
@@ -13,7 +13,7 @@ fn default_run() -> Timeline {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let file = ConfigFile::load(&root.join("themeline.toml")).unwrap();
     let mut config = Config::default();
-    file.apply(&mut config).unwrap();
+    file.apply(&mut config);
     let inputs = file.inputs.clone().unwrap();
     Pipeline::new(config).unwrap().run(&inputs).unwrap()
 }

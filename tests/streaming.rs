@@ -14,9 +14,9 @@ use common::root;
 
 fn outputs(config: &Config, inputs: &[PathBuf], dir: &Path) -> (Vec<(String, Vec<u8>)>, usize) {
     let pipeline = Pipeline::new(config.clone()).unwrap();
-    let ingested = pipeline.ingest(inputs).unwrap();
-    let streamed = ingested.streamed.len();
-    let timeline = pipeline.run_ingested(ingested).unwrap();
+    let corpus = pipeline.read(inputs).unwrap();
+    let streamed = corpus.ingested().streamed.len();
+    let timeline = pipeline.run_corpus(corpus).unwrap();
     themeline::write_outputs(&timeline, dir).unwrap();
     (common::files_in(dir), streamed)
 }
@@ -49,9 +49,9 @@ fn assert_streaming_changes_nothing(config: Config, inputs: &[PathBuf]) -> usize
 }
 
 fn default_config() -> Config {
-    let file = themeline::config::ConfigFile::load(&root().join("themeline.toml")).unwrap();
+    let file = themeline::config_file::ConfigFile::load(&root().join("themeline.toml")).unwrap();
     let mut config = Config::default();
-    file.apply(&mut config).unwrap();
+    file.apply(&mut config);
     config
 }
 
@@ -113,10 +113,7 @@ fn streamed_and_held_sources_mix_in_one_run() {
     dated.push(root().join("tests/fixtures/sotu/1973-Nixon-1.txt"));
     let config = Config {
         window: "year".parse().unwrap(),
-        start: themeline::time::parse_instant(
-            "1973-01-01T09:00:00Z",
-            &themeline::time::Zone::utc(),
-        ),
+        start: Some("1973-01-01T09:00:00Z".parse().unwrap()),
         discover: Some(4),
         themes: None,
         ..default_config()

@@ -3,10 +3,10 @@
 //! engineering, security in the late 30s, developer experience in the early 40s,
 //! eBPF and Dapr after), with the cloud-native lexicon and without any lexicon.
 
-use themeline::config::ConfigFile;
-use themeline::pipeline::{ShiftReport, WindowReport};
+use themeline::config_file::ConfigFile;
 use themeline::shift::ShiftKind;
 use themeline::theme::Origin;
+use themeline::timeline::{ShiftReport, WindowReport};
 use themeline::{Config, Pipeline, Timeline};
 
 mod common;
@@ -16,7 +16,7 @@ use common::root;
 fn run_with(change: impl FnOnce(&mut Config)) -> Timeline {
     let file = ConfigFile::load(&root().join("themeline.toml")).unwrap();
     let mut config = Config::default();
-    file.apply(&mut config).unwrap();
+    file.apply(&mut config);
     change(&mut config);
     Pipeline::new(config)
         .unwrap()
@@ -149,7 +149,7 @@ fn shifts_record_the_turns_to_security_and_developer_experience() {
 fn sliding_windows_put_shifts_at_the_chapter_marks() {
     let timeline = run_with(|c| {
         c.window = "2m".parse().unwrap();
-        c.step = Some(60_000);
+        c.step = Some(themeline::time::Span(60_000));
     });
     let changes: Vec<(i64, &str)> = dominant_changes(&timeline)
         .iter()

@@ -8,8 +8,8 @@
 use std::io::Write;
 
 use super::{EmitError, Sink, Summary};
-use crate::config::GroupBy;
-use crate::pipeline::{Meta, TimeValue, WindowReport};
+use crate::timeline::GroupBy;
+use crate::timeline::{Meta, TimeValue, WindowReport};
 
 /// A CSV writer that prefixes every record with the `source` column when
 /// timelines are per source: the one thing the four tables share besides the
@@ -295,8 +295,8 @@ impl<W: Write> Sink for ShiftsCsv<W> {
 mod tests {
     use super::*;
     use crate::emit::emit;
-    use crate::pipeline::{RankedTerm, ShiftReport, ThemeScore, TimeValue};
-    use crate::shift::{ShiftKind, TermStatus};
+    use crate::timeline::{RankedTerm, ShiftReport, ThemeScore, TimeValue};
+    use crate::timeline::{ShiftKind, TermStatus};
     use crate::{Config, Pipeline};
 
     fn report(terms: Vec<RankedTerm>) -> WindowReport {

@@ -25,8 +25,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{Collected, EmitError, Sink, Summary};
-use crate::pipeline::{Meta, ShiftReport, ThemeReport, WindowReport};
-use crate::shift::{ShiftKind, TermStatus};
+use crate::timeline::{Meta, ShiftReport, ThemeReport, WindowReport};
+use crate::timeline::{ShiftKind, TermStatus};
 
 /// The file [`HtmlReport`] writes in the default run.
 pub const REPORT_FILE: &str = "report.html";
@@ -1143,9 +1143,9 @@ fn run_details(meta: &Meta) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, GroupBy};
     use crate::emit::emit;
     use crate::{Pipeline, Timeline};
+    use crate::{config::Config, timeline::GroupBy};
 
     const TALK: &str = "Platform news\n\
         0:00 Welcome! Today: AI models, AI agents and GPUs for AI and machine learning.\n\
@@ -1354,7 +1354,7 @@ mod tests {
             .unwrap();
         }
         let pipeline = Pipeline::new(config).unwrap();
-        let timeline = pipeline.run_ingested(ingested).unwrap();
+        let timeline = pipeline.run_corpus(ingested.into()).unwrap();
         let page = html(&timeline);
         assert_eq!(page.matches("<svg class=\"chart\"").count(), 2);
         assert!(page.contains("<h2>a.txt <span class=\"muted\">· Platform news</span></h2>"));

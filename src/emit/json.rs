@@ -23,7 +23,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{Collected, EmitError, Sink, Summary, write_pretty_json};
-use crate::pipeline::{
+use crate::timeline::{
     Meta, SCHEMA_VERSION, ShiftReport, TermReport, ThemeReport, UnassignedTerm, WindowReport,
 };
 

@@ -13,7 +13,7 @@ mod csv;
 mod html;
 mod json;
 mod ndjson;
-pub mod schema;
+
 mod vegalite;
 
 use std::fs::File;
@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use tempfile::TempPath;
 
-use crate::pipeline::{
+use crate::timeline::{
     Meta, ShiftReport, TermReport, ThemeReport, Timeline, UnassignedTerm, WindowReport,
 };
 pub use csv::{ShiftsCsv, TermsCsv, ThemesCsv, WindowsCsv};
@@ -33,6 +33,7 @@ pub use vegalite::VegaLiteSpec;
 
 /// Errors while writing outputs.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EmitError {
     /// A file or directory that cannot be written.
     #[error("cannot write {path}: {source}")]
@@ -180,7 +181,7 @@ impl OutputDir {
 }
 
 /// An output format: a set of files in the output directory, or one stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OutputFormat {
     /// `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv` (on stdout: `terms.csv`).
     Csv,
@@ -190,8 +191,8 @@ pub enum OutputFormat {
     Ndjson,
     /// `report.html`: the run for people.
     Html,
-    /// `timeline.vl.json`: the theme chart as a Vega-Lite spec reading `themes.csv`.
-    #[value(name = "vegalite", alias = "vl")]
+    /// `timeline.vl.json`: the theme chart as a Vega-Lite spec reading `themes.csv`
+    /// (also called `vl`).
     VegaLite,
 }
 
@@ -256,19 +257,23 @@ impl std::str::FromStr for OutputFormat {
             .find(|f| f.name() == wanted)
             .ok_or_else(|| {
                 let names: Vec<&str> = OutputFormat::ALL.iter().map(|f| f.name()).collect();
-                let hint = if wanted.parse::<crate::ingest::Format>().is_ok() {
-                    format!(
-                        "; {wanted} is an input format: use --input-format {wanted} \
-                         (input-format in themeline.toml)"
-                    )
-                } else {
-                    String::new()
-                };
-                format!(
-                    "unknown output format {s:?}: expected {}{hint}",
-                    names.join(", ")
-                )
+                format!("unknown output format {s:?}: expected {}", names.join(", "))
             })
+    }
+}
+
+impl schemars::JsonSchema for OutputFormat {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "OutputFormat".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = OutputFormat::ALL.iter().map(|f| f.name()).collect();
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An output format, by its format name.",
+            "enum": names,
+        })
     }
 }
 

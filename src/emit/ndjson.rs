@@ -13,7 +13,7 @@
 use std::io::Write;
 
 use super::{EmitError, Sink, Summary};
-use crate::pipeline::{Meta, WindowReport};
+use crate::timeline::{Meta, WindowReport};
 
 /// Writes each window as one line of JSON.
 #[derive(Debug)]

@@ -20,8 +20,8 @@ use serde_json::{Value, json};
 
 use super::html::{colour, theme_names, title};
 use super::{Collected, EmitError, Sink, Summary, write_pretty_json};
-use crate::pipeline::{Meta, WindowReport};
 use crate::time::TimeAxis;
+use crate::timeline::{Meta, WindowReport};
 
 /// The Vega-Lite schema the spec declares.
 pub const VEGA_LITE_SCHEMA: &str = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -178,8 +178,8 @@ fn spec(meta: &Meta, windows: &[WindowReport], summary: &Summary<'_>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::GroupBy;
     use crate::emit::emit;
+    use crate::timeline::GroupBy;
     use crate::{Config, Pipeline, Timeline};
 
     fn timeline(group_by: GroupBy) -> Timeline {

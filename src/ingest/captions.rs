@@ -18,8 +18,8 @@
 //! both.
 
 use super::{Dedupe, DiagnosticKind, FileReader, Format, IngestError};
-use crate::config::{Millis, clock_label};
 use crate::time::TimeAxis;
+use crate::time::{Millis, clock_label};
 
 /// One caption cue as written in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]

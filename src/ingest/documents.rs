@@ -17,7 +17,7 @@
 //! that instant.
 
 use super::{DiagnosticKind, FileReader, Format, IngestError};
-use crate::config::Millis;
+use crate::time::Millis;
 use crate::time::{TimeAxis, Zone, parse_date_prefix, parse_instant};
 
 /// Where a document's date came from.

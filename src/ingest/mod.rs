@@ -30,8 +30,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::config::Millis;
 use crate::progress::{ProgressEvent, ProgressHook};
+use crate::time::Millis;
 use crate::time::{TimeAxis, Zone};
 pub use detect::detect_format;
 
@@ -54,21 +54,18 @@ pub struct Segment {
 }
 
 /// The input formats themeline reads. Serialized by their `--input-format` names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     /// YouTube-style transcript text: `M:SS` or `H:MM:SS` at the start of a line,
     /// glued to its text or on a line of its own, after optional header lines.
     Transcript,
     /// WebVTT captions (`.vtt`).
-    #[value(name = "vtt")]
     WebVtt,
     /// SubRip captions (`.srt`).
     Srt,
     /// youtube-transcript-api JSON: `[{"text", "start", "duration"}, ...]`.
-    #[value(name = "youtube-json")]
     YoutubeJson,
     /// JSON Lines: one object per line with a time field and text fields.
-    #[value(name = "jsonl")]
     JsonLines,
     /// CSV with a header row, a time column and text columns.
     Csv,
@@ -77,6 +74,17 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order detection tries them.
+    pub const ALL: [Format; 7] = [
+        Format::Transcript,
+        Format::WebVtt,
+        Format::Srt,
+        Format::YoutubeJson,
+        Format::JsonLines,
+        Format::Csv,
+        Format::Document,
+    ];
+
     /// The name used by `--input-format`.
     pub fn name(self) -> &'static str {
         match self {
@@ -101,6 +109,21 @@ impl<'de> serde::Deserialize<'de> for Format {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let name = String::deserialize(d)?;
         name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl schemars::JsonSchema for Format {
+    fn schema_name() -> Cow<'static, str> {
+        "Format".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An input format, by its input-format name.",
+            "enum": names,
+        })
     }
 }
 
@@ -282,6 +305,7 @@ impl fmt::Display for Diagnostic {
 
 /// Errors that stop ingest.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum IngestError {
     /// A path named on the command line that cannot be read.
     #[error("{path}: {source}")]
@@ -292,12 +316,12 @@ pub enum IngestError {
         source: std::io::Error,
     },
     /// A problem that `--strict` turns into a failure.
-    #[error("{0} (--strict)")]
+    #[error("{0} (`strict`)")]
     Strict(Diagnostic),
     /// Recordings timed from their start mixed with dated documents.
     #[error(
         "cannot put recordings timed from their start ({offsets}) on one axis with dated documents ({instants}): \
-         anchor the recordings with --start, e.g. --start 2024-03-20T09:00:00Z"
+         anchor the recordings with `start`, e.g. `start` 2024-03-20T09:00:00Z"
     )]
     MixedAxes {
         /// Some of the sources with offsets.
@@ -320,16 +344,7 @@ pub struct Columns {
 
 /// Whether to remove the rolling duplicates of auto-generated captions.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Serialize,
-    serde::Deserialize,
-    clap::ValueEnum,
-    schemars::JsonSchema,
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Dedupe {
@@ -841,7 +856,7 @@ fn read_source(reader: &mut FileReader<'_>, bytes: &[u8]) -> Result<(), IngestEr
                     DiagnosticKind::UnknownFormat,
                     format!(
                         "unknown format: not a transcript, captions, JSON, CSV or dated document; \
-                         skipped {total} lines (force one with --input-format)"
+                         skipped {total} lines (force one with `input-format`)"
                     ),
                 );
             }
@@ -909,7 +924,14 @@ impl FromStr for Format {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        <Format as clap::ValueEnum>::from_str(s, true)
+        let wanted = s.trim();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!("unknown input format {s:?}: expected {}", names.join(", "))
+            })
     }
 }
 
@@ -1034,7 +1056,7 @@ mod tests {
         assert!(
             err.contains("talk.txt")
                 && err.contains("2024-03-20-notes.txt")
-                && err.contains("--start"),
+                && err.contains("`start`"),
             "{err}"
         );
     }

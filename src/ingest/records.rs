@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::{DiagnosticKind, FileReader, Format, IngestError};
-use crate::config::Millis;
+use crate::time::Millis;
 use crate::time::{TimeAxis, Zone, offset_from_seconds, parse_instant, parse_offset};
 
 /// Names tried for the time column, in order.
@@ -89,7 +89,7 @@ impl Layout {
                 .ok_or_else(|| format!("no time column {name:?} (columns: {})", listed()))?,
             None => first_of(TIME_COLUMNS).ok_or_else(|| {
                 format!(
-                    "no time column found among {} (name one with --time-col)",
+                    "no time column found among {} (name one with `time-col`)",
                     listed()
                 )
             })?,
@@ -97,7 +97,7 @@ impl Layout {
         let text = if columns.text.is_empty() {
             vec![first_of(TEXT_COLUMNS).ok_or_else(|| {
                 format!(
-                    "no text column found among {} (name one with --text-col)",
+                    "no text column found among {} (name one with `text-col`)",
                     listed()
                 )
             })?]

@@ -24,7 +24,7 @@ use super::{
     DiagnosticKind, FileReader, Format, IngestError, IngestOptions, Ingested, LineCounts, Segment,
     Source, transcript,
 };
-use crate::config::Millis;
+use crate::time::Millis;
 
 /// How much of a large file decides its format.
 const HEAD: usize = 1 << 20;

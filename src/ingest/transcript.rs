@@ -9,8 +9,8 @@
 //! on the lines after it. A segment ends where the next one starts.
 
 use super::{DiagnosticKind, FileReader, Format, IngestError};
-use crate::config::{Millis, clock_label};
 use crate::time::TimeAxis;
+use crate::time::{Millis, clock_label};
 
 /// What the start of a line looks like.
 #[derive(Debug, PartialEq, Eq)]

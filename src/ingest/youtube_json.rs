@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::{DiagnosticKind, FileReader, Format, IngestError};
-use crate::config::{Millis, clock_label};
+use crate::time::{Millis, clock_label};
 use crate::time::{TimeAxis, offset_from_seconds, parse_offset};
 
 /// Byte spans of the items of the top-level array in valid JSON text.

@@ -18,7 +18,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigError;
 use crate::count::Counts;
 
 /// Theme lexicons compiled into the binary, by name (`--themes cloud-native`).
@@ -41,6 +40,28 @@ pub struct LexiconTheme {
     pub weights: BTreeMap<String, f64>,
 }
 
+/// Why a theme lexicon could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LexiconError {
+    /// The file cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file as given.
+        path: std::path::PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a lexicon, or breaks a rule of one.
+    #[error("{origin}: {message}")]
+    Invalid {
+        /// The file, or the built-in lexicon's name.
+        origin: String,
+        /// What is wrong, with the line where the parser knows it.
+        message: String,
+    },
+}
+
 /// A theme lexicon: theme name → definition.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(transparent)]
@@ -51,11 +72,11 @@ pub struct Lexicon {
 
 impl Lexicon {
     /// Reads a lexicon: a built-in name (`cloud-native`) or a TOML file.
-    pub fn load(source: &str) -> Result<Lexicon, ConfigError> {
+    pub fn load(source: &str) -> Result<Lexicon, LexiconError> {
         let (name, text) = match BUILTIN.iter().find(|(name, _)| *name == source) {
             Some((name, text)) => (format!("built-in themes {name}"), text.to_string()),
             None => {
-                let text = std::fs::read_to_string(source).map_err(|e| ConfigError::WordList {
+                let text = std::fs::read_to_string(source).map_err(|e| LexiconError::Read {
                     path: Path::new(source).to_path_buf(),
                     source: e,
                 })?;
@@ -66,15 +87,15 @@ impl Lexicon {
     }
 
     /// Parses lexicon TOML; `name` names the source in errors.
-    pub fn parse(text: &str, name: &str) -> Result<Lexicon, ConfigError> {
-        let lexicon: Lexicon = toml::from_str(text).map_err(|e| ConfigError::File {
-            path: name.to_string(),
+    pub fn parse(text: &str, name: &str) -> Result<Lexicon, LexiconError> {
+        let lexicon: Lexicon = toml::from_str(text).map_err(|e| LexiconError::Invalid {
+            origin: name.to_string(),
             message: e.to_string().trim_end().to_string(),
         })?;
         for (theme, definition) in &lexicon.themes {
             if definition.terms.is_empty() {
-                return Err(ConfigError::File {
-                    path: name.to_string(),
+                return Err(LexiconError::Invalid {
+                    origin: name.to_string(),
                     message: format!("theme {theme:?} has no terms"),
                 });
             }
@@ -83,8 +104,8 @@ impl Lexicon {
                 .keys()
                 .find(|w| !definition.terms.contains(w))
             {
-                return Err(ConfigError::File {
-                    path: name.to_string(),
+                return Err(LexiconError::Invalid {
+                    origin: name.to_string(),
                     message: format!(
                         "theme {theme:?} weights {unknown:?}, which is not one of its terms"
                     ),
@@ -95,8 +116,8 @@ impl Lexicon {
                 .iter()
                 .find(|(_, w)| !w.is_finite() || **w <= 0.0)
             {
-                return Err(ConfigError::File {
-                    path: name.to_string(),
+                return Err(LexiconError::Invalid {
+                    origin: name.to_string(),
                     message: format!(
                         "theme {theme:?} gives {term:?} the weight {weight}; weights must be positive"
                     ),
@@ -238,16 +259,7 @@ impl ThemeWindow {
 
 /// How a lexicon theme counts its members' tokens (`--theme-weight`).
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-    schemars::JsonSchema,
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum ThemeWeight {

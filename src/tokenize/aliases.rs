@@ -26,8 +26,8 @@ use std::path::Path;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
+use super::TokenizeError;
 use super::fold_into;
-use crate::config::ConfigError;
 
 /// Alias sets compiled into the binary, by name (`--aliases cloud-native`).
 pub const BUILTIN: &[(&str, &str)] = &[(
@@ -82,7 +82,7 @@ fn padded(words: &[String]) -> String {
 
 impl Aliases {
     /// Reads alias sets: built-in names (`cloud-native`) or TOML files.
-    pub fn load(sources: &[String]) -> Result<Option<Aliases>, ConfigError> {
+    pub fn load(sources: &[String]) -> Result<Option<Aliases>, TokenizeError> {
         if sources.is_empty() {
             return Ok(None);
         }
@@ -92,15 +92,15 @@ impl Aliases {
                 Some((name, text)) => (format!("built-in aliases {name}"), text.to_string()),
                 None => {
                     let text =
-                        std::fs::read_to_string(source).map_err(|e| ConfigError::WordList {
+                        std::fs::read_to_string(source).map_err(|e| TokenizeError::Read {
                             path: Path::new(source).to_path_buf(),
                             source: e,
                         })?;
                     (source.clone(), text)
                 }
             };
-            let file: AliasFile = toml::from_str(&text).map_err(|e| ConfigError::File {
-                path: name.clone(),
+            let file: AliasFile = toml::from_str(&text).map_err(|e| TokenizeError::Aliases {
+                origin: name.clone(),
                 message: e.to_string(),
             })?;
             for (canonical, variants) in file.0 {
@@ -115,9 +115,9 @@ impl Aliases {
     /// Compiles `(canonical, variant)` pairs. A variant may map to one canonical form
     /// only, and no canonical form may contain a variant: then applying the table
     /// twice changes nothing more than applying it once.
-    pub fn new(pairs: &[(String, String)]) -> Result<Aliases, ConfigError> {
-        let invalid = |message: String| ConfigError::File {
-            path: "aliases".into(),
+    pub fn new(pairs: &[(String, String)]) -> Result<Aliases, TokenizeError> {
+        let invalid = |message: String| TokenizeError::Aliases {
+            origin: "aliases".into(),
             message,
         };
         let mut by_variant: BTreeMap<String, Replacement> = BTreeMap::new();

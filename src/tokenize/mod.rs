@@ -18,6 +18,7 @@
 //! counted under the reason it was dropped.
 
 pub mod aliases;
+mod error;
 pub mod phrases;
 pub mod protected;
 mod stopwords;
@@ -29,8 +30,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::config::{Config, ConfigError};
+use crate::stem::{Language, StemCaches};
 pub use aliases::Aliases;
+pub use error::TokenizeError;
 pub use protected::Protected;
 pub use stopwords::StopWords;
 
@@ -46,6 +48,9 @@ pub struct Token {
     pub offset: usize,
     /// A protected token: kept whole, never stemmed.
     pub protected: bool,
+    /// The term it counts under: its stem ([`StemFilter`]), or its text when it
+    /// is protected or no stemmer is in the chain.
+    pub term: String,
 }
 
 /// What the analyzer reports, in text order.
@@ -130,6 +135,39 @@ impl DropReason {
 pub trait TokenFilter: Send + Sync + fmt::Debug {
     /// Rewrites the token in place, or returns why it must be dropped.
     fn apply(&self, token: &mut Token) -> Result<(), DropReason>;
+}
+
+/// Sets each token's term to the Snowball stem of its text.
+///
+/// The last filter of a run's chain. Stems are cached per thread and language:
+/// a corpus has far fewer distinct words than tokens.
+#[derive(Debug, Clone, Copy)]
+pub struct StemFilter {
+    language: Language,
+}
+
+impl StemFilter {
+    /// A stemmer for `language`.
+    pub fn new(language: Language) -> Self {
+        StemFilter { language }
+    }
+}
+
+thread_local! {
+    static STEMS: std::cell::RefCell<StemCaches> = std::cell::RefCell::new(StemCaches::default());
+}
+
+impl TokenFilter for StemFilter {
+    fn apply(&self, token: &mut Token) -> Result<(), DropReason> {
+        STEMS.with(|caches| {
+            let mut caches = caches.borrow_mut();
+            token.term.clear();
+            token
+                .term
+                .push_str(caches.get(self.language).stem(&token.text));
+        });
+        Ok(())
+    }
 }
 
 /// Removes the possessive `'s` (and a bare trailing `'`): `kubernetes's` → `kubernetes`.
@@ -287,6 +325,36 @@ impl TokenStats {
     }
 }
 
+/// The options of a run's analysis chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalyzerOptions {
+    /// Keep tokens made only of digits and separators (`2024`, `12,000`).
+    pub keep_numbers: bool,
+    /// Shortest token kept, in characters.
+    pub min_token_len: usize,
+    /// Stop-word files that replace the built-in lists (empty: the built-in lists).
+    pub stopwords: Vec<std::path::PathBuf>,
+    /// Stop-word files added to whichever lists are in use.
+    pub add_stopwords: Vec<std::path::PathBuf>,
+    /// Alias tables: TOML files, or built-in names such as `cloud-native`.
+    pub aliases: Vec<String>,
+    /// Extra protected-token patterns (regular expressions).
+    pub protect: Vec<String>,
+}
+
+impl Default for AnalyzerOptions {
+    fn default() -> Self {
+        AnalyzerOptions {
+            keep_numbers: false,
+            min_token_len: 2,
+            stopwords: Vec::new(),
+            add_stopwords: Vec::new(),
+            aliases: Vec::new(),
+            protect: Vec::new(),
+        }
+    }
+}
+
 /// Splits text into words and runs each through the filter chain.
 #[derive(Debug)]
 pub struct Analyzer {
@@ -377,36 +445,28 @@ impl Analyzer {
         self
     }
 
-    /// The chain a run's options describe for English (or the one fixed
-    /// language): protected tokens, aliases, then possessives, stop words, numbers
-    /// and length.
-    pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
-        let language = match config.language {
-            crate::stem::LanguageChoice::Fixed(language) => language,
-            crate::stem::LanguageChoice::Auto => crate::stem::Language::English,
-        };
-        Analyzer::for_language(config, language)
-    }
-
-    /// The chain a run's options describe for `language`.
+    /// The chain `options` describe for `language`: protected tokens, aliases,
+    /// then possessives, stop words, numbers, length and the stemmer.
     pub fn for_language(
-        config: &Config,
-        language: crate::stem::Language,
-    ) -> Result<Self, ConfigError> {
-        let stop_words = Arc::new(StopWords::from_config(config, language)?);
+        options: &AnalyzerOptions,
+        language: Language,
+    ) -> Result<Self, TokenizeError> {
+        let stop_words = Arc::new(StopWords::from_options(options, language)?);
         let mut analyzer = Analyzer::new()
-            .with_protected(Protected::new(&config.protect)?)
+            .with_protected(Protected::new(&options.protect)?)
             .with_filter(PossessiveFilter)
             .with_filter(StopWordFilter::new(stop_words));
-        if let Some(aliases) = Aliases::load(&config.aliases)? {
+        if let Some(aliases) = Aliases::load(&options.aliases)? {
             analyzer = analyzer.with_aliases(aliases);
         }
-        if !config.keep_numbers {
+        if !options.keep_numbers {
             analyzer = analyzer.with_filter(NumberFilter);
         }
-        Ok(analyzer.with_filter(MinLengthFilter {
-            min_chars: config.min_token_len,
-        }))
+        Ok(analyzer
+            .with_filter(MinLengthFilter {
+                min_chars: options.min_token_len,
+            })
+            .with_filter(StemFilter::new(language)))
     }
 
     /// The words of `text[piece]` (between stage directions) into `scratch`:
@@ -521,6 +581,7 @@ impl Analyzer {
                 token.offset = word.start;
                 token.protected = word.protected;
                 if word.protected {
+                    token.term.clone_from(&token.text);
                     stats.words += 1;
                     stats.kept += 1;
                     stats.protected += 1;
@@ -545,8 +606,13 @@ impl Analyzer {
         on_event: &mut impl FnMut(Event<'_>),
     ) {
         stats.words += 1;
+        token.term.clear();
         match self.filters.iter().try_for_each(|f| f.apply(token)) {
             Ok(()) => {
+                // Without a stemmer in the chain a token is its own term.
+                if token.term.is_empty() {
+                    token.term.push_str(&token.text);
+                }
                 stats.kept += 1;
                 on_event(Event::Token(token));
             }
@@ -653,7 +719,11 @@ mod tests {
     }
 
     fn default_analyzer() -> Analyzer {
-        Analyzer::from_config(&Config::default()).unwrap()
+        analyzer(AnalyzerOptions::default())
+    }
+
+    fn analyzer(options: AnalyzerOptions) -> Analyzer {
+        Analyzer::for_language(&options, Language::English).unwrap()
     }
 
     #[test]
@@ -761,11 +831,10 @@ mod tests {
 
     #[test]
     fn aliases_repair_words_and_count_the_repairs() {
-        let analyzer = Analyzer::from_config(&Config {
+        let analyzer = analyzer(AnalyzerOptions {
             aliases: vec!["cloud-native".into()],
-            ..Config::default()
-        })
-        .unwrap();
+            ..AnalyzerOptions::default()
+        });
         let mut stats = TokenStats::default();
         let mut seen = Vec::new();
         analyzer.tokens(
@@ -810,12 +879,38 @@ mod tests {
     }
 
     #[test]
+    fn tokens_carry_their_stem_as_term_except_protected_ones() {
+        let mut seen = Vec::new();
+        default_analyzer().tokens(
+            "Running clusters with C++ and Kubernetes's operators",
+            &mut TokenStats::default(),
+            |t| seen.push((t.text.clone(), t.term.clone())),
+        );
+        let pairs: Vec<(&str, &str)> = seen.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("running", "run"),
+                ("clusters", "cluster"),
+                ("c++", "c++"),
+                ("kubernetes", "kubernet"),
+                ("operators", "oper"),
+            ]
+        );
+        let mut plain = Vec::new();
+        Analyzer::new().tokens("Running", &mut TokenStats::default(), |t| {
+            plain.push(t.term.clone())
+        });
+        assert_eq!(plain, ["running"], "no stemmer: a token is its own term");
+    }
+
+    #[test]
     fn numbers_survive_when_asked() {
-        let config = Config {
+        let options = AnalyzerOptions {
             keep_numbers: true,
-            ..Config::default()
+            ..AnalyzerOptions::default()
         };
-        let (words, _) = tokens(&Analyzer::from_config(&config).unwrap(), "2024 was busy");
+        let (words, _) = tokens(&analyzer(options), "2024 was busy");
         assert_eq!(words, ["2024", "busy"]);
     }
 }

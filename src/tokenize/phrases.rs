@@ -10,7 +10,7 @@
 //! information; those frequent and cohesive enough, and those the user lists, are
 //! kept ([`Miner::kept`]). The second, the counting pass, counts only kept phrases
 //! ([`Candidates`] with a [`KeptPhrases`] set), per window and with their surface
-//! forms like any word; [`select`] then lets them claim their words. Counting every
+//! forms like any word; the count stage then lets them claim their words (`count::claim`). Counting every
 //! candidate per window with its forms, as one pass would need, costs memory in
 //! proportion to the distinct n-grams times the windows: gigabytes on a corpus of
 //! a few million words.
@@ -24,26 +24,14 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::{Analyzer, CONNECTOR_WORDS, Event, TokenStats};
-use crate::count::{Counts, TermId};
-use crate::stem::StemCache;
 
 /// Whether phrases are mined.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Serialize,
-    serde::Deserialize,
-    clap::ValueEnum,
-    schemars::JsonSchema,
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum PhraseMode {
@@ -152,12 +140,11 @@ impl Candidates {
         self.pending.clear();
     }
 
-    /// Feeds an analyzer event; `stem` is the token's term. `emit(key, surface,
-    /// components)` receives every phrase of `kept` ending at this token.
+    /// Feeds an analyzer event. `emit(key, surface, components)` receives every
+    /// phrase of `kept` ending at this token.
     pub fn event(
         &mut self,
         event: &Event<'_>,
-        stem: Option<&str>,
         kept: &KeptPhrases,
         mut emit: impl FnMut(&str, &str, &[&str]),
     ) {
@@ -169,7 +156,7 @@ impl Candidates {
                 }
                 let part = &mut self.parts[self.len];
                 part.stem.clear();
-                part.stem.push_str(stem.unwrap_or(&token.text));
+                part.stem.push_str(&token.term);
                 part.display.clear();
                 part.display.push_str(&token.display);
                 part.connectors.clear();
@@ -265,11 +252,11 @@ impl Miner {
         id
     }
 
-    /// Feeds an analyzer event; `stem` is the token's term.
-    pub fn event(&mut self, event: &Event<'_>, stem: Option<&str>) {
+    /// Feeds an analyzer event.
+    pub fn event(&mut self, event: &Event<'_>) {
         match event {
             Event::Token(token) => {
-                let id = self.intern(stem.unwrap_or(&token.text));
+                let id = self.intern(&token.term);
                 self.totals[id as usize] += 1;
                 self.tokens += 1;
                 if self.parts.len() == 3 {
@@ -340,7 +327,7 @@ impl Miner {
     }
 
     /// Tokens, each word's count and each candidate's count, by text: the
-    /// portable form of a miner ([`crate::count::shard::CandidateFile`]).
+    /// portable form of a miner (a shard of candidates).
     pub fn to_counts(&self) -> (u64, BTreeMap<String, u64>, BTreeMap<String, u64>) {
         let words = self
             .stems
@@ -443,15 +430,11 @@ impl Miner {
 
 /// The stems of a listed phrase, as the analyzer and stemmer would make them
 /// (connectors kept), joined by spaces: the key its candidates are counted under.
-pub fn phrase_key(analyzer: &Analyzer, stems: &mut StemCache, phrase: &str) -> Option<String> {
+pub fn phrase_key(analyzer: &Analyzer, phrase: &str) -> Option<String> {
     let mut key: Vec<String> = Vec::new();
     let mut stats = TokenStats::default();
     analyzer.analyze(phrase, &mut stats, |event| match event {
-        Event::Token(token) => key.push(if token.protected {
-            token.text.clone()
-        } else {
-            stems.stem(&token.text).to_string()
-        }),
+        Event::Token(token) => key.push(token.term.clone()),
         Event::Dropped {
             connector: Some(word),
         } if !key.is_empty() => key.push(word.to_string()),
@@ -464,21 +447,6 @@ pub fn phrase_key(analyzer: &Analyzer, stems: &mut StemCache, phrase: &str) -> O
         key.pop();
     }
     (key.len() >= 2).then(|| key.join(" "))
-}
-
-/// A phrase kept by [`select`].
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct Phrase {
-    /// The phrase's term (stems and connectors).
-    pub term: String,
-    /// How people read it.
-    pub label: String,
-    /// Occurrences in the run (before longer phrases claimed any).
-    pub count: u64,
-    /// Its NPMI.
-    pub npmi: f64,
-    /// Whether the user listed it.
-    pub listed: bool,
 }
 
 /// Normalised PMI of a candidate seen `count` times whose words were seen
@@ -499,141 +467,23 @@ pub fn npmi(count: u64, word_counts: &[u64], total: u64) -> f64 {
     (p / independent).ln() / ((n - 1) as f64 * -p.ln())
 }
 
-/// Keeps the candidates that are phrases and drops the rest; kept phrases claim
-/// their words' occurrences, longer phrases first. Returns the adjusted counts and
-/// the phrases kept, best first.
-pub fn select(counts: Counts, options: &PhraseOptions) -> (Counts, Vec<Phrase>) {
-    let total: u64 = counts
-        .terms
-        .iter()
-        .filter(|t| !t.is_phrase())
-        .map(|t| t.total)
-        .sum();
-    let mut keep = vec![true; counts.terms.len()];
-    let mut kept: Vec<(TermId, Phrase)> = Vec::new();
-    for (id, info) in counts.terms.iter().enumerate() {
-        if !info.is_phrase() {
-            continue;
-        }
-        let word_counts: Vec<u64> = info
-            .components
-            .iter()
-            .map(|c| counts.find(c).map_or(0, |w| counts.terms[w as usize].total))
-            .collect();
-        let score = npmi(info.total, &word_counts, total);
-        let listed = options.listed.binary_search(&info.term).is_ok();
-        let mined = options.mode == PhraseMode::Auto
-            && info.total >= options.min_count
-            && score >= options.threshold;
-        if listed || mined {
-            kept.push((
-                id as TermId,
-                Phrase {
-                    term: info.term.clone(),
-                    label: counts.label(id as TermId),
-                    count: info.total,
-                    npmi: score,
-                    listed,
-                },
-            ));
-        } else {
-            keep[id] = false;
-        }
-    }
-
-    // Longer phrases claim first: a kept "open telemetry collector" takes its
-    // occurrences from "open telemetry" and from the three words. What a phrase
-    // claims: its words, and the shorter kept phrases inside it.
-    // Per kept phrase: its length, and what it claims.
-    let claims: FxHashMap<TermId, (usize, Vec<TermId>)> = {
-        // Phrases that differ only in connectors share their components.
-        let mut kept_ids: FxHashMap<&[String], Vec<TermId>> = FxHashMap::default();
-        for (id, _) in &kept {
-            kept_ids
-                .entry(counts.terms[*id as usize].components.as_slice())
-                .or_default()
-                .push(*id);
-        }
-        kept.iter()
-            .map(|&(id, _)| {
-                let components = &counts.terms[id as usize].components;
-                let mut claimed: Vec<TermId> = (2..components.len())
-                    .flat_map(|n| components.windows(n))
-                    .filter_map(|inner| kept_ids.get(inner))
-                    .flatten()
-                    .copied()
-                    .collect();
-                // An inner phrase is claimed once, even where it fits twice.
-                claimed.sort_unstable();
-                claimed.dedup();
-                claimed.extend(components.iter().filter_map(|c| counts.find(c)));
-                (id, (components.len(), claimed))
-            })
-            .collect()
-    };
-    let order = |id: TermId| (std::cmp::Reverse(claims[&id].0), id);
-    let mut counts = counts;
-    counts.windows.par_iter_mut().for_each(|window| {
-        let mut present: Vec<TermId> = window
-            .terms
-            .iter()
-            .filter(|(id, _)| claims.contains_key(id))
-            .map(|&(id, _)| id)
-            .collect();
-        if present.is_empty() {
-            return;
-        }
-        present.sort_by_key(|&id| order(id));
-        for id in present {
-            let Some(n) = count_in(&window.terms, id) else {
-                continue;
-            };
-            for &claimed in &claims[&id].1 {
-                subtract_in(&mut window.terms, claimed, n);
-            }
-        }
-        window.terms.retain(|&(_, n)| n > 0);
-    });
-    let mut phrases: Vec<Phrase> = kept.into_iter().map(|(_, p)| p).collect();
-    phrases.sort_by(|a, b| b.count.cmp(&a.count).then(a.term.cmp(&b.term)));
-    if keep.iter().all(|&k| k) {
-        return (counts, phrases);
-    }
-    (counts.retain(&keep), phrases)
-}
-
-fn count_in(terms: &[(TermId, u64)], id: TermId) -> Option<u64> {
-    terms
-        .binary_search_by_key(&id, |&(t, _)| t)
-        .ok()
-        .map(|i| terms[i].1)
-        .filter(|&n| n > 0)
-}
-
-fn subtract_in(terms: &mut [(TermId, u64)], id: TermId, n: u64) {
-    if let Ok(i) = terms.binary_search_by_key(&id, |&(t, _)| t) {
-        terms[i].1 = terms[i].1.saturating_sub(n);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::count::CountBuilder;
+    use crate::stem::Language;
+    use crate::tokenize::AnalyzerOptions;
+
+    fn english() -> Analyzer {
+        Analyzer::for_language(&AnalyzerOptions::default(), Language::English).unwrap()
+    }
 
     /// Every candidate of `text`, in order: mined (pass one) with no thresholds,
     /// then collected (pass two) with all of them kept.
     fn candidates(text: &str) -> Vec<(String, String)> {
-        let analyzer = Analyzer::from_config(&Config::default()).unwrap();
-        let mut stems = StemCache::new(crate::stem::Language::English);
+        let analyzer = english();
         let mut miner = Miner::new();
         analyzer.analyze(text, &mut TokenStats::default(), |event| {
-            let stem = match &event {
-                Event::Token(t) => Some(stems.stem(&t.text).to_string()),
-                _ => None,
-            };
-            miner.event(&event, stem.as_deref());
+            miner.event(&event);
         });
         let everything = PhraseOptions {
             min_count: 1,
@@ -645,11 +495,7 @@ mod tests {
         let mut collector = Candidates::default();
         let mut found = Vec::new();
         analyzer.analyze(text, &mut TokenStats::default(), |event| {
-            let stem = match &event {
-                Event::Token(t) => Some(stems.stem(&t.text).to_string()),
-                _ => None,
-            };
-            collector.event(&event, stem.as_deref(), &kept, |key, surface, _| {
+            collector.event(&event, &kept, |key, surface, _| {
                 found.push((key.to_string(), surface.to_string()))
             });
         });
@@ -663,18 +509,13 @@ mod tests {
 
     #[test]
     fn the_miner_keeps_frequent_cohesive_candidates_and_listed_ones() {
-        let analyzer = Analyzer::from_config(&Config::default()).unwrap();
-        let mut stems = StemCache::new(crate::stem::Language::English);
+        let analyzer = english();
         let text = "service mesh here. service mesh there. service mesh everywhere. \
                     cloud security. cloud tools. security tools.";
-        let mut mine = |text: &str| {
+        let mine = |text: &str| {
             let mut miner = Miner::new();
             analyzer.analyze(text, &mut TokenStats::default(), |event| {
-                let stem = match &event {
-                    Event::Token(t) => Some(stems.stem(&t.text).to_string()),
-                    _ => None,
-                };
-                miner.event(&event, stem.as_deref());
+                miner.event(&event);
             });
             miner
         };
@@ -764,66 +605,16 @@ mod tests {
     }
 
     #[test]
-    fn selected_phrases_claim_their_words() {
-        let mut b = CountBuilder::new();
-        for _ in 0..4 {
-            b.add("develop", "developer", 0..1);
-            b.add("experi", "experience", 0..1);
-            b.add_phrase(
-                "develop experi",
-                "developer experience",
-                &["develop", "experi"],
-                0..1,
-            );
-        }
-        b.add("experi", "experience", 1..2);
-        for w in ["alpha", "beta", "gamma", "delta"] {
-            b.add(w, w, 1..2);
-        }
-        b.add_phrase("alpha beta", "alpha beta", &["alpha", "beta"], 1..2);
-        let (counts, phrases) = select(b.finish(2), &PhraseOptions::default());
-        assert_eq!(phrases.len(), 1);
-        assert_eq!(phrases[0].label, "developer experience");
-        assert!(
-            counts.find("alpha beta").is_none(),
-            "seen once: not a phrase"
-        );
-        let id = |t: &str| counts.find(t).unwrap();
-        assert_eq!(counts.windows[0].terms, [(id("develop experi"), 4)]);
-        assert!(counts.windows[1].terms.contains(&(id("experi"), 1)));
-    }
-
-    #[test]
-    fn listed_phrases_always_count() {
-        let mut b = CountBuilder::new();
-        b.add("servic", "service", 0..1);
-        b.add("mesh", "mesh", 0..1);
-        b.add_phrase("servic mesh", "service mesh", &["servic", "mesh"], 0..1);
-        let options = PhraseOptions {
-            mode: PhraseMode::Listed,
-            listed: vec!["servic mesh".into()],
-            ..PhraseOptions::default()
-        };
-        let (counts, phrases) = select(b.finish(1), &options);
-        assert!(phrases[0].listed);
-        assert!(counts.find("servic mesh").is_some());
-    }
-
-    #[test]
     fn listed_phrase_keys_follow_the_analyzer() {
-        let analyzer = Analyzer::from_config(&Config::default()).unwrap();
-        let mut stems = StemCache::new(crate::stem::Language::English);
+        let analyzer = english();
         assert_eq!(
-            phrase_key(&analyzer, &mut stems, "Developer Experience").as_deref(),
+            phrase_key(&analyzer, "Developer Experience").as_deref(),
             Some("develop experi")
         );
         assert_eq!(
-            phrase_key(&analyzer, &mut stems, "state of the art").as_deref(),
+            phrase_key(&analyzer, "state of the art").as_deref(),
             Some("state of the art")
         );
-        assert_eq!(
-            phrase_key(&analyzer, &mut stems, "security").as_deref(),
-            None
-        );
+        assert_eq!(phrase_key(&analyzer, "security").as_deref(), None);
     }
 }

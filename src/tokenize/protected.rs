@@ -8,7 +8,7 @@
 
 use regex::Regex;
 
-use crate::config::ConfigError;
+use super::TokenizeError;
 
 /// The built-in patterns.
 pub const BUILTIN: &str = include_str!("../../data/patterns/protected.txt");
@@ -39,7 +39,11 @@ const IS_TRIGGER: [bool; 256] = {
 
 impl Protected {
     /// The built-in patterns plus `extra`.
-    pub fn new(extra: &[String]) -> Result<Protected, ConfigError> {
+    pub fn new(extra: &[String]) -> Result<Protected, TokenizeError> {
+        Protected::check_patterns(extra).map_err(|reason| TokenizeError::Pattern {
+            pattern: extra.join(" "),
+            reason,
+        })?;
         let mut patterns: Vec<String> = BUILTIN
             .lines()
             .map(str::trim)
@@ -47,10 +51,6 @@ impl Protected {
             .map(str::to_string)
             .collect();
         for pattern in extra {
-            Regex::new(pattern).map_err(|e| ConfigError::InvalidValue {
-                option: "protect",
-                reason: e.to_string(),
-            })?;
             patterns.push(pattern.clone());
         }
         let combined = patterns
@@ -58,14 +58,29 @@ impl Protected {
             .map(|p| format!("(?:{p})"))
             .collect::<Vec<_>>()
             .join("|");
-        let regex = Regex::new(&combined).map_err(|e| ConfigError::InvalidValue {
-            option: "protect",
+        let regex = Regex::new(&combined).map_err(|e| TokenizeError::Pattern {
+            pattern: combined.clone(),
             reason: e.to_string(),
         })?;
         Ok(Protected {
             regex,
             builtin_only: extra.is_empty(),
         })
+    }
+
+    /// Checks patterns given by a user: each must be a regular expression that
+    /// cannot match the empty string (an empty match would be a token of nothing,
+    /// at every position of the text).
+    pub fn check_patterns(patterns: &[String]) -> Result<(), String> {
+        for pattern in patterns {
+            let regex = Regex::new(pattern).map_err(|e| format!("{pattern:?}: {e}"))?;
+            if regex.is_match("") || regex.find("x").is_some_and(|m| m.is_empty()) {
+                return Err(format!(
+                    "{pattern:?} can match the empty string; a protected token needs at least one character"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Byte ranges of protected tokens in `text`, left to right, not overlapping.

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use rustc_hash::FxHashSet;
 
-use crate::config::{Config, ConfigError};
+use super::{AnalyzerOptions, TokenizeError};
 use crate::stem::Language;
 
 const ENGLISH: &str = include_str!("../../data/stopwords/english.txt");
@@ -47,25 +47,28 @@ impl StopWords {
 
     /// The lists a run's options select for `language`: the user's files if any
     /// replace the built-in lists, then any added files.
-    pub fn from_config(config: &Config, language: Language) -> Result<Self, ConfigError> {
-        let mut list = if config.stopwords.is_empty() {
+    pub fn from_options(
+        options: &AnalyzerOptions,
+        language: Language,
+    ) -> Result<Self, TokenizeError> {
+        let mut list = if options.stopwords.is_empty() {
             StopWords::builtin(language)
         } else {
             let mut list = StopWords::new();
-            for path in &config.stopwords {
+            for path in &options.stopwords {
                 list.add_file(path)?;
             }
             list
         };
-        for path in &config.add_stopwords {
+        for path in &options.add_stopwords {
             list.add_file(path)?;
         }
         Ok(list)
     }
 
     /// Adds the words of a list file.
-    pub fn add_file(&mut self, path: &Path) -> Result<(), ConfigError> {
-        let bytes = std::fs::read(path).map_err(|source| ConfigError::WordList {
+    pub fn add_file(&mut self, path: &Path) -> Result<(), TokenizeError> {
+        let bytes = std::fs::read(path).map_err(|source| TokenizeError::Read {
             path: path.to_path_buf(),
             source,
         })?;
@@ -109,6 +112,7 @@ impl StopWords {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tokenize::AnalyzerOptions;
 
     #[test]
     fn builtin_english_has_snowball_and_spoken_words() {
@@ -149,30 +153,30 @@ mod tests {
         let file = dir.path().join("mine.txt");
         std::fs::write(&file, "kubernetes\n").unwrap();
 
-        let replaced = StopWords::from_config(
-            &Config {
+        let replaced = StopWords::from_options(
+            &AnalyzerOptions {
                 stopwords: vec![file.clone()],
-                ..Config::default()
+                ..AnalyzerOptions::default()
             },
             Language::English,
         )
         .unwrap();
         assert!(replaced.contains("kubernetes") && !replaced.contains("the"));
 
-        let extended = StopWords::from_config(
-            &Config {
+        let extended = StopWords::from_options(
+            &AnalyzerOptions {
                 add_stopwords: vec![file],
-                ..Config::default()
+                ..AnalyzerOptions::default()
             },
             Language::English,
         )
         .unwrap();
         assert!(extended.contains("kubernetes") && extended.contains("the"));
 
-        let missing = StopWords::from_config(
-            &Config {
+        let missing = StopWords::from_options(
+            &AnalyzerOptions {
                 add_stopwords: vec![dir.path().join("nope.txt")],
-                ..Config::default()
+                ..AnalyzerOptions::default()
             },
             Language::English,
         );

@@ -5,35 +5,30 @@
 //! | name | file |
 //! | --- | --- |
 //! | `timeline` | `timeline.json` ([`crate::Timeline`]) |
-//! | `window` | one line of `timeline.ndjson` ([`crate::pipeline::WindowReport`]) |
+//! | `window` | one line of `timeline.ndjson` ([`crate::timeline::WindowReport`]) |
 //! | `shard` | a shard of counts from `themeline count` ([`ShardFile`]) |
 //! | `candidates` | a shard of phrase candidates from `themeline mine` ([`CandidateFile`]) |
 //! | `phrases` | a phrase list from `themeline select` ([`PhraseList`]) |
 //! | `config` | `themeline.toml`, as the JSON data model of TOML ([`ConfigFile`]) |
 //!
 //! The version fields are pinned (`schema_version` to
-//! [`crate::pipeline::SCHEMA_VERSION`], a shard's `format` and `version` to its own),
+//! [`crate::timeline::SCHEMA_VERSION`], a shard's `format` and `version` to its own),
 //! so a file of another layout fails validation at once rather than somewhere deep.
 //! Types whose JSON form is a string written by hand (durations, zones, languages,
-//! window lengths, input formats) get their schemas here.
+//! window lengths, input formats) have their schemas beside them.
 
-use std::borrow::Cow;
-
-use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, json_schema};
+use schemars::{JsonSchema, generate::SchemaSettings};
 use serde_json::{Value, json};
 
-use crate::config::{ConfigFile, Duration};
-use crate::count::shard::{
+use crate::config_file::ConfigFile;
+use crate::shard::{
     self, CANDIDATES_FORMAT, COUNTS_FORMAT, CandidateFile, PHRASES_FORMAT, PhraseList, ShardFile,
 };
-use crate::ingest::Format;
-use crate::pipeline::{SCHEMA_VERSION, Timeline, WindowReport};
-use crate::stem::{Language, LanguageChoice};
-use crate::time::Zone;
-use crate::window::{CalendarUnit, WindowLength};
+use crate::timeline::{SCHEMA_VERSION, Timeline, WindowReport};
 
 /// The JSON documents themeline has a schema for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SchemaName {
     /// `timeline.json`.
     Timeline,
@@ -47,6 +42,30 @@ pub enum SchemaName {
     Phrases,
     /// `themeline.toml`.
     Config,
+}
+
+impl SchemaName {
+    /// Every document, in the order `themeline schema` lists them.
+    pub const ALL: [SchemaName; 6] = [
+        SchemaName::Timeline,
+        SchemaName::Window,
+        SchemaName::Shard,
+        SchemaName::Candidates,
+        SchemaName::Phrases,
+        SchemaName::Config,
+    ];
+
+    /// Its name, as `themeline schema NAME` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SchemaName::Timeline => "timeline",
+            SchemaName::Window => "window",
+            SchemaName::Shard => "shard",
+            SchemaName::Candidates => "candidates",
+            SchemaName::Phrases => "phrases",
+            SchemaName::Config => "config",
+        }
+    }
 }
 
 /// The JSON Schema of `name`.
@@ -128,120 +147,14 @@ fn pin_shard(mut schema: Value, format: &str) -> Value {
     schema
 }
 
-fn string_enum(description: &str, names: Vec<String>) -> Schema {
-    json_schema!({"type": "string", "description": description, "enum": names})
-}
-
-impl JsonSchema for Format {
-    fn schema_name() -> Cow<'static, str> {
-        "Format".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        use clap::ValueEnum;
-        let names = Format::value_variants()
-            .iter()
-            .map(|f| f.name().to_string())
-            .collect();
-        string_enum("An input format, by its --input-format name.", names)
-    }
-}
-
-impl JsonSchema for super::OutputFormat {
-    fn schema_name() -> Cow<'static, str> {
-        "OutputFormat".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let names = super::OutputFormat::ALL
-            .iter()
-            .map(|f| f.name().to_string())
-            .collect();
-        string_enum("An output format, by its --format name.", names)
-    }
-}
-
-impl JsonSchema for Language {
-    fn schema_name() -> Cow<'static, str> {
-        "Language".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let names = Language::ALL.map(|l| l.name().to_string()).to_vec();
-        string_enum("A language with a Snowball stemmer.", names)
-    }
-}
-
-impl JsonSchema for LanguageChoice {
-    fn schema_name() -> Cow<'static, str> {
-        "LanguageChoice".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let mut names = vec!["auto".to_string()];
-        names.extend(Language::ALL.map(|l| l.name().to_string()));
-        string_enum(
-            "A language for every input, or auto to detect it per input.",
-            names,
-        )
-    }
-}
-
-impl JsonSchema for Zone {
-    fn schema_name() -> Cow<'static, str> {
-        "Zone".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "description": "An IANA time zone name (UTC, Europe/Berlin).",
-            "examples": ["UTC", "Europe/Berlin"],
-        })
-    }
-}
-
-impl JsonSchema for Duration {
-    fn schema_name() -> Cow<'static, str> {
-        "Duration".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "description": "A span of time: 5m, 90s, 1h30m, 90d, 2w, PT5M, or seconds.",
-            "examples": ["5m", "1h30m"],
-        })
-    }
-}
-
-impl JsonSchema for WindowLength {
-    fn schema_name() -> Cow<'static, str> {
-        "WindowLength".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let units: Vec<&str> = CalendarUnit::ALL.iter().map(|u| u.name()).collect();
-        json_schema!({
-            "type": "string",
-            "description": format!(
-                "A window length: a duration (5m, 90s, 1h30m, 90d, 2w, PT5M, seconds) or a calendar unit ({}).",
-                units.join(", ")
-            ),
-            "examples": ["5m", "month"],
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_schema_is_draft_2020_12_with_a_title() {
-        use clap::ValueEnum;
-        for name in SchemaName::value_variants() {
-            let schema = schema(*name);
+        for name in SchemaName::ALL {
+            let schema = schema(name);
             assert_eq!(
                 schema["$schema"],
                 "https://json-schema.org/draft/2020-12/schema"

@@ -32,7 +32,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigError;
+use crate::config::CountingOptions;
 use crate::count::Counts;
 use crate::ingest::{Diagnostic, Source};
 use crate::time::{TimeAxis, Zone};
@@ -51,6 +51,7 @@ pub const VERSION: u32 = 2;
 
 /// Why shards cannot be read or merged.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ShardError {
     /// A file that cannot be read or written.
     #[error("{path}: {source}")]
@@ -95,10 +96,27 @@ pub enum ShardError {
         /// The options that differ, with both values.
         differences: String,
     },
+    /// Candidate files mined with other options than the select's.
+    #[error(
+        "{path} was mined with other options than this select: {differences}; \
+         give every mine and the select the same counting options"
+    )]
+    MinedOptions {
+        /// The candidate file.
+        path: String,
+        /// The options that differ, with both values.
+        differences: String,
+    },
+    /// Mining asked for timelines per source, which need no mining step.
+    #[error(
+        "with `group-by` source each timeline is one input, which one shard holds whole: \
+         count it without mine and select"
+    )]
+    MinePerSource,
     /// Shards of one timeline that counted different phrases.
     #[error(
         "{path} counted other phrases than {first}: mine them over all inputs first \
-         (`themeline mine` per shard, `themeline select`) and give every count --phrase-list"
+         (`themeline mine` per shard, `themeline select`) and give every count `phrase-list`"
     )]
     Phrases {
         /// The shard that differs.
@@ -137,7 +155,7 @@ pub struct Counted {
     pub documents: u64,
     /// Segments read.
     pub segments: u64,
-    /// The first [`crate::pipeline::MAX_LISTED_DIAGNOSTICS`] problems, in reading order.
+    /// The first [`crate::timeline::MAX_LISTED_DIAGNOSTICS`] problems, in reading order.
     pub diagnostics: Vec<Diagnostic>,
     /// All problems, counted by kind.
     pub diagnostic_counts: BTreeMap<String, u64>,
@@ -168,14 +186,15 @@ pub struct ShardFile {
     /// The themeline that wrote it.
     pub themeline: String,
     /// The counting options, which every shard and the merge must share.
-    pub options: serde_json::Value,
+    #[serde(serialize_with = "keys_sorted")]
+    pub options: CountingOptions,
     /// The counts.
     pub counted: Counted,
 }
 
 impl ShardFile {
     /// A shard of `counted`, counted with `options`.
-    pub fn new(counted: Counted, options: serde_json::Value) -> ShardFile {
+    pub fn new(counted: Counted, options: CountingOptions) -> ShardFile {
         ShardFile {
             format: COUNTS_FORMAT.to_string(),
             version: VERSION,
@@ -202,7 +221,8 @@ pub struct CandidateFile {
     /// [`VERSION`].
     pub version: u32,
     /// The counting options.
-    pub options: serde_json::Value,
+    #[serde(serialize_with = "keys_sorted")]
+    pub options: CountingOptions,
     /// Tokens counted.
     pub tokens: u64,
     /// Each word (stem) and its count.
@@ -213,7 +233,7 @@ pub struct CandidateFile {
 
 impl CandidateFile {
     /// The candidates a miner counted.
-    pub fn new(miner: &Miner, options: serde_json::Value) -> CandidateFile {
+    pub fn new(miner: &Miner, options: CountingOptions) -> CandidateFile {
         let (tokens, words, candidates) = miner.to_counts();
         CandidateFile {
             format: CANDIDATES_FORMAT.to_string(),
@@ -262,15 +282,19 @@ impl PhraseList {
     }
 
     /// Reads a phrase list.
-    pub fn load(path: &Path) -> Result<PhraseList, ConfigError> {
-        let shard = |e: ShardError| ConfigError::File {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        };
-        let list: PhraseList = read_json(path, PHRASES_FORMAT).map_err(shard)?;
-        check_version(path, &list.format, list.version, PHRASES_FORMAT).map_err(shard)?;
+    pub fn load(path: &Path) -> Result<PhraseList, ShardError> {
+        let list: PhraseList = read_json(path, PHRASES_FORMAT)?;
+        check_version(path, &list.format, list.version, PHRASES_FORMAT)?;
         Ok(list)
     }
+}
+
+/// The options with their keys in alphabetical order, as shard files have always
+/// written them.
+fn keys_sorted<S: serde::Serializer>(options: &CountingOptions, s: S) -> Result<S::Ok, S::Error> {
+    serde_json::to_value(options)
+        .map_err(serde::ser::Error::custom)?
+        .serialize(s)
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(
@@ -305,8 +329,18 @@ fn check_version(
     })
 }
 
-/// The options two JSON objects disagree on, as `name: a vs b`.
-pub fn differences(a: &serde_json::Value, b: &serde_json::Value) -> Vec<String> {
+/// The counting options two runs disagree on, as `name: a vs b` (empty when
+/// they agree).
+pub fn differences(a: &CountingOptions, b: &CountingOptions) -> Vec<String> {
+    if a == b {
+        return Vec::new();
+    }
+    let as_json = |o: &CountingOptions| serde_json::to_value(o).expect("options serialize");
+    json_differences(&as_json(a), &as_json(b))
+}
+
+/// The fields two JSON objects disagree on, as `name: a vs b`.
+fn json_differences(a: &serde_json::Value, b: &serde_json::Value) -> Vec<String> {
     let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
         return vec![format!("{a} vs {b}")];
     };
@@ -329,7 +363,7 @@ pub fn differences(a: &serde_json::Value, b: &serde_json::Value) -> Vec<String> 
 /// the windows over the union of the shards' data.
 pub fn merge(
     shards: Vec<(String, ShardFile)>,
-    options: &serde_json::Value,
+    options: &CountingOptions,
     spec: &WindowSpec,
     zone: &Zone,
 ) -> Result<Counted, ShardError> {
@@ -371,7 +405,7 @@ pub fn merge(
         merged.diagnostics.extend(counted.diagnostics);
         merged
             .diagnostics
-            .truncate(crate::pipeline::MAX_LISTED_DIAGNOSTICS);
+            .truncate(crate::timeline::MAX_LISTED_DIAGNOSTICS);
         for (kind, n) in counted.diagnostic_counts {
             *merged.diagnostic_counts.entry(kind).or_default() += n;
         }
@@ -425,7 +459,7 @@ fn merge_group(
     };
     if matches!(spec, WindowSpec::Bins { .. }) {
         return Err(ShardError::Windows(
-            "--bins lays windows over the whole corpus, which no shard sees: use --window with shards".into(),
+            "`bins` lays windows over the whole corpus, which no shard sees: use `window` with shards".into(),
         ));
     }
     let windows = resolve(extent)?;
@@ -443,7 +477,7 @@ fn merge_group(
             else {
                 return Err(ShardError::Windows(format!(
                     "{path}: its window starting at {start} ms is not a window of the merged timeline; \
-                     pin the windows' origin with --start"
+                     pin the windows' origin with `start`"
                 )));
             };
             placed[j] = window;

@@ -1,0 +1,364 @@
+//! The commands: each layers its settings, drives the library's [`Pipeline`],
+//! and reports on stderr.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use clap::CommandFactory;
+use themeline::shard::{CandidateFile, ShardFile};
+use themeline::{Corpus, Pipeline, Timeline};
+
+use super::Failure;
+use super::args::{
+    Cli, CompletionsArgs, ConfigShowArgs, CountArgs, InspectArgs, MergeArgs, MineArgs, RunArgs,
+    SchemaArgs, SelectArgs,
+};
+use super::progress::Reporter;
+use super::settings::{Given, Settings, settings};
+
+type Result<T> = std::result::Result<T, Failure>;
+
+/// How many input problems are printed one by one before the summary.
+const PRINTED_DIAGNOSTICS: usize = 10;
+
+fn report_diagnostics(corpus: &Corpus) {
+    let diagnostics = corpus.diagnostics();
+    for d in diagnostics.iter().take(PRINTED_DIAGNOSTICS) {
+        eprintln!("warning: {}", super::flags_for_keys(&d.to_string()));
+    }
+    let hidden = diagnostics.len().saturating_sub(PRINTED_DIAGNOSTICS);
+    if hidden > 0 {
+        eprintln!("warning: ... and {hidden} more");
+    }
+    if !diagnostics.is_empty() {
+        let counts: Vec<String> = corpus
+            .diagnostic_counts()
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind}"))
+            .collect();
+        eprintln!(
+            "warning: input problems: {} (all counted in timeline.json meta.statistics.diagnostics)",
+            counts.join(", ")
+        );
+        let skipped = corpus.skipped_line_counts();
+        if !skipped.is_empty() {
+            let lines: Vec<String> = skipped
+                .iter()
+                .map(|(kind, n)| format!("{n} by {kind}"))
+                .collect();
+            eprintln!(
+                "warning: lines skipped: {} (meta.statistics.skipped_lines)",
+                lines.join(", ")
+            );
+        }
+    }
+}
+
+/// A pipeline for `settings`, reporting its progress to a new reporter.
+fn start(settings: &Settings) -> Result<(Pipeline, Reporter)> {
+    let mut pipeline = Pipeline::new(settings.config.clone())?;
+    let reporter = Reporter::start(settings.quiet, settings.progress_interval);
+    pipeline.set_progress(reporter.hook());
+    Ok((pipeline, reporter))
+}
+
+/// Reads the inputs, printing their problems unless quiet.
+fn read(pipeline: &Pipeline, settings: &Settings, reporter: &Reporter) -> Result<Corpus> {
+    let corpus = pipeline.read(&settings.inputs)?;
+    if !settings.quiet {
+        reporter.suspend(|| report_diagnostics(&corpus));
+    }
+    Ok(corpus)
+}
+
+pub fn run(cli: &Cli, args: &RunArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let given = Given {
+        inputs: &args.inputs,
+        output: Some(&args.output),
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given)?;
+    check_outputs(&settings)?;
+    let (pipeline, reporter) = start(&settings)?;
+    let corpus = read(&pipeline, &settings, &reporter)?;
+    let timeline = pipeline.run_corpus(corpus)?;
+    let written = pipeline
+        .timings()
+        .time("emit", || write_outputs(&settings, &timeline))?;
+    drop(reporter);
+    finish(&pipeline, &settings, &timeline, &written, started);
+    Ok(())
+}
+
+fn finish(
+    pipeline: &Pipeline,
+    settings: &Settings,
+    timeline: &Timeline,
+    written: &[String],
+    started: std::time::Instant,
+) {
+    if settings.verbose {
+        let stages: Vec<String> = pipeline
+            .timings()
+            .stages()
+            .iter()
+            .map(|(stage, time)| format!("{stage} {:.3}s", time.as_secs_f64()))
+            .collect();
+        eprintln!("themeline: stages: {}", stages.join(", "));
+    }
+    if !settings.quiet {
+        let stats = &timeline.meta.statistics;
+        eprintln!(
+            "themeline: {} input(s), {} lines, {} documents, {} segments, {} tokens, {} windows in {:.2}s; wrote {}",
+            timeline.meta.inputs.len(),
+            stats.lines.total,
+            stats.documents,
+            stats.segments,
+            stats.tokens,
+            stats.windows,
+            started.elapsed().as_secs_f64(),
+            written.join(", ")
+        );
+    }
+}
+
+/// `--out -` writes one format: refuses more (or none chosen) as a usage error.
+fn check_outputs(settings: &Settings) -> Result<()> {
+    if settings.to_stdout() && settings.formats.len() != 1 {
+        let chosen: Vec<&str> = settings.formats.iter().map(|f| f.name()).collect();
+        return Err(Failure::Usage(format!(
+            "--out - writes one format to stdout, but {} are chosen ({}): choose one with --format",
+            chosen.len(),
+            chosen.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Writes the chosen outputs into the output directory, or the one format to
+/// stdout; returns what was written, for the summary.
+fn write_outputs(settings: &Settings, timeline: &Timeline) -> Result<Vec<String>> {
+    if !settings.to_stdout() {
+        let written = themeline::emit::write_formats(timeline, &settings.out, &settings.formats)
+            .map_err(themeline::Error::from)?;
+        return Ok(written.iter().map(|p| p.display().to_string()).collect());
+    }
+    let format = settings.formats[0];
+    let mut out = PipeWriter::new(io::stdout().lock());
+    match themeline::emit::write_to(timeline, format, &mut out) {
+        Ok(()) => Ok(vec![format!("{} to stdout", format.files()[0])]),
+        Err(_) if out.broken => Err(io::Error::from(io::ErrorKind::BrokenPipe).into()),
+        Err(e) => Err(themeline::Error::from(e).into()),
+    }
+}
+
+/// A buffered stdout that remembers whether its reader went away, which the
+/// writers above it (csv, serde_json) may report as their own errors.
+struct PipeWriter<W: Write> {
+    inner: io::BufWriter<W>,
+    broken: bool,
+}
+
+impl<W: Write> PipeWriter<W> {
+    fn new(inner: W) -> Self {
+        PipeWriter {
+            inner: io::BufWriter::new(inner),
+            broken: false,
+        }
+    }
+
+    fn check<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        if let Err(e) = &result
+            && e.kind() == io::ErrorKind::BrokenPipe
+        {
+            self.broken = true;
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for PipeWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.check(result)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let result = self.inner.flush();
+        self.check(result)
+    }
+}
+
+/// Writes `value` as JSON to `path` atomically: a temporary file beside it, then a rename.
+fn write_json_atomically(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut file = themeline::emit::readable(&mut tempfile::Builder::new())
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    {
+        let mut out = io::BufWriter::new(file.as_file_mut());
+        serde_json::to_writer(&mut out, value).context("cannot write JSON")?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+    }
+    file.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+pub fn count(cli: &Cli, args: &CountArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let given = Given {
+        inputs: &args.inputs,
+        quiet: args.quiet,
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given)?;
+    let (pipeline, reporter) = start(&settings)?;
+    let corpus = read(&pipeline, &settings, &reporter)?;
+    let shard = pipeline.count(corpus)?;
+    drop(reporter);
+    let segments = shard.counted.segments;
+    write_json_atomically(&args.out, &shard)?;
+    if !settings.quiet {
+        eprintln!(
+            "themeline: counted {segments} segments in {:.2}s; wrote {}",
+            started.elapsed().as_secs_f64(),
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn merge(cli: &Cli, args: &MergeArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let given = Given {
+        output: Some(&args.output),
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given)?;
+    check_outputs(&settings)?;
+    let (pipeline, reporter) = start(&settings)?;
+    let shards = args
+        .shards
+        .iter()
+        .map(|path| {
+            let shard = ShardFile::load(path).map_err(themeline::Error::from)?;
+            Ok((path.display().to_string(), shard))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let timeline = pipeline.merge(shards)?;
+    let written = pipeline
+        .timings()
+        .time("emit", || write_outputs(&settings, &timeline))?;
+    drop(reporter);
+    finish(&pipeline, &settings, &timeline, &written, started);
+    Ok(())
+}
+
+pub fn mine(cli: &Cli, args: &MineArgs) -> Result<()> {
+    let given = Given {
+        inputs: &args.inputs,
+        quiet: args.quiet,
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given)?;
+    let (pipeline, reporter) = start(&settings)?;
+    let corpus = read(&pipeline, &settings, &reporter)?;
+    let file = pipeline.mine(corpus)?;
+    drop(reporter);
+    write_json_atomically(&args.out, &file)?;
+    if !settings.quiet {
+        eprintln!(
+            "themeline: {} phrase candidates; wrote {}",
+            file.candidates.len(),
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn select(cli: &Cli, args: &SelectArgs) -> Result<()> {
+    let given = Given {
+        quiet: args.quiet,
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given)?;
+    let pipeline = Pipeline::new(settings.config.clone())?;
+    let files = args
+        .candidates
+        .iter()
+        .map(|path| {
+            let file = CandidateFile::load(path).map_err(themeline::Error::from)?;
+            Ok((path.display().to_string(), file))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let candidates: usize = files.iter().map(|(_, f)| f.candidates.len()).sum();
+    let list = pipeline.select(files)?;
+    write_json_atomically(&args.out, &list)?;
+    if !settings.quiet {
+        eprintln!(
+            "themeline: {} phrases from {} candidates; wrote {}",
+            list.phrases.len(),
+            candidates,
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes `text` to stdout; a reader that goes away is not an error.
+fn print(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+pub fn schema(args: &SchemaArgs) -> Result<()> {
+    let schema = themeline::schema::schema(args.schema());
+    let text = serde_json::to_string_pretty(&schema).context("cannot write JSON")?;
+    print(&(text + "\n"))
+}
+
+pub fn config_show(cli: &Cli, args: &ConfigShowArgs) -> Result<()> {
+    let given = Given {
+        inputs: &args.run.inputs,
+        output: Some(&args.run.output),
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.run.options, given)?;
+    let file = settings.file();
+    let text = if args.json {
+        serde_json::to_string_pretty(&file).context("cannot write JSON")? + "\n"
+    } else {
+        file.to_toml()
+    };
+    print(&text)
+}
+
+pub fn completions(args: &CompletionsArgs) -> Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "themeline", &mut script);
+    print(&String::from_utf8_lossy(&script))
+}
+
+pub fn inspect(cli: &Cli, args: &InspectArgs) -> Result<()> {
+    let given = Given {
+        inputs: &args.inputs,
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given)?;
+    let pipeline = Pipeline::new(settings.config.clone())?;
+    let corpus = pipeline.read(&settings.inputs)?;
+    report_diagnostics(&corpus);
+    let mut out = io::BufWriter::new(io::stdout());
+    pipeline.inspect(corpus, args.what(), &mut out)?;
+    Ok(())
+}

@@ -1,0 +1,416 @@
+//! The stages after counting, and the [`Timeline`] they make.
+//!
+//! For each timeline: phrases claim their words, themes are measured or
+//! discovered, every window is scored, shifts are found, and the results are
+//! written into the output model. Then the timelines' statistics are summed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use super::Pipeline;
+use super::plan::Plan;
+use crate::Error;
+use crate::count::claim::Phrase;
+use crate::count::{Counts, TermId};
+use crate::ingest::{Ingested, LineCounts};
+use crate::score::{TermScore, top_terms, vocabulary_mask};
+use crate::shard::Counted;
+use crate::shift::{self, Shift, TermHistory};
+use crate::theme::{Origin, Theme, ThemeWindow};
+use crate::time::{TimeAxis, offset_label};
+use crate::timeline::{
+    FormCount, Meta, RankedTerm, SCHEMA_VERSION, ShiftReport, Statistics, TermReport, ThemeMember,
+    ThemeReport, ThemeScore, TimeValue, Timeline, UnassignedTerm, WindowReport,
+};
+use crate::tokenize::TokenStats;
+use crate::window::{Extent, Windows};
+
+/// How many unassigned terms a timeline reports.
+const UNASSIGNED: usize = 20;
+
+/// One timeline as the reports see it.
+struct GroupView<'a> {
+    source: &'a Option<String>,
+    windows: &'a Windows,
+    extent: Extent,
+    axis: TimeAxis,
+    /// Each window's label.
+    labels: Vec<String>,
+}
+
+impl Pipeline {
+    /// The stages after counting, on counted timelines laid over `windows`. With
+    /// the text (`ingested` and its plan), themes can be discovered; without it
+    /// only a lexicon's themes can be measured.
+    pub(crate) fn assemble(
+        &self,
+        counted: Counted,
+        group_windows: Vec<Windows>,
+        text: Option<(&Ingested, &Plan)>,
+    ) -> Result<Timeline, Error> {
+        let axis = counted.axis;
+        self.progress()
+            .scoring(counted.groups.iter().map(|g| g.counts.windows.len()).sum());
+        let mut windows = Vec::new();
+        let mut tokens = TokenStats::default();
+        let mut terms = BTreeSet::new();
+        let mut terms_scored = BTreeSet::new();
+        let mut ranked: BTreeMap<String, TermReport> = BTreeMap::new();
+        let mut kept_phrases: BTreeMap<String, Phrase> = BTreeMap::new();
+        let (mut themes, mut shifts, mut unassigned, mut discovery) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (index, (counted_group, group_windows)) in
+            counted.groups.into_iter().zip(group_windows).enumerate()
+        {
+            let (counts, phrases) = self.claim(counted_group.counts);
+            let view = GroupView {
+                source: &counted_group.source,
+                windows: &group_windows,
+                extent: counted_group.extent,
+                axis,
+                labels: (0..counts.windows.len())
+                    .map(|w| group_windows.label(w, axis, &self.config.tz))
+                    .collect(),
+            };
+            let feed = text.map(|(ingested, plan)| {
+                (
+                    self.feed(ingested, &plan.groups[index]),
+                    plan.languages.as_slice(),
+                )
+            });
+            let (group_themes, theme_windows, discovered) = self.timings.time("theme", || {
+                self.themes(
+                    feed.as_ref().map(|(feed, languages)| (feed, *languages)),
+                    &group_windows,
+                    &counts,
+                )
+            })?;
+            let scores = self.timings.time("score", || self.score(&counts));
+            self.progress().scored(scores.len());
+            let (histories, events) = self.timings.time("shift", || {
+                self.shift(
+                    &counts,
+                    &scores,
+                    &group_themes,
+                    &theme_windows,
+                    &view.labels,
+                )
+            });
+            let reports = self.window_reports(
+                &view,
+                &counts,
+                scores,
+                &histories,
+                &group_themes,
+                &theme_windows,
+            );
+            shifts.extend(shift_reports(&view, events));
+            if group_themes.iter().any(|t| t.origin == Origin::Lexicon) {
+                unassigned.extend(unassigned_terms(&group_themes, &reports));
+            }
+            themes.extend(theme_reports(&view, &counts, group_themes, &theme_windows));
+            discovery.extend(discovered);
+            for term in reports.iter().flat_map(|w| &w.terms) {
+                if !ranked.contains_key(&term.term)
+                    && let Some(id) = counts.find(&term.term)
+                {
+                    ranked.insert(term.term.clone(), term_report(&counts, id));
+                }
+            }
+            windows.extend(reports);
+            for phrase in phrases {
+                kept_phrases.entry(phrase.term.clone()).or_insert(phrase);
+            }
+            tokens.merge(&counts.tokens);
+            let mask = vocabulary_mask(&counts, self.config.min_count);
+            for (info, kept) in counts.terms.iter().zip(mask) {
+                if kept {
+                    terms_scored.insert(info.term.clone());
+                }
+                terms.insert(info.term.clone());
+            }
+        }
+        let mut lines = LineCounts::default();
+        let mut skipped_lines: BTreeMap<&'static str, u64> = BTreeMap::new();
+        for source in &counted.sources {
+            lines.add(&source.lines);
+            for (kind, n) in &source.skipped_lines {
+                *skipped_lines.entry(kind.name()).or_default() += n;
+            }
+        }
+        let statistics = Statistics {
+            lines,
+            skipped_lines,
+            documents: counted.documents,
+            segments: counted.segments,
+            words: tokens.words,
+            tokens: tokens.kept,
+            dropped: tokens.dropped,
+            stage_directions: tokens.stage_directions,
+            terms: terms.len() as u64,
+            terms_scored: terms_scored.len() as u64,
+            protected: tokens.protected,
+            repairs: tokens.repairs.clone(),
+            phrases: {
+                let mut phrases: Vec<Phrase> = kept_phrases.into_values().collect();
+                phrases.sort_by(|a, b| b.count.cmp(&a.count).then(a.term.cmp(&b.term)));
+                phrases
+            },
+            windows: windows.len() as u64,
+            discovery,
+            diagnostics: counted.diagnostic_counts,
+        };
+        let terms = ranked
+            .into_values()
+            .map(|mut report| {
+                report.repaired_from = report
+                    .forms
+                    .iter()
+                    .flat_map(|f| tokens.repairs.get(&f.form).into_iter().flatten())
+                    .map(|(variant, &count)| FormCount {
+                        form: variant.clone(),
+                        count,
+                    })
+                    .collect();
+                report
+                    .repaired_from
+                    .sort_by(|a, b| b.count.cmp(&a.count).then(a.form.cmp(&b.form)));
+                report
+            })
+            .collect();
+        Ok(Timeline {
+            schema_version: SCHEMA_VERSION,
+            meta: Meta {
+                tool: "themeline",
+                version: env!("CARGO_PKG_VERSION"),
+                time_axis: axis,
+                inputs: counted.sources,
+                options: self.config.clone(),
+                statistics,
+                diagnostics: counted.diagnostics,
+            },
+            windows,
+            terms,
+            themes,
+            shifts,
+            unassigned,
+        })
+    }
+
+    /// The score stage: each window's best terms, ranked.
+    fn score(&self, counts: &Counts) -> Vec<Vec<TermScore>> {
+        let config = &self.config;
+        config
+            .scorer()
+            .score(counts, config.min_count)
+            .into_par_iter()
+            .map(|scores| top_terms(scores, config.top))
+            .collect()
+    }
+
+    /// The shift stage: the history (and bursts) of every term that ranks
+    /// somewhere, and the events: theme changes and bursts, in time order.
+    fn shift(
+        &self,
+        counts: &Counts,
+        scores: &[Vec<TermScore>],
+        themes: &[Theme],
+        theme_windows: &[ThemeWindow],
+        labels: &[String],
+    ) -> (BTreeMap<TermId, TermHistory>, Vec<Shift>) {
+        let options = self.config.shift_options();
+        let mut ranked_ids: Vec<TermId> = scores.iter().flatten().map(|s| s.term).collect();
+        ranked_ids.sort_unstable();
+        ranked_ids.dedup();
+        let histories: BTreeMap<TermId, TermHistory> = ranked_ids
+            .iter()
+            .copied()
+            .zip(TermHistory::of_terms(counts, &ranked_ids, &options))
+            .collect();
+        let mut events = shift::theme_shifts(themes, theme_windows, counts, &options);
+        events.extend(shift::burst_shifts(counts, &histories, labels));
+        shift::sort(&mut events);
+        (histories, events)
+    }
+
+    /// Every window of one timeline, as reported.
+    fn window_reports(
+        &self,
+        view: &GroupView<'_>,
+        counts: &Counts,
+        scores: Vec<Vec<TermScore>>,
+        histories: &BTreeMap<TermId, TermHistory>,
+        themes: &[Theme],
+        theme_windows: &[ThemeWindow],
+    ) -> Vec<WindowReport> {
+        let options = self.config.shift_options();
+        let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
+        scores
+            .into_iter()
+            .zip(&counts.windows)
+            .zip(theme_windows)
+            .enumerate()
+            .map(|(index, ((ranked, window_counts), theme_window))| {
+                let window = view.windows.window(index);
+                let terms = ranked
+                    .into_iter()
+                    .zip(1..)
+                    .map(|(s, rank)| RankedTerm {
+                        rank,
+                        term: counts.terms[s.term as usize].term.clone(),
+                        label: counts.label(s.term),
+                        window_label: counts.window_label(index, s.term),
+                        score: s.score,
+                        count: s.count,
+                        status: shift::term_status(&histories[&s.term], &tokens, index, &options),
+                    })
+                    .collect();
+                let theme_scores = themes
+                    .iter()
+                    .enumerate()
+                    .map(|(t, theme)| ThemeScore {
+                        theme: theme.name.clone(),
+                        score: theme_window.strength[t],
+                        share: theme_window.share[t],
+                        tokens: theme_window.tokens[t],
+                    })
+                    .collect();
+                WindowReport {
+                    source: view.source.clone(),
+                    index,
+                    start: TimeValue::new(window.start, view.axis),
+                    end: TimeValue::new(window.end, view.axis),
+                    start_ms: window.start,
+                    end_ms: window.end,
+                    label: view.labels[index].clone(),
+                    end_label: offset_label(window.end, view.axis),
+                    documents: window_counts.documents,
+                    segments: window_counts.segments,
+                    tokens: window_counts.tokens,
+                    partial: window.start < view.extent.start || window.end > view.extent.end,
+                    dominant: theme_window.dominant().map(|t| themes[t].name.clone()),
+                    terms,
+                    themes: theme_scores,
+                }
+            })
+            .collect()
+    }
+}
+
+/// One timeline's shift events, as reported.
+fn shift_reports(view: &GroupView<'_>, events: Vec<Shift>) -> Vec<ShiftReport> {
+    events
+        .into_iter()
+        .map(|event| {
+            let at = view.windows.window(event.window).start;
+            let until = view.windows.window(event.end_window).end;
+            ShiftReport {
+                source: view.source.clone(),
+                at: TimeValue::new(at, view.axis),
+                at_ms: at,
+                until: TimeValue::new(until, view.axis),
+                until_ms: until,
+                window: event.window,
+                label: view.labels[event.window].clone(),
+                until_label: offset_label(until, view.axis),
+                kind: event.kind,
+                subject: event.subject,
+                from: event.from,
+                to: event.to,
+                strength: event.strength,
+                share_before: event.share_before,
+                share_after: event.share_after,
+                evidence: event.evidence,
+            }
+        })
+        .collect()
+}
+
+/// One timeline's themes, as reported.
+fn theme_reports(
+    view: &GroupView<'_>,
+    counts: &Counts,
+    themes: Vec<Theme>,
+    theme_windows: &[ThemeWindow],
+) -> Vec<ThemeReport> {
+    themes
+        .into_iter()
+        .enumerate()
+        .map(|(t, theme)| ThemeReport {
+            source: view.source.clone(),
+            tokens: theme_windows.iter().map(|w| w.tokens[t]).sum(),
+            members: theme
+                .members
+                .iter()
+                .map(|(term, weight)| ThemeMember {
+                    term: term.clone(),
+                    label: counts
+                        .find(term)
+                        .map_or_else(|| term.clone(), |id| counts.label(id)),
+                    weight: *weight,
+                })
+                .collect(),
+            name: theme.name,
+            origin: theme.origin,
+            description: theme.description,
+            unmatched: theme.unmatched,
+            top_terms: theme.top_terms,
+        })
+        .collect()
+}
+
+/// The ranked terms of `windows` that are members of no theme, by best score.
+fn unassigned_terms(themes: &[Theme], windows: &[WindowReport]) -> Vec<UnassignedTerm> {
+    let members: BTreeSet<&str> = themes
+        .iter()
+        .flat_map(|t| t.members.iter().map(|(term, _)| term.as_str()))
+        .collect();
+    let mut best: BTreeMap<&str, UnassignedTerm> = BTreeMap::new();
+    for window in windows {
+        for term in &window.terms {
+            if members.contains(term.term.as_str()) {
+                continue;
+            }
+            let entry = best.entry(&term.term).or_insert_with(|| UnassignedTerm {
+                source: window.source.clone(),
+                term: term.term.clone(),
+                label: term.label.clone(),
+                score: term.score,
+                window: window.index,
+                windows: 0,
+            });
+            entry.windows += 1;
+            if term.score > entry.score {
+                entry.score = term.score;
+                entry.window = window.index;
+            }
+        }
+    }
+    let mut list: Vec<UnassignedTerm> = best.into_values().collect();
+    list.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.term.cmp(&b.term)));
+    list.truncate(UNASSIGNED);
+    list
+}
+
+/// Everything merged into one term: its forms, most frequent first.
+fn term_report(counts: &Counts, id: TermId) -> TermReport {
+    let info = &counts.terms[id as usize];
+    let mut forms: Vec<FormCount> = counts.forms
+        [info.forms.start as usize..info.forms.end as usize]
+        .iter()
+        .map(|f| FormCount {
+            form: f.form.clone(),
+            count: f.total,
+        })
+        .collect();
+    forms.sort_by(|a, b| b.count.cmp(&a.count).then(a.form.cmp(&b.form)));
+    TermReport {
+        term: info.term.clone(),
+        label: counts.label(id),
+        phrase: info.is_phrase(),
+        total: info.total,
+        forms,
+        repaired_from: Vec::new(),
+    }
+}

@@ -1,0 +1,260 @@
+//! Themes of a timeline: a lexicon's, measured on the counts, or discovered
+//! from chunks of the text by NMF.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::Pipeline;
+use super::corpus::Feed;
+use super::passes::{Analysis, Placing};
+use crate::Error;
+use crate::count::{Counts, TermId};
+use crate::score::vocabulary_mask;
+use crate::stem::Language;
+use crate::theme::discover::Chunk;
+use crate::theme::{self, Theme, ThemeWindow};
+use crate::timeline::DiscoveryReport;
+use crate::tokenize::TokenStats;
+use crate::tokenize::phrases::{self, KeptPhrases};
+use crate::window::Windows;
+
+/// A timeline's themes, their windows, and how discovery went.
+pub(crate) type GroupThemes = (Vec<Theme>, Vec<ThemeWindow>, Option<DiscoveryReport>);
+
+impl Pipeline {
+    /// The run's terms for a lexicon entry: its stem (or protected form), or for
+    /// several words the phrase key, in each language the run analyses.
+    pub(crate) fn lexicon_keys(&self, text: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        for analyzer in self.analyzers.all() {
+            if let Some(key) = phrases::phrase_key(analyzer, text) {
+                keys.push(key);
+                continue;
+            }
+            // Several words that do not make a phrase key ("getting started", whose
+            // first word is a stop word) must not match one of their words alone.
+            if text.split_whitespace().count() > 1 {
+                continue;
+            }
+            let mut words = Vec::new();
+            analyzer.tokens(text, &mut TokenStats::default(), |token| {
+                words.push(token.term.clone())
+            });
+            if let [word] = words.as_slice() {
+                keys.push(word.clone());
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// The themes of one timeline's counts and each window's theme tokens: the
+    /// lexicon's, or discovered from chunks of the text, which `feed` hands on
+    /// (`None` when only counts are at hand, as in a merge of shards).
+    pub(crate) fn themes(
+        &self,
+        feed: Option<(&Feed<'_>, &[Language])>,
+        windows: &Windows,
+        counts: &Counts,
+    ) -> Result<GroupThemes, Error> {
+        if let Some(lexicon) = &self.lexicon {
+            let themes = Theme::from_lexicon(lexicon, counts, |text| self.lexicon_keys(text));
+            let windows = theme::lexicon_windows(
+                &themes,
+                counts,
+                self.config.theme_weight,
+                self.config.as_of,
+            );
+            return Ok((themes, windows, None));
+        }
+        let Some(options) = self.config.discover_options() else {
+            let windows = counts
+                .windows
+                .iter()
+                .map(|w| ThemeWindow::from_tokens(Vec::new(), w.tokens))
+                .collect();
+            return Ok((Vec::new(), windows, None));
+        };
+        let Some((feed, languages)) = feed else {
+            return Err(Error::DiscoveryNeedsText);
+        };
+        let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
+        let chunk_tokens = options.chunk_length(tokens);
+        let chunks = self.chunks(feed, languages, windows, counts, chunk_tokens)?;
+        let mask = vocabulary_mask(counts, self.config.min_count);
+        let found = theme::discover::discover(&chunks, counts, &mask, &options);
+        let report = DiscoveryReport {
+            themes: options.k,
+            chunks: found.shape.0,
+            chunk_tokens,
+            terms: found.shape.1,
+            relative_error: found.relative_error,
+            iterations: found.iterations,
+        };
+        Ok((found.themes, found.windows, Some(report)))
+    }
+
+    /// Cuts a feed into chunks for theme discovery: stretches of one document
+    /// whose tokens fall in the same windows, of at least `chunk_tokens` tokens
+    /// (the last of a document may be shorter), counted against `counts`'s
+    /// vocabulary with kept phrases claiming their words. A chunk may continue
+    /// from one batch into the next.
+    pub(crate) fn chunks(
+        &self,
+        feed: &Feed<'_>,
+        languages: &[Language],
+        windows: &Windows,
+        counts: &Counts,
+        chunk_tokens: u64,
+    ) -> Result<Vec<Chunk>, Error> {
+        /// Segments analysed at once: bounds the memory of the per-segment pieces.
+        const BLOCK: usize = 16_384;
+        let ids: FxHashMap<&str, TermId> = counts
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(id, info)| (info.term.as_str(), id as TermId))
+            .collect();
+        let kept = KeptPhrases::new(
+            counts
+                .terms
+                .iter()
+                .filter(|t| t.is_phrase())
+                .map(|t| t.term.as_str()),
+        );
+        let components: Vec<Vec<TermId>> = counts
+            .terms
+            .iter()
+            .map(|info| {
+                info.components
+                    .iter()
+                    .filter_map(|c| ids.get(c.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let placing = Placing {
+            windows,
+            kept: &kept,
+            languages,
+        };
+        let mut chunks: Vec<Chunk> = Vec::new();
+        let mut open: Option<(u32, Piece)> = None;
+        feed.for_each(|segments| {
+            for block in segments.chunks(BLOCK) {
+                let pieces: Vec<Vec<Piece>> = block
+                    .par_iter()
+                    .map_init(Analysis::default, |analysis, segment| {
+                        let pieces = std::cell::RefCell::new(Vec::<Piece>::new());
+                        // A new piece where the windows change, and every
+                        // `chunk_tokens` tokens of a long segment (a whole
+                        // document is often one segment).
+                        let piece_for = |pieces: &mut Vec<Piece>, w: &Range<usize>| {
+                            if pieces
+                                .last()
+                                .is_none_or(|p| p.windows != *w || p.tokens >= chunk_tokens)
+                            {
+                                pieces.push(Piece {
+                                    windows: w.clone(),
+                                    ..Piece::default()
+                                });
+                            }
+                            pieces.len() - 1
+                        };
+                        self.analyze_segment(
+                            segment,
+                            placing,
+                            analysis,
+                            |w, token| {
+                                let mut pieces = pieces.borrow_mut();
+                                let i = piece_for(&mut pieces, &w);
+                                pieces[i].tokens += 1;
+                                if let Some(&id) = ids.get(token.term.as_str()) {
+                                    pieces[i].terms.push(id);
+                                }
+                            },
+                            |w, key, _, _| {
+                                let Some(&id) = ids.get(key) else { return };
+                                let mut pieces = pieces.borrow_mut();
+                                let Some(piece) = pieces.last_mut().filter(|p| p.windows == w)
+                                else {
+                                    return;
+                                };
+                                piece.claims.extend(&components[id as usize]);
+                                piece.terms.push(id);
+                            },
+                        );
+                        pieces.into_inner()
+                    })
+                    .collect();
+                for (segment, pieces) in block.iter().zip(pieces) {
+                    for piece in pieces {
+                        match &mut open {
+                            Some((document, chunk))
+                                if *document == segment.document
+                                    && chunk.windows == piece.windows
+                                    && chunk.tokens < chunk_tokens =>
+                            {
+                                chunk.tokens += piece.tokens;
+                                chunk.terms.extend(piece.terms);
+                                chunk.claims.extend(piece.claims);
+                            }
+                            _ => {
+                                if let Some((_, chunk)) = open.take() {
+                                    chunks.push(chunk.close());
+                                }
+                                open = Some((segment.document, piece));
+                            }
+                        }
+                    }
+                }
+            }
+        })?;
+        chunks.extend(open.map(|(_, chunk)| chunk.close()));
+        Ok(chunks)
+    }
+}
+
+/// A stretch of one segment in one set of windows: its terms, one entry per
+/// occurrence, and the word occurrences kept phrases claimed.
+#[derive(Default)]
+struct Piece {
+    windows: Range<usize>,
+    tokens: u64,
+    terms: Vec<TermId>,
+    claims: Vec<TermId>,
+}
+
+impl Piece {
+    /// The chunk of this piece: its terms counted, claimed occurrences taken off.
+    fn close(self) -> Chunk {
+        let (mut terms, mut claims) = (self.terms, self.claims);
+        terms.sort_unstable();
+        claims.sort_unstable();
+        let mut counts: Vec<(TermId, u64)> = Vec::new();
+        for term in terms {
+            match counts.last_mut() {
+                Some((t, n)) if *t == term => *n += 1,
+                _ => counts.push((term, 1)),
+            }
+        }
+        let mut c = 0;
+        for (term, n) in &mut counts {
+            while c < claims.len() && claims[c] < *term {
+                c += 1;
+            }
+            while c < claims.len() && claims[c] == *term {
+                *n = n.saturating_sub(1);
+                c += 1;
+            }
+        }
+        counts.retain(|&(_, n)| n > 0);
+        Chunk {
+            windows: self.windows,
+            tokens: self.tokens,
+            terms: counts,
+        }
+    }
+}

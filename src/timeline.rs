@@ -1,0 +1,343 @@
+//! The output model: what a run found, as every emitter and shard reads it.
+//!
+//! A [`Timeline`] is plain data: windows with their ranked terms and theme
+//! shares, the themes, the shift events, the terms' forms, and [`Meta`] (inputs,
+//! options, statistics, diagnostics). The pipeline builds it; `emit` writes it out
+//! and reads nothing else, which is why the few stage types it mentions (a
+//! source, a diagnostic, a shift's kind) are re-exported here.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::config::Config;
+pub use crate::config::GroupBy;
+pub use crate::count::claim::Phrase;
+pub use crate::ingest::{Diagnostic, LineCounts, Source};
+pub use crate::shift::{ShiftKind, TermStatus};
+pub use crate::theme::Origin;
+use crate::time::Millis;
+pub use crate::time::TimeAxis;
+use crate::time::rfc3339;
+pub use crate::tokenize::DropReason;
+/// Version of the `timeline.json` layout; bumped on breaking changes (2: the
+/// input format option is `input_format` in `meta.options`).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// How many diagnostics `timeline.json` lists one by one (all are counted).
+pub const MAX_LISTED_DIAGNOSTICS: usize = 1000;
+
+/// A time as written out: seconds into a recording, or an instant in RFC 3339 (UTC).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum TimeValue {
+    /// Seconds from the start of the recording.
+    Seconds(f64),
+    /// An RFC 3339 instant in UTC.
+    Instant(String),
+}
+
+impl TimeValue {
+    /// The value of `t` on `axis`.
+    pub fn new(t: Millis, axis: TimeAxis) -> Self {
+        match axis {
+            TimeAxis::Offset => TimeValue::Seconds(t as f64 / 1000.0),
+            TimeAxis::Instant => TimeValue::Instant(rfc3339(t)),
+        }
+    }
+}
+
+impl fmt::Display for TimeValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeValue::Seconds(s) => s.fmt(f),
+            TimeValue::Instant(s) => f.write_str(s),
+        }
+    }
+}
+
+/// One ranked term of a window.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct RankedTerm {
+    /// 1 for the best term of the window.
+    pub rank: u32,
+    /// The term (a stem, or a phrase's stems): stable across windows and runs, for
+    /// joining.
+    pub term: String,
+    /// The word people read: the term's most frequent surface form in the run.
+    pub label: String,
+    /// The term's most frequent surface form in this window.
+    pub window_label: String,
+    /// The term's score in the window.
+    pub score: f64,
+    /// The term's count in the window.
+    pub count: u64,
+    /// How the term stands here: new, emerging, stable, fading, gone, or burst.
+    pub status: TermStatus,
+}
+
+/// One theme in one window.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ThemeScore {
+    /// The theme's name.
+    pub theme: String,
+    /// Strength: the theme's tokens per 1,000 tokens of the window.
+    pub score: f64,
+    /// The theme's part of the window's theme strength, 0 to 1 (0 when the window
+    /// has no theme tokens).
+    pub share: f64,
+    /// The (weighted) tokens behind the strength.
+    pub tokens: f64,
+}
+
+/// One window of the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct WindowReport {
+    /// The source this window's timeline belongs to, with `--group-by source`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Position in its timeline, from 0.
+    pub index: usize,
+    /// Start: seconds into the recording, or an RFC 3339 instant.
+    pub start: TimeValue,
+    /// End (exclusive), like `start`.
+    pub end: TimeValue,
+    /// Start in milliseconds on the run's axis (offset, or since the Unix epoch).
+    pub start_ms: Millis,
+    /// End in milliseconds on the run's axis.
+    pub end_ms: Millis,
+    /// How people name the window: `0:05:00`, `1790s`, `2024-Q1`, `2024-03-20`.
+    /// For recordings it is the start as `H:MM:SS`.
+    pub label: String,
+    /// For recordings, the end as `H:MM:SS`; absent for dated documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_label: Option<String>,
+    /// Documents with a segment starting in the window.
+    pub documents: u64,
+    /// Segments starting in the window.
+    pub segments: u64,
+    /// Tokens in the window, before `min_count` pruning.
+    pub tokens: u64,
+    /// Whether the data starts or ends inside the window.
+    pub partial: bool,
+    /// The theme with the largest share, if any theme is present.
+    pub dominant: Option<String>,
+    /// The best-ranked terms.
+    pub terms: Vec<RankedTerm>,
+    /// Every theme's strength and share, in the order of [`Timeline::themes`].
+    pub themes: Vec<ThemeScore>,
+}
+
+/// A theme as the run defined or found it.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ThemeReport {
+    /// The timeline it belongs to, with `--group-by source` and discovered themes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// `lexicon` or `discovered`.
+    pub origin: Origin,
+    /// What it is about, from the lexicon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Its terms and their weights.
+    pub members: Vec<ThemeMember>,
+    /// Lexicon entries that matched nothing in the run.
+    pub unmatched: Vec<String>,
+    /// Its most present terms, as people read them.
+    pub top_terms: Vec<String>,
+    /// Its tokens over the whole timeline.
+    pub tokens: f64,
+}
+
+/// A term of a theme.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ThemeMember {
+    /// The term.
+    pub term: String,
+    /// How people read it.
+    pub label: String,
+    /// Its weight in the theme.
+    pub weight: f64,
+}
+
+/// One shift event.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ShiftReport {
+    /// The timeline it belongs to, with `--group-by source`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// When: the start of the window where it happens (where a burst begins).
+    pub at: TimeValue,
+    /// `at` in milliseconds on the run's axis.
+    pub at_ms: Millis,
+    /// Until: the end of that window, or of a burst's last window.
+    pub until: TimeValue,
+    /// `until` in milliseconds.
+    pub until_ms: Millis,
+    /// The window's index.
+    pub window: usize,
+    /// The window's label (for recordings, `at` as `H:MM:SS`).
+    pub label: String,
+    /// For recordings, `until` as `H:MM:SS`; absent for dated documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until_label: Option<String>,
+    /// `dominant`, `rising`, `fading` or `burst`.
+    pub kind: ShiftKind,
+    /// The theme or term.
+    pub subject: String,
+    /// Before: the previous dominant theme, the previous share, or the burst's
+    /// first window.
+    pub from: String,
+    /// After: the new dominant theme, the new share, or the burst's last window.
+    pub to: String,
+    /// How strong: the share margin of a new dominant theme, the signed G² of a
+    /// rising or fading theme, the weight of a burst.
+    pub strength: f64,
+    /// The subject's share before, for theme events.
+    pub share_before: Option<f64>,
+    /// The subject's share after, for theme events.
+    pub share_after: Option<f64>,
+    /// The terms that drove it, most first.
+    pub evidence: Vec<String>,
+}
+
+/// A term that ranks high but belongs to no lexicon theme.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct UnassignedTerm {
+    /// The timeline, with `--group-by source`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The term.
+    pub term: String,
+    /// How people read it.
+    pub label: String,
+    /// Its best score in any window.
+    pub score: f64,
+    /// The window of that score.
+    pub window: usize,
+    /// In how many windows it ranks.
+    pub windows: usize,
+}
+
+/// How theme discovery went.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct DiscoveryReport {
+    /// Themes asked for.
+    pub themes: usize,
+    /// Chunks (rows of the factorised matrix).
+    pub chunks: usize,
+    /// Tokens per chunk, at least.
+    pub chunk_tokens: u64,
+    /// Terms (columns).
+    pub terms: usize,
+    /// `‖A − WH‖ / ‖A‖`.
+    pub relative_error: f64,
+    /// Multiplicative-update iterations.
+    pub iterations: usize,
+}
+
+/// Totals over the whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Statistics {
+    /// How the input lines were used, summed over sources.
+    pub lines: LineCounts,
+    /// Skipped lines by the kind of problem that skipped them; they add up to
+    /// `lines.skipped`.
+    pub skipped_lines: BTreeMap<&'static str, u64>,
+    /// Documents read.
+    pub documents: u64,
+    /// Segments read.
+    pub segments: u64,
+    /// Words found by segmentation.
+    pub words: u64,
+    /// Words kept as tokens.
+    pub tokens: u64,
+    /// Words dropped, by reason.
+    pub dropped: BTreeMap<DropReason, u64>,
+    /// Stage directions such as `[Music]`, by name.
+    pub stage_directions: BTreeMap<String, u64>,
+    /// Distinct terms.
+    pub terms: u64,
+    /// Distinct terms that met `min_count` and were scored.
+    pub terms_scored: u64,
+    /// Protected tokens kept whole (`C++`, `CI/CD`).
+    pub protected: u64,
+    /// Alias repairs: canonical form → variant → count.
+    pub repairs: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Phrases kept, most frequent first.
+    pub phrases: Vec<Phrase>,
+    /// Windows in the timeline (over all groups).
+    pub windows: u64,
+    /// Theme discovery, per timeline, when themes were discovered.
+    pub discovery: Vec<DiscoveryReport>,
+    /// Input problems, by kind.
+    pub diagnostics: BTreeMap<String, u64>,
+}
+
+/// What a run read, how, and what it found.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Meta {
+    /// Always `themeline`.
+    pub tool: &'static str,
+    /// The themeline version that wrote the file.
+    pub version: &'static str,
+    /// `offset` (seconds into recordings) or `instant` (dates).
+    pub time_axis: TimeAxis,
+    /// The inputs, in the order read.
+    pub inputs: Vec<Source>,
+    /// The options of the run.
+    pub options: Config,
+    /// Totals.
+    pub statistics: Statistics,
+    /// Input problems, in reading order (the first [`MAX_LISTED_DIAGNOSTICS`]).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A surface form and how often it occurred.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct FormCount {
+    /// The form as written.
+    pub form: String,
+    /// Occurrences.
+    pub count: u64,
+}
+
+/// A term that ranks in some window, with everything merged into it.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct TermReport {
+    /// The term (stems).
+    pub term: String,
+    /// How people read it.
+    pub label: String,
+    /// Whether it is a phrase.
+    pub phrase: bool,
+    /// Occurrences in the run.
+    pub total: u64,
+    /// Its surface forms (inflections, spellings), most frequent first.
+    pub forms: Vec<FormCount>,
+    /// Speech-recognition spellings repaired into it by aliases.
+    pub repaired_from: Vec<FormCount>,
+}
+
+/// The result of a run: what every emitter writes out.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Timeline {
+    /// Version of this layout.
+    pub schema_version: u32,
+    /// Inputs, options and statistics.
+    pub meta: Meta,
+    /// Every window, in time order (grouped by source with `--group-by source`),
+    /// empty ones included.
+    pub windows: Vec<WindowReport>,
+    /// The terms that rank in any window, sorted by term.
+    pub terms: Vec<TermReport>,
+    /// The themes, most present first (per timeline with `--group-by source`).
+    pub themes: Vec<ThemeReport>,
+    /// Shift events in time order (per timeline).
+    pub shifts: Vec<ShiftReport>,
+    /// The best-scoring terms that belong to no lexicon theme, best first.
+    pub unassigned: Vec<UnassignedTerm>,
+}
