@@ -64,3 +64,16 @@ pub enum Error {
         diagnostics: usize,
     },
 }
+
+impl Error {
+    /// Whether the error is in an option's value (a bad flag, key or variable),
+    /// not in the inputs or the run: what a front end reports as a usage error.
+    pub fn is_option_error(&self) -> bool {
+        matches!(
+            self,
+            Error::Config(_)
+                | Error::ConfigFile(_)
+                | Error::Tokenize(TokenizeError::Pattern { .. })
+        )
+    }
+}

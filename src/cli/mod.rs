@@ -45,16 +45,13 @@ impl Failure {
 
 impl From<themeline::Error> for Failure {
     fn from(error: themeline::Error) -> Self {
-        match error {
-            themeline::Error::Config(_) | themeline::Error::ConfigFile(_) => Failure::usage(error),
-            themeline::Error::Tokenize(themeline::tokenize::TokenizeError::Pattern { .. }) => {
-                Failure::usage(error)
-            }
-            error => Failure::Run {
-                // The message already says what each cause said.
-                message: flags_for_keys(&error.to_string()),
-                broken_pipe: is_broken_pipe(&error),
-            },
+        if error.is_option_error() {
+            return Failure::usage(error);
+        }
+        Failure::Run {
+            // The message already says what each cause said.
+            message: flags_for_keys(&error.to_string()),
+            broken_pipe: is_broken_pipe(&error),
         }
     }
 }
