@@ -10,6 +10,8 @@ Usage (from the repository root; see EVALUATION.md for what every number means):
         'themeline run --no-config {input} --out {out}'      # run the tool per recording
   nice python3 scripts/eval_chapters.py --sweep              # the tune-split parameter sweep
   nice python3 scripts/eval_chapters.py --shape              # cue-shape robustness check
+  nice python3 scripts/eval_chapters.py --thin               # word-thinning robustness check
+  nice python3 scripts/eval_chapters.py --fixed-density      # placement with the count fixed
   nice python3 scripts/eval_chapters.py --write-fake DIR     # chapters.csv files from the
                                                              # recommended prototype (to test
                                                              # the --themeline reader)
@@ -575,6 +577,42 @@ def shape_check(recs, names, target=5.0):
               f"{np.mean(ag):.3f} | {np.mean(f0):.3f} → {np.mean(f1):.3f} |", flush=True)
 
 
+def thin_check(recs, names, keeps=(0.7, 0.5), seed=0):
+    """Each method on transcripts with words dropped at random (each word kept with
+    probability keep, seeded): does the NUMBER of chapters depend on how many words
+    there are? Also the correlation, over recordings, between bounds/hour and
+    content tokens per minute."""
+    import random
+
+    sel = [r for r in recs if r.duration >= MIN_DURATION]
+
+    def thin(r, keep):
+        rng = random.Random(seed)
+        q = copy.copy(r)
+        q.cues = [data.Cue(c.start, c.end, " ".join(w for w in c.text.split() if rng.random() < keep))
+                  for c in r.cues]
+        return q
+
+    print("| method | corr(bounds/h, content tokens/min) | " + " | ".join(
+        f"keep {k}: bounds/h, self-agreement F1@30, F1@60" for k in (1.0,) + tuple(keeps)) + " |")
+    print("|" + "---|" * (2 + 1 + len(keeps)))
+    rate = [sum(len(T.tokens(c.text)) for c in r.cues) / r.duration * 60 for r in sel]
+    for name in names:
+        fn = METHODS[name][0]
+        base = {r.rid: fn(r) for r in sel}
+        bph = [len(base[r.rid]) / r.duration * 3600 for r in sel]
+        cells = []
+        for k in (1.0,) + tuple(keeps):
+            n, ag, f = [], [], []
+            for r in sel:
+                b = base[r.rid] if k == 1.0 else fn(thin(r, k))
+                n.append(len(b) / r.duration * 3600)
+                ag.append(M.prf(base[r.rid], b, 30)[2])
+                f.append(M.evaluate(r.ref_bounds, b, r.duration)["F1@60"])
+            cells.append(f"{np.mean(n):.1f}, {np.mean(ag):.2f}, {np.mean(f):.3f}")
+        print(f"| {name} | {np.corrcoef(rate, bph)[0, 1]:+.2f} | " + " | ".join(cells) + " |", flush=True)
+
+
 # ---------------------------------------------------------------------------------
 
 
@@ -592,6 +630,7 @@ def main():
     ap.add_argument("--sweep", action="store_true", help="run the tune-split parameter sweep only")
     ap.add_argument("--fixed-density", action="store_true", help="placement at a fixed count only")
     ap.add_argument("--shape", action="store_true", help="cue-shape robustness check only")
+    ap.add_argument("--thin", action="store_true", help="word-thinning robustness check only")
     ap.add_argument("--write-fake", default=None, metavar="DIR",
                     help="write chapters.csv files from the recommended prototype and exit")
     ap.add_argument("--only", default=None, help="comma list of recording ids (or prefixes)")
@@ -609,6 +648,9 @@ def main():
         return
     if args.fixed_density:
         fixed_density(recs)
+        return
+    if args.thin:
+        thin_check(recs, [m for m in args.methods.split(",") if m and m not in args.skip.split(",")])
         return
     if args.shape:
         shape_check(recs, [m for m in args.methods.split(",") if m and m not in args.skip.split(",")])

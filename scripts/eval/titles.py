@@ -2,26 +2,37 @@
 recording, and the title hit rate against reference titles.
 
 Terms are stems of content words (eval.tokens) and bigrams of two adjacent content
-words with no stop word, punctuation or stage direction between them (the bigram
-key is "stem1 stem2"). A chapter's tokens are those of the cues whose midpoint
-falls in [start, end).
+words with no dropped word (stop word, number, short word), punctuation (.,;:!?())
+or stage direction between them (the bigram key is "stem1 stem2"). A chapter's
+tokens are those of the cues whose midpoint (start + end) / 2 falls in
+[chapter start, next chapter start).
 
-Scores (the same formulas as src/score/keyness.rs):
-* 'g2': signed log-likelihood G² (Dunning 1993, quanteda's lr with correction none,
-  eps 1e-9 inside the logs), chapter vs the rest of the recording;
-* 'logodds': log-odds z with an informative Dirichlet prior (Monroe et al. 2008),
-  prior alpha = the term's count in the whole recording, alpha0 = all tokens;
-* 'tf': the chapter's raw count (no reference: the baseline);
-* 'global': the recording's most frequent terms for every chapter (baseline).
+Measures (a = the term's count in the chapter, b = in the other chapters, t_n / r_n
+= unigram tokens in the chapter / in the other chapters):
+* 'g2tf' (RECOMMENDED): candidates are the terms with a >= MIN_COUNT whose signed
+  G2 (chapter vs the rest; quanteda's lr formula with eps 1e-9, as
+  src/score/keyness.rs signed_g2) is > G2_MIN (0); ranked by a, ties by G2, then
+  by key; i.e. the chapter's most frequent terms among those it over-uses;
+* 'g2': ranked by signed G2; 'logodds': by the log-odds z with an informative
+  Dirichlet prior (Monroe et al. 2008; prior = the term's count in the recording,
+  alpha0 = the recording's tokens), as keyness.rs log_odds_z;
+* 'tfidf': a * (ln((1 + n_chapters) / (1 + df)) + 1), chapters as documents;
+* 'tf': a (baseline); 'global': the recording's most frequent terms for every
+  chapter (baseline).
+If the recording has a single chapter (r_n = 0) a term's score is a.
 
-Filters: a term must occur at least MIN_COUNT (3) times in the chapter, be key
-(positive score), and not be a likely person name (a capitalised word right after "my name is",
-"my name's", "I'm", "hi", "hey", "hello", "thanks", "thank you" or "welcome", and capitalised in >= 80% of its occurrences), nor one of
-GENERIC (verb-ish and discourse words the stop lists leave in). Unigram and
-bigram lists are ranked together; a bigram's score is multiplied by BIGRAM_BOOST
-(1.0: none) and a unigram that is part of an already chosen bigram is skipped.
-The title is the top N_TERMS (3) terms, shown by their most frequent surface form,
-joined with ", ".
+Filters: a term must occur at least MIN_COUNT (3) times in the chapter; no word of
+it may be a likely person name (a capitalised word right after "my name is", "my
+name's", "I'm", "hi", "hey", "hello", "thanks", "thank you" or "welcome", that is
+capitalised in >= 80% of its occurrences in the recording); a unigram may not be in
+GENERIC, a bigram may not have both words in GENERIC.
+
+Choice: walk the ranking; a unigram u is replaced by the chapter's most frequent
+candidate bigram containing u (ties: smallest key) when that bigram's count is at
+least PROMOTE (0.5) times u's count; a term is skipped if it is already chosen or
+shares a word with a chosen term; stop at N_TERMS (4) terms. Each term is shown in
+its most frequent surface form (as written; ties: the smallest string), joined with
+", ".
 """
 
 import math
@@ -31,7 +42,7 @@ from collections import Counter, defaultdict
 from . import tokens as T
 
 MIN_COUNT = 3
-N_TERMS = 3
+N_TERMS = 4
 BIGRAM_BOOST = 1.0
 PROMOTE = 0.5
 EPS = 1e-9
@@ -89,7 +100,7 @@ def chapter_terms(rec, bounds):
                 continue
             s, w = item
             counts[i][s] += 1
-            surface[s][w.lower() if not w[:1].isupper() or w.isupper() else w] += 1
+            surface[s][w] += 1
             if prev is not None:
                 key = prev[0] + " " + s
                 counts[i][key] += 1
@@ -197,7 +208,8 @@ def titles(rec, bounds, measure="g2", n_terms=N_TERMS, bigrams=True, min_count=M
             if " " in k and a >= min_count and bigrams and not bad(k):
                 for p in k.split(" "):
                     cur = best_bi.get(p)
-                    if cur is None or (a, cur[1]) > (cur[0], k) and a > cur[0]:
+                    # the most frequent; ties: the lexicographically smallest key
+                    if cur is None or a > cur[0] or (a == cur[0] and k < cur[1]):
                         best_bi[p] = (a, k)
         chosen = []
         used = set()
