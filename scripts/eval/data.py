@@ -8,11 +8,12 @@ text of the bundled KubeCon webinar.
 
 import hashlib
 import json
+import os
 import pathlib
 import re
 from dataclasses import dataclass, field
 
-DATA = pathlib.Path("/work/shared/data")
+DATA = pathlib.Path(os.environ.get("THEMELINE_SHARED_DATA", "/work/shared/data"))
 RAWKODE = DATA / "rawkode"
 KUBECON = DATA / "kubecon-eu-2024-recap.txt"
 KUBECON_ID = "kubecon-eu-2024-recap"
