@@ -18,7 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::config::{Config, ConfigError, GroupBy, OPTIONS, OptionKind, for_each_option};
 use crate::emit::OutputFormat;
 use crate::ingest::{Dedupe, Format};
-use crate::score::{IdfMode, Method, NormMode, Reference, TfMode};
+use crate::score::{Boilerplate, IdfMode, IdfOver, Method, NormMode, Reference, TfMode};
 use crate::stem::LanguageChoice;
 use crate::theme::ThemeWeight;
 use crate::time::{Anchor, Span, Zone};

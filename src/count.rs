@@ -22,6 +22,12 @@ use crate::time::Millis;
 use crate::tokenize::TokenStats;
 
 pub mod claim;
+mod documents;
+pub mod units;
+
+use documents::DocumentTally;
+use units::UnitBuilder;
+pub use units::{Pause, UnitCounts, UnitGrid};
 
 /// A term's index in [`Counts::terms`]; ids follow the terms' sorted order.
 pub type TermId = u32;
@@ -40,6 +46,9 @@ pub struct TermInfo {
     pub components: Vec<String>,
     /// Its surface forms: a range of [`Counts::forms`].
     pub forms: Range<FormId>,
+    /// In how many documents it occurs.
+    #[serde(default)]
+    pub documents: u64,
 }
 
 impl TermInfo {
@@ -89,6 +98,13 @@ pub struct Counts {
     pub tokens: TokenStats,
     /// The end of the latest segment counted.
     pub extent: Millis,
+    /// How many documents were counted.
+    #[serde(default)]
+    pub documents: u64,
+    /// Counts per short unit of time of each recording, for segmentation (none for
+    /// dated documents).
+    #[serde(default, skip_serializing_if = "UnitCounts::is_empty")]
+    pub units: UnitCounts,
 }
 
 /// How a term is labelled from its surface forms: the most frequent spelling
@@ -208,6 +224,8 @@ pub struct CountBuilder {
     tallies: Vec<Tally>,
     tokens: TokenStats,
     extent: Millis,
+    units: UnitBuilder,
+    documents: DocumentTally,
 }
 
 /// Per-window totals besides term counts.
@@ -286,6 +304,21 @@ impl CountBuilder {
     /// Counts one token of `term`, written `surface` in the text, in each window of
     /// `windows`.
     pub fn add(&mut self, term: &str, surface: &str, windows: Range<usize>) {
+        self.add_at(term, surface, windows, None);
+    }
+
+    /// [`CountBuilder::add`], also counting the token in the unit `unit` of its
+    /// recording (see [`units`]).
+    pub fn add_at(&mut self, term: &str, surface: &str, windows: Range<usize>, unit: Option<u32>) {
+        let id = self.add_token(term, surface, windows);
+        self.documents.term(id);
+        if let Some(unit) = unit {
+            self.units.add(unit, id);
+        }
+    }
+
+    /// Counts a token; returns its term's id.
+    fn add_token(&mut self, term: &str, surface: &str, windows: Range<usize>) -> TermId {
         self.grow(windows.end);
         for w in windows.clone() {
             self.tallies[w].tokens += 1;
@@ -300,11 +333,12 @@ impl CountBuilder {
                     *self.windows[w].entry(id).or_default() += 1;
                     *self.window_forms[w].entry(form).or_default() += 1;
                 }
-                return;
+                return id;
             }
         }
         let id = self.intern(term, &[]);
         self.count(id, surface, windows);
+        id
     }
 
     /// Counts one occurrence of a phrase candidate made of the stems `components`.
@@ -316,18 +350,47 @@ impl CountBuilder {
         components: &[&str],
         windows: Range<usize>,
     ) {
+        self.add_phrase_at(term, surface, components, windows, None);
+    }
+
+    /// [`CountBuilder::add_phrase`], also counting the occurrence in `unit`.
+    pub fn add_phrase_at(
+        &mut self,
+        term: &str,
+        surface: &str,
+        components: &[&str],
+        windows: Range<usize>,
+        unit: Option<u32>,
+    ) {
         let id = self.intern(term, components);
         self.count(id, surface, windows);
+        self.documents.term(id);
+        if let Some(unit) = unit {
+            self.units.add(unit, id);
+        }
+    }
+
+    /// Notes a segment start where a chapter boundary at the edge before `unit`
+    /// may be placed.
+    pub fn add_pause(&mut self, unit: u32, pause: Pause) {
+        self.units.pause(unit, pause);
     }
 
     /// Records a segment of `document` starting in `windows` and ending at `end`.
     pub fn add_segment(&mut self, windows: Range<usize>, document: u32, end: Millis) {
+        self.documents.segment(document);
         self.grow(windows.end);
         for w in windows {
             self.tallies[w].segments += 1;
             self.tallies[w].documents.insert(document);
         }
         self.extent = self.extent.max(end);
+    }
+
+    /// A worker's contiguous piece of the text ends: its last document may go on
+    /// in a piece another builder counts (see [`CountBuilder::merge`]).
+    pub fn end_piece(&mut self) {
+        self.documents.end_piece();
     }
 
     /// Adds the analyzer's statistics.
@@ -375,6 +438,8 @@ impl CountBuilder {
         }
         self.tokens.merge(&other.tokens);
         self.extent = self.extent.max(other.extent);
+        self.units.merge(other.units, &remap);
+        self.documents.merge(other.documents, &remap);
     }
 
     /// Drops the terms (indexed by this builder's ids) for which `keep` is false.
@@ -401,11 +466,13 @@ impl CountBuilder {
         for &t in &dropped {
             self.terms[t as usize].key = Box::from("");
         }
+        self.units.retain(|t| !dropped.contains(&t));
     }
 
     /// Sorts the vocabulary and freezes the counts, with at least `windows` windows.
     pub fn finish(mut self, windows: usize) -> Counts {
         self.grow(windows);
+        let (frequency, documents) = std::mem::take(&mut self.documents).finish();
         // Terms emptied by `retain` have an empty key and go.
         let mut order: Vec<TermId> = (0..self.terms.len() as TermId)
             .filter(|&t| !self.terms[t as usize].key.is_empty())
@@ -455,6 +522,7 @@ impl CountBuilder {
                     total: 0,
                     components: entry.components.iter().map(|c| c.to_string()).collect(),
                     forms: 0..0,
+                    documents: frequency.get(old as usize).copied().unwrap_or(0),
                 }
             })
             .collect();
@@ -503,6 +571,8 @@ impl CountBuilder {
             windows,
             tokens: self.tokens,
             extent: self.extent,
+            units: self.units.finish(&new_id),
+            documents,
         }
     }
 }
@@ -512,12 +582,21 @@ impl From<Counts> for CountBuilder {
         let mut builder = CountBuilder {
             tokens: counts.tokens,
             extent: counts.extent,
+            units: UnitBuilder::from_counts(counts.units),
             ..CountBuilder::default()
         };
         for info in &counts.terms {
             let components: Vec<&str> = info.components.iter().map(String::as_str).collect();
             builder.intern(&info.term, &components);
         }
+        builder.documents.add_counted(
+            counts
+                .terms
+                .iter()
+                .enumerate()
+                .map(|(t, info)| (t as TermId, info.documents)),
+            counts.documents,
+        );
         for form in &counts.forms {
             let id = builder.form(form.term, &form.form);
             builder.forms[id as usize].2 = form.total;
@@ -546,14 +625,22 @@ mod tests {
     type Op = (usize, u8, u8);
 
     fn build(ops: &[Op]) -> CountBuilder {
+        build_from(ops, 0)
+    }
+
+    /// Counts `ops` as the segments from the `first`-th of a run: two segments
+    /// a document, so a document may run from one builder's ops into the next's.
+    fn build_from(ops: &[Op], first: usize) -> CountBuilder {
         let mut b = CountBuilder::new();
-        for &(w, stem, variant) in ops {
+        for (i, &(w, stem, variant)) in ops.iter().enumerate() {
             let term = format!("t{stem}");
             let surface = match variant {
                 0 => format!("t{stem}"),
                 1 => format!("T{stem}"),
                 _ => format!("t{stem}s"),
             };
+            let document = ((first + i) / 2) as u32;
+            b.add_segment(w..w + 1, document, (w as Millis + 1) * 1000);
             b.add(&term, &surface, w..w + 1 + (variant as usize % 2));
             if stem % 3 == 0 {
                 let phrase = format!("t{stem} t{}", stem + 1);
@@ -564,7 +651,6 @@ mod tests {
                     w..w + 1,
                 );
             }
-            b.add_segment(w..w + 1, u32::from(stem), (w as Millis + 1) * 1000);
         }
         b
     }
@@ -675,7 +761,7 @@ mod tests {
         fn merging_shards_equals_counting_everything(a in ops(), b in ops()) {
             let whole: Vec<Op> = a.iter().chain(&b).copied().collect();
             let mut merged = build(&a);
-            merged.merge(build(&b));
+            merged.merge(build_from(&b, a.len()));
             prop_assert_eq!(merged.finish(0), counts(&whole));
         }
 

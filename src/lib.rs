@@ -65,6 +65,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod schema;
 pub mod score;
+pub mod segment;
 pub mod shard;
 pub mod shift;
 pub mod stem;

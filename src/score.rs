@@ -58,6 +58,9 @@ pub use keyness::Reference;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TfMode {
+    /// Sublinear for a collection of documents in windows (two or more documents
+    /// a window on average), raw for a recording cut into windows.
+    Auto,
     /// The raw count in the window.
     Raw,
     /// `1 + ln(count)`, which damps terms a speaker repeats many times in a row.
@@ -113,6 +116,97 @@ pub struct TfIdf {
 /// Which terms take part in scoring: those seen at least `min_count` times in the run.
 pub fn vocabulary_mask(counts: &Counts, min_count: u64) -> Vec<bool> {
     counts.terms.iter().map(|t| t.total >= min_count).collect()
+}
+
+/// What TF-IDF's inverse document frequency counts: windows, or the documents
+/// the windows hold.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum IdfOver {
+    /// Documents when the windows hold at least two documents each on average (a
+    /// collection of dated documents in calendar windows), else windows (a
+    /// recording cut into windows).
+    #[default]
+    Auto,
+    /// Windows are the documents (scikit-learn's view of a window per document).
+    Windows,
+    /// The documents themselves: a term's IDF is its rarity among documents.
+    Documents,
+}
+
+impl IdfOver {
+    /// Whether IDF counts documents for `counts`. When every window holds many
+    /// documents, every common word is in every window and IDF over windows says
+    /// nothing; over documents it still tells `asyncio` from `using`.
+    pub fn documents(self, counts: &Counts) -> bool {
+        match self {
+            IdfOver::Windows => false,
+            IdfOver::Documents => true,
+            IdfOver::Auto => is_collection(counts),
+        }
+    }
+}
+
+/// Whether `counts` are of a collection of documents in windows (two or more
+/// documents a window on average) rather than of recordings cut into windows:
+/// the shape that decides the `auto` settings of TF-IDF. Summed over many
+/// documents, a common word's raw count outgrows any topic's, so a collection
+/// takes sublinear TF and IDF over documents.
+pub fn is_collection(counts: &Counts) -> bool {
+    counts.documents >= 2 * counts.windows.len() as u64
+}
+
+impl TfMode {
+    /// The mode `auto` stands for on `counts`.
+    pub fn resolve(self, counts: &Counts) -> TfMode {
+        match self {
+            TfMode::Auto if is_collection(counts) => TfMode::Sublinear,
+            TfMode::Auto => TfMode::Raw,
+            mode => mode,
+        }
+    }
+}
+
+/// Whether a collection's boilerplate is set aside.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Boilerplate {
+    /// Set it aside in collections of at least [`BOILERPLATE_MIN_DOCUMENTS`]
+    /// documents.
+    #[default]
+    Auto,
+    /// Keep every term.
+    Off,
+}
+
+/// The fewest documents a collection needs before a term most of them hold
+/// counts as its boilerplate: with fewer, sharing a word says little.
+pub const BOILERPLATE_MIN_DOCUMENTS: u64 = 20;
+
+/// The share of a collection's documents a term must occur in to be its
+/// boilerplate: at least half.
+pub const BOILERPLATE_SHARE: f64 = 0.5;
+
+/// Which terms are a collection's boilerplate: those that at least half of its
+/// documents hold (sponsor reads, intros and outros, URL pieces, markup, and the
+/// words every document of a genre repeats), once there are at least
+/// [`BOILERPLATE_MIN_DOCUMENTS`] documents. They are still counted and scored; they
+/// are only kept from leading a window's terms, a discovered theme or a title,
+/// as `max_df` keeps them out of scikit-learn's vocabulary.
+pub fn boilerplate_mask(counts: &Counts, mode: Boilerplate) -> Vec<bool> {
+    let n = counts.documents;
+    if mode == Boilerplate::Off || n < BOILERPLATE_MIN_DOCUMENTS {
+        return vec![false; counts.terms.len()];
+    }
+    counts
+        .terms
+        .iter()
+        .map(|t| t.documents as f64 >= BOILERPLATE_SHARE * n as f64)
+        .collect()
 }
 
 /// The counts every method scores: per window, the `(term, count)` pairs of the
@@ -275,13 +369,35 @@ pub struct Scorer {
     pub smooth: usize,
     /// Collection statistics from the windows up to each window only.
     pub as_of: bool,
+    /// What TF-IDF's IDF counts.
+    pub idf_over: IdfOver,
 }
 
 impl Scorer {
     /// Scores every window of `counts` (terms seen at least `min_count` times);
     /// each window's scores are in term order.
     pub fn score(&self, counts: &Counts, min_count: u64) -> Vec<Vec<TermScore>> {
-        self.score_windowed(&Windowed::new(counts, &vocabulary_mask(counts, min_count)))
+        let windowed = Windowed::new(counts, &vocabulary_mask(counts, min_count));
+        let scorer = Scorer {
+            tfidf: TfIdf {
+                tf: self.tfidf.tf.resolve(counts),
+                ..self.tfidf
+            },
+            ..*self
+        };
+        let scorer = &scorer;
+        if self.method == Method::Tfidf && !self.as_of && self.idf_over.documents(counts) {
+            let n = counts.documents as usize;
+            let idf: Vec<f64> = counts
+                .terms
+                .iter()
+                .map(|t| scorer.tfidf.idf(t.documents, n))
+                .collect();
+            return scorer
+                .tfidf
+                .score_with(&windowed.trailing_sum(self.smooth), &idf);
+        }
+        scorer.score_windowed(&windowed)
     }
 
     /// Scores every window of `windowed`; each window's scores are in term order.
@@ -335,7 +451,7 @@ impl TfIdf {
             .enumerate()
             .map(|(i, &(term, count))| {
                 let tf = match self.tf {
-                    TfMode::Raw => count as f64,
+                    TfMode::Raw | TfMode::Auto => count as f64,
                     TfMode::Sublinear => (count as f64).ln() + 1.0,
                 };
                 TermScore {
@@ -384,6 +500,15 @@ impl TfIdf {
                 })
                 .collect(),
         }
+    }
+
+    /// Scores every window in parallel with the given IDF of each term.
+    pub fn score_with(&self, windowed: &Windowed, idf: &[f64]) -> Vec<Vec<TermScore>> {
+        windowed
+            .counts
+            .par_iter()
+            .map(|window| self.score_window(window, |_, term| idf[term as usize]))
+            .collect()
     }
 
     /// Scores every window of `counts` (terms seen at least `min_count` times).
@@ -507,6 +632,7 @@ mod tests {
             reference,
             smooth: 1,
             as_of: false,
+            idf_over: IdfOver::Windows,
         }
     }
 

@@ -33,7 +33,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::config::CountingOptions;
-use crate::count::Counts;
+use crate::count::{Counts, UnitGrid};
 use crate::ingest::{Diagnostic, Source};
 use crate::time::{TimeAxis, Zone};
 use crate::tokenize::phrases::Miner;
@@ -46,8 +46,9 @@ pub const CANDIDATES_FORMAT: &str = "themeline-candidates";
 /// The `format` of a phrase list.
 pub const PHRASES_FORMAT: &str = "themeline-phrases";
 /// The version of all three formats; bumped on any incompatible change (2: the
-/// input format option is `input_format` in the counting options).
-pub const VERSION: u32 = 2;
+/// input format option is `input_format` in the counting options; 3: the
+/// recordings' unit counts, for chapters).
+pub const VERSION: u32 = 3;
 
 /// Why shards cannot be read or merged.
 #[derive(Debug, thiserror::Error)]
@@ -174,6 +175,10 @@ pub struct CountedGroup {
     pub phrases: Vec<String>,
     /// Its counts, before phrases claim their words.
     pub counts: Counts,
+    /// The unit grid of each recording among its sources (`(source, grid)`, the
+    /// source an index into [`Counted::sources`]), which its unit counts follow.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grids: Vec<(u32, UnitGrid)>,
 }
 
 /// A shard of counts, as `themeline count` writes it.
@@ -391,6 +396,8 @@ pub fn merge(
     };
     for (path, shard) in shards {
         let counted = shard.counted;
+        // Sources are numbered across the merge.
+        let offset = merged.sources.len() as u32;
         if counted.axis != axis {
             return Err(ShardError::Axis {
                 path,
@@ -409,7 +416,10 @@ pub fn merge(
         for (kind, n) in counted.diagnostic_counts {
             *merged.diagnostic_counts.entry(kind).or_default() += n;
         }
-        for group in counted.groups {
+        for mut group in counted.groups {
+            for (source, _) in &mut group.grids {
+                *source += offset;
+            }
             match groups
                 .iter_mut()
                 .find(|(source, _)| *source == group.source)
@@ -465,6 +475,10 @@ fn merge_group(
     let windows = resolve(extent)?;
     let len = windows.len_to(extent.end);
     let mut total = Counts::default();
+    // Each shard numbers its recordings' units from 0; the merge puts them one
+    // after another.
+    let mut grids: Vec<(u32, UnitGrid)> = Vec::new();
+    let mut next_unit = 0u32;
     for (path, group) in members {
         let own = resolve(group.extent)?;
         let mut counts = group.counts;
@@ -483,6 +497,26 @@ fn merge_group(
             placed[j] = window;
         }
         counts.windows = placed;
+        let shift = next_unit;
+        for &(source, grid) in &group.grids {
+            grids.push((
+                source,
+                UnitGrid {
+                    base: grid.base + shift,
+                    ..grid
+                },
+            ));
+            next_unit = next_unit.max(grid.base + shift + grid.count);
+        }
+        if shift > 0 && !counts.units.counts.is_empty() {
+            let units = &mut counts.units;
+            units
+                .counts
+                .splice(0..0, std::iter::repeat_n(Vec::new(), shift as usize));
+            units
+                .pauses
+                .splice(0..0, std::iter::repeat_n(None, shift as usize));
+        }
         total = total.merge(counts);
     }
     Ok(CountedGroup {
@@ -490,5 +524,6 @@ fn merge_group(
         extent,
         phrases,
         counts: total,
+        grids,
     })
 }

@@ -22,8 +22,8 @@ pub use crate::time::TimeAxis;
 use crate::time::rfc3339;
 pub use crate::tokenize::DropReason;
 /// Version of the `timeline.json` layout; bumped on breaking changes (2: the
-/// input format option is `input_format` in `meta.options`).
-pub const SCHEMA_VERSION: u32 = 2;
+/// input format option is `input_format` in `meta.options`; 3: `chapters[]`).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// How many diagnostics `timeline.json` lists one by one (all are counted).
 pub const MAX_LISTED_DIAGNOSTICS: usize = 1000;
@@ -127,6 +127,41 @@ pub struct WindowReport {
     pub terms: Vec<RankedTerm>,
     /// Every theme's strength and share, in the order of [`Timeline::themes`].
     pub themes: Vec<ThemeScore>,
+}
+
+/// One chapter of a recording (where its topic holds), or one period of a dated
+/// timeline (between its strongest changes).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ChapterReport {
+    /// The recording (its path), or for a dated timeline the source it belongs
+    /// to with `--group-by source`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Its number in its recording or timeline, from 1.
+    pub chapter: usize,
+    /// Where it starts: seconds into the recording, or an RFC 3339 instant.
+    pub start: TimeValue,
+    /// Where it ends (exclusive), like `start`.
+    pub end: TimeValue,
+    /// `start` in milliseconds on the run's axis.
+    pub start_ms: Millis,
+    /// `end` in milliseconds on the run's axis.
+    pub end_ms: Millis,
+    /// How people name its start: `0:12:30` into a recording, or the label of
+    /// the window a period starts in (`1860s`).
+    pub label: String,
+    /// How people name its end.
+    pub end_label: String,
+    /// Its title: its most distinctive terms and phrases, as people read them,
+    /// joined by commas (empty when nothing stands out).
+    pub title: String,
+    /// Its distinctive terms, best first (the title's first).
+    pub terms: Vec<String>,
+    /// The theme with the largest share of it, if any theme is present.
+    pub dominant: Option<String>,
+    /// How sharply the text changes where it starts: the depth of the dip in
+    /// lexical cohesion at its boundary (0 to 2); absent for a first chapter.
+    pub strength: Option<f64>,
 }
 
 /// A theme as the run defined or found it.
@@ -338,6 +373,9 @@ pub struct Timeline {
     pub themes: Vec<ThemeReport>,
     /// Shift events in time order (per timeline).
     pub shifts: Vec<ShiftReport>,
+    /// The chapters of each recording, or the periods of each dated timeline, in
+    /// time order.
+    pub chapters: Vec<ChapterReport>,
     /// The best-scoring terms that belong to no lexicon theme, best first.
     pub unassigned: Vec<UnassignedTerm>,
 }

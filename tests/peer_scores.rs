@@ -66,6 +66,7 @@ fn scorer(method: Method) -> Scorer {
         reference: Reference::Rest,
         smooth: 1,
         as_of: false,
+        idf_over: themeline::score::IdfOver::Windows,
     }
 }
 

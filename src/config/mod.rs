@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::{Dedupe, Format};
-use crate::score::{IdfMode, Method, NormMode, Reference, TfMode};
+use crate::score::{Boilerplate, IdfMode, IdfOver, Method, NormMode, Reference, TfMode};
 use crate::stem::{Language, LanguageChoice};
 use crate::theme::ThemeWeight;
 use crate::time::{Anchor, Span, Zone};
@@ -272,6 +272,13 @@ fn at_least_one(n: &usize) -> Result<(), String> {
     }
 }
 
+fn at_least_two(n: &Option<usize>) -> Result<(), String> {
+    match n {
+        Some(n) if *n < 2 => Err("must be at least 2 (one chapter needs no finding)".into()),
+        _ => Ok(()),
+    }
+}
+
 fn bins_in_range(bins: &Option<usize>) -> Result<(), String> {
     match *bins {
         Some(0) => Err("must be at least 1".into()),
@@ -472,7 +479,7 @@ mod tests {
         }
         let tf = OPTIONS.iter().find(|o| o.field == "tf").unwrap();
         let values: Vec<String> = tf.possible_values().into_iter().map(|v| v.0).collect();
-        assert_eq!(values, ["raw", "sublinear"]);
+        assert_eq!(values, ["auto", "raw", "sublinear"]);
         let format = OPTIONS.iter().find(|o| o.field == "input_format").unwrap();
         assert!(format.possible_values().iter().any(|v| v.0 == "vtt"));
         assert_eq!(format.key(), "input-format");

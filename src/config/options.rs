@@ -39,10 +39,14 @@ macro_rules! for_each_option {
                 /// Snowball algorithm), or auto to detect it per input.
                 [count] language: one LanguageChoice = LanguageChoice::Fixed(Language::English),
                     "LANG", "Terms", check no_check;
-                /// Term frequency: raw count, or sublinear 1+ln(count).
-                [after] tf: one TfMode = TfMode::Raw, "TF", "Scoring", check no_check;
+                /// Term frequency: raw count, sublinear 1+ln(count), or auto (sublinear when
+                /// the windows hold two or more documents each on average, else raw).
+                [after] tf: one TfMode = TfMode::Auto, "TF", "Scoring", check no_check;
                 /// Inverse document frequency over windows.
                 [after] idf: one IdfMode = IdfMode::Smooth, "IDF", "Scoring", check no_check;
+                /// What TF-IDF's IDF counts: windows, documents, or auto (documents when the
+                /// windows hold two or more documents each on average).
+                [after] idf_over: one IdfOver = IdfOver::Auto, "WHAT", "Scoring", check no_check;
                 /// Normalisation of each window's scores.
                 [after] norm: one NormMode = NormMode::L2, "NORM", "Scoring", check no_check;
                 /// Keep tokens made only of digits (2024, 12,000).
@@ -126,6 +130,11 @@ macro_rules! for_each_option {
                 /// c-TF-IDF: square root of the frequencies (reduce_frequent_words).
                 [after] reduce_frequent_words: flag bool = false, "BOOL", "Scoring",
                     check no_check;
+                /// Terms that at least half of a collection's documents hold (once it has at
+                /// least 20) are its boilerplate, kept from leading a window's terms, a
+                /// discovered theme or a chapter title: auto, or off to keep every term.
+                [after] boilerplate: one Boilerplate = Boilerplate::Auto, "WHEN", "Scoring",
+                    check no_check;
                 /// Theme lexicon: a TOML file (theme -> terms and phrases), or a built-in set
                 /// (cloud-native). Without one, themes are discovered.
                 [count] themes: opt String = None, "FILE", "Themes and shifts", check no_check;
@@ -147,6 +156,12 @@ macro_rules! for_each_option {
                 /// windows).
                 [after] burst_gamma: one f64 = 1.0, "X", "Themes and shifts",
                     check non_negative;
+                /// Find this many chapters in each recording (or periods in a dated
+                /// timeline) instead of letting the text decide where it changes.
+                [after] chapters: opt usize = None, "N", "Chapters", check at_least_two;
+                /// The shortest chapter of a recording.
+                [after] min_chapter: one Span = Span(120_000), "DURATION", "Chapters",
+                    check no_check;
                 /// Worker threads (0: one per core). Output is identical for any value.
                 [after] #[serde(skip_serializing)] threads: one usize = 0, "N", "Performance",
                     check thread_count;

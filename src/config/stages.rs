@@ -4,6 +4,7 @@
 use super::Config;
 use crate::ingest::{Columns, IngestOptions};
 use crate::score::{Bm25, CTfIdf, Scorer, TfIdf};
+use crate::segment::SegmentOptions;
 use crate::shift::{BurstOptions, ShiftOptions};
 use crate::theme::discover::DiscoverOptions;
 use crate::tokenize::AnalyzerOptions;
@@ -92,6 +93,16 @@ impl Config {
             reference: self.reference,
             smooth: self.smooth,
             as_of: self.as_of,
+            idf_over: self.idf_over,
+        }
+    }
+
+    /// How this run finds the chapters of its recordings.
+    pub fn segment_options(&self) -> SegmentOptions {
+        SegmentOptions {
+            min_chapter: self.min_chapter.0,
+            chapters: self.chapters,
+            ..SegmentOptions::default()
         }
     }
 

@@ -103,10 +103,9 @@ pub fn select(counts: Counts, options: &PhraseOptions) -> (Counts, Vec<Phrase>) 
             .collect()
     };
     let order = |id: TermId| (std::cmp::Reverse(claims[&id].0), id);
-    let mut counts = counts;
-    counts.windows.par_iter_mut().for_each(|window| {
-        let mut present: Vec<TermId> = window
-            .terms
+    // Claims one window's counts.
+    let claim = |terms: &mut Vec<(TermId, u64)>| {
+        let mut present: Vec<TermId> = terms
             .iter()
             .filter(|(id, _)| claims.contains_key(id))
             .map(|&(id, _)| id)
@@ -116,15 +115,22 @@ pub fn select(counts: Counts, options: &PhraseOptions) -> (Counts, Vec<Phrase>) 
         }
         present.sort_by_key(|&id| order(id));
         for id in present {
-            let Some(n) = count_in(&window.terms, id) else {
+            let Some(n) = count_in(terms, id) else {
                 continue;
             };
             for &claimed in &claims[&id].1 {
-                subtract_in(&mut window.terms, claimed, n);
+                subtract_in(terms, claimed, n);
             }
         }
-        window.terms.retain(|&(_, n)| n > 0);
-    });
+        terms.retain(|&(_, n)| n > 0);
+    };
+    let mut counts = counts;
+    counts
+        .windows
+        .par_iter_mut()
+        .for_each(|window| claim(&mut window.terms));
+    // Units keep their words: segmentation reads words alone, and a chapter's
+    // title lets a phrase take the place of its words itself.
     let mut phrases: Vec<Phrase> = kept.into_iter().map(|(_, p)| p).collect();
     phrases.sort_by(|a, b| b.count.cmp(&a.count).then(a.term.cmp(&b.term)));
     if keep.iter().all(|&k| k) {

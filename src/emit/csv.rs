@@ -291,6 +291,76 @@ impl<W: Write> Sink for ShiftsCsv<W> {
     }
 }
 
+/// `chapters.csv`: one row per chapter of a recording, or per period of a dated
+/// timeline.
+///
+/// Columns: `source, chapter, start, end, label, end_label, title, terms,
+/// dominant, strength, start_ms, end_ms`. `source` names the recording (empty for
+/// the periods of a timeline over all inputs); `chapter` counts from 1 in each;
+/// `start`/`end` are seconds into the recording or RFC 3339 instants, and
+/// `label`/`end_label` the same as people read them; `terms` are its distinctive
+/// terms, best first, joined by `; ` (the title is the first four, joined by
+/// commas); `strength` is how sharply the text changes where it starts (empty for
+/// a first chapter).
+#[derive(Debug)]
+pub struct ChaptersCsv<W: Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> ChaptersCsv<W> {
+    /// A sink writing to `writer`.
+    pub fn new(writer: W) -> Self {
+        ChaptersCsv {
+            writer: csv::Writer::from_writer(writer),
+        }
+    }
+}
+
+impl<W: Write> Sink for ChaptersCsv<W> {
+    fn begin(&mut self, _: &Meta) -> Result<(), EmitError> {
+        self.writer.write_record([
+            "source",
+            "chapter",
+            "start",
+            "end",
+            "label",
+            "end_label",
+            "title",
+            "terms",
+            "dominant",
+            "strength",
+            "start_ms",
+            "end_ms",
+        ])?;
+        Ok(())
+    }
+
+    fn window(&mut self, _: &WindowReport) -> Result<(), EmitError> {
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
+        for chapter in summary.chapters {
+            self.writer.write_record([
+                chapter.source.as_deref().unwrap_or(""),
+                &chapter.chapter.to_string(),
+                &chapter.start.to_string(),
+                &chapter.end.to_string(),
+                &chapter.label,
+                &chapter.end_label,
+                &chapter.title,
+                &chapter.terms.join("; "),
+                chapter.dominant.as_deref().unwrap_or(""),
+                &chapter.strength.map_or_else(String::new, |s| s.to_string()),
+                &chapter.start_ms.to_string(),
+                &chapter.end_ms.to_string(),
+            ])?;
+        }
+        self.writer.flush().map_err(::csv::Error::from)?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,6 +407,7 @@ mod tests {
             terms: &[],
             themes: &[],
             shifts,
+            chapters: &[],
             unassigned: &[],
         }
     }

@@ -7,8 +7,9 @@
 //! "terms": [{term, label, phrase, total, forms, repaired_from}], "themes":
 //! [{name, origin, description?, members, unmatched, top_terms, tokens}], "shifts":
 //! [{at, at_ms, until, until_ms, window, label, until_label?, kind, subject, from, to, strength,
-//! share_before, share_after, evidence}], "unassigned": [{term, label, score,
-//! window, windows}]}`. `terms` lists every term that ranks in some window, with the
+//! share_before, share_after, evidence}], "chapters": [{source?, chapter, start, end,
+//! start_ms, end_ms, label, end_label, title, terms, dominant, strength}],
+//! "unassigned": [{term, label, score, window, windows}]}`. `terms` lists every term that ranks in some window, with the
 //! surface forms merged into it and the misspellings aliases repaired into it.
 //! `start`/`end` are seconds for recordings and RFC 3339 (UTC) for dated
 //! documents; `start_ms`/`end_ms` are always integers on the run's axis, and for
@@ -24,7 +25,8 @@ use serde::Serialize;
 
 use super::{Collected, EmitError, Sink, Summary, write_pretty_json};
 use crate::timeline::{
-    Meta, SCHEMA_VERSION, ShiftReport, TermReport, ThemeReport, UnassignedTerm, WindowReport,
+    ChapterReport, Meta, SCHEMA_VERSION, ShiftReport, TermReport, ThemeReport, UnassignedTerm,
+    WindowReport,
 };
 
 /// Collects the run and writes it as one document when finished.
@@ -57,6 +59,7 @@ struct Document<'a> {
     terms: &'a [TermReport],
     themes: &'a [ThemeReport],
     shifts: &'a [ShiftReport],
+    chapters: &'a [ChapterReport],
     unassigned: &'a [UnassignedTerm],
 }
 
@@ -79,6 +82,7 @@ impl<W: Write> Sink for TimelineJson<W> {
             terms: summary.terms,
             themes: summary.themes,
             shifts: summary.shifts,
+            chapters: summary.chapters,
             unassigned: summary.unassigned,
         };
         write_pretty_json(&mut self.writer, &document)

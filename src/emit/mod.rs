@@ -9,6 +9,7 @@
 //! only after every sink has finished: a dashboard polling `output/` never sees a
 //! half-written file, and a failed run leaves the previous outputs untouched.
 
+mod chapters;
 mod csv;
 mod html;
 mod json;
@@ -23,9 +24,11 @@ use std::path::{Path, PathBuf};
 use tempfile::TempPath;
 
 use crate::timeline::{
-    Meta, ShiftReport, TermReport, ThemeReport, Timeline, UnassignedTerm, WindowReport,
+    ChapterReport, Meta, ShiftReport, TermReport, ThemeReport, Timeline, UnassignedTerm,
+    WindowReport,
 };
-pub use csv::{ShiftsCsv, TermsCsv, ThemesCsv, WindowsCsv};
+pub use chapters::ChaptersText;
+pub use csv::{ChaptersCsv, ShiftsCsv, TermsCsv, ThemesCsv, WindowsCsv};
 pub use html::HtmlReport;
 pub use json::TimelineJson;
 pub use ndjson::WindowsNdjson;
@@ -60,6 +63,8 @@ pub struct Summary<'a> {
     pub themes: &'a [ThemeReport],
     /// The shift events, in time order.
     pub shifts: &'a [ShiftReport],
+    /// The chapters of the recordings, or the periods of dated timelines.
+    pub chapters: &'a [ChapterReport],
     /// High-scoring terms of no lexicon theme.
     pub unassigned: &'a [UnassignedTerm],
 }
@@ -120,6 +125,7 @@ pub fn emit(timeline: &Timeline, sinks: &mut [&mut dyn Sink]) -> Result<(), Emit
         terms: &timeline.terms,
         themes: &timeline.themes,
         shifts: &timeline.shifts,
+        chapters: &timeline.chapters,
         unassigned: &timeline.unassigned,
     };
     for sink in sinks.iter_mut() {
@@ -194,25 +200,30 @@ pub enum OutputFormat {
     /// `timeline.vl.json`: the theme chart as a Vega-Lite spec reading `themes.csv`
     /// (also called `vl`).
     VegaLite,
+    /// `chapters.txt`: each recording's chapters as `0:00 Title` lines, the form a
+    /// video description takes.
+    Chapters,
 }
 
 impl OutputFormat {
     /// Every format, in the order files are written.
-    pub const ALL: [OutputFormat; 5] = [
+    pub const ALL: [OutputFormat; 6] = [
         OutputFormat::Csv,
         OutputFormat::Json,
         OutputFormat::Ndjson,
         OutputFormat::Html,
         OutputFormat::VegaLite,
+        OutputFormat::Chapters,
     ];
 
     /// What a run writes unless told otherwise: everything but `ndjson`, whose
     /// lines `timeline.json` already holds.
-    pub const DEFAULT: [OutputFormat; 4] = [
+    pub const DEFAULT: [OutputFormat; 5] = [
         OutputFormat::Csv,
         OutputFormat::Json,
         OutputFormat::Html,
         OutputFormat::VegaLite,
+        OutputFormat::Chapters,
     ];
 
     /// The name used by `--format`.
@@ -223,17 +234,25 @@ impl OutputFormat {
             OutputFormat::Ndjson => "ndjson",
             OutputFormat::Html => "html",
             OutputFormat::VegaLite => "vegalite",
+            OutputFormat::Chapters => "chapters",
         }
     }
 
     /// The files this format writes into an output directory.
     pub fn files(self) -> &'static [&'static str] {
         match self {
-            OutputFormat::Csv => &["terms.csv", "windows.csv", "themes.csv", "shifts.csv"],
+            OutputFormat::Csv => &[
+                "terms.csv",
+                "windows.csv",
+                "themes.csv",
+                "shifts.csv",
+                "chapters.csv",
+            ],
             OutputFormat::Json => &["timeline.json"],
             OutputFormat::Ndjson => &["timeline.ndjson"],
             OutputFormat::Html => &["report.html"],
             OutputFormat::VegaLite => &["timeline.vl.json"],
+            OutputFormat::Chapters => &["chapters.txt"],
         }
     }
 }
@@ -291,8 +310,8 @@ impl<'de> serde::Deserialize<'de> for OutputFormat {
 }
 
 /// Writes `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv`,
-/// `timeline.json`, `report.html` and `timeline.vl.json` into `dir` atomically:
-/// the [`OutputFormat::DEFAULT`] formats.
+/// `chapters.csv`, `timeline.json`, `report.html`, `timeline.vl.json` and
+/// `chapters.txt` into `dir` atomically: the [`OutputFormat::DEFAULT`] formats.
 pub fn write_outputs(timeline: &Timeline, dir: &Path) -> Result<Vec<PathBuf>, EmitError> {
     write_formats(timeline, dir, &OutputFormat::DEFAULT)
 }
@@ -316,6 +335,7 @@ pub fn write_formats(
                 sinks.push(Box::new(WindowsCsv::new(out.file("windows.csv")?)));
                 sinks.push(Box::new(ThemesCsv::new(out.file("themes.csv")?)));
                 sinks.push(Box::new(ShiftsCsv::new(out.file("shifts.csv")?)));
+                sinks.push(Box::new(ChaptersCsv::new(out.file("chapters.csv")?)));
             }
             OutputFormat::Json => {
                 sinks.push(Box::new(TimelineJson::new(out.file("timeline.json")?)))
@@ -326,6 +346,9 @@ pub fn write_formats(
             OutputFormat::Html => sinks.push(Box::new(HtmlReport::new(out.file("report.html")?))),
             OutputFormat::VegaLite => {
                 sinks.push(Box::new(VegaLiteSpec::new(out.file("timeline.vl.json")?)))
+            }
+            OutputFormat::Chapters => {
+                sinks.push(Box::new(ChaptersText::new(out.file("chapters.txt")?)))
             }
         }
     }
@@ -353,6 +376,7 @@ pub fn write_to(
         OutputFormat::Ndjson => emit(timeline, &mut [&mut WindowsNdjson::new(writer)]),
         OutputFormat::Html => emit(timeline, &mut [&mut HtmlReport::new(writer)]),
         OutputFormat::VegaLite => emit(timeline, &mut [&mut VegaLiteSpec::new(writer)]),
+        OutputFormat::Chapters => emit(timeline, &mut [&mut ChaptersText::new(writer)]),
     }
 }
 

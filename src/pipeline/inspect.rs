@@ -111,11 +111,14 @@ impl Pipeline {
                 let plan = self.plan(&mut ingested)?;
                 for group in &plan.groups {
                     let feed = self.feed(&ingested, group);
-                    let kept = self.phrases_to_count(&feed, &plan.languages)?;
+                    let kept =
+                        self.phrases_to_count(&feed, &plan.languages, group.passages.as_ref())?;
                     let placing = Placing {
                         windows: &group.windows,
                         kept: &kept,
                         languages: &plan.languages,
+                        grids: &[],
+                        passages: group.passages.as_ref(),
                     };
                     let mut analysis = Analysis::default();
                     write_rows(&feed, out, |segment, out| {
@@ -125,12 +128,12 @@ impl Pipeline {
                             segment,
                             placing,
                             &mut analysis,
-                            |w, token| {
+                            |w, _, token| {
                                 words.push(token.display.clone());
                                 terms.push(token.term.clone());
                                 windows.push(w.start);
                             },
-                            |_, _, surface, _| phrases.push(surface.to_string()),
+                            |_, _, _, surface, _| phrases.push(surface.to_string()),
                         );
                         let row = json!({
                             "source": segment.source, "document": segment.document,
@@ -154,6 +157,7 @@ impl Pipeline {
                         self.inspect_chunks(
                             &feed,
                             &plan.languages,
+                            plan.groups[index].passages.as_ref(),
                             windows,
                             &group.source,
                             &counts,
@@ -199,6 +203,7 @@ impl Pipeline {
         &self,
         feed: &Feed<'_>,
         languages: &[crate::stem::Language],
+        passages: Option<&crate::tokenize::passages::PassageCounts>,
         windows: &Windows,
         source: &Option<String>,
         counts: &Counts,
@@ -207,7 +212,7 @@ impl Pipeline {
         let options = self.config.discover_options().unwrap_or_default();
         let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
         let chunk_tokens = options.chunk_length(tokens);
-        let chunks = self.chunks(feed, languages, windows, counts, chunk_tokens)?;
+        let chunks = self.chunks(feed, languages, passages, windows, counts, chunk_tokens)?;
         let mask = vocabulary_mask(counts, self.config.min_count);
         let matrix = chunk_matrix(&chunks, &mask, DiscoverOptions::default().max_terms);
         for (row, &chunk) in matrix.matrix.rows.iter().zip(&matrix.rows) {

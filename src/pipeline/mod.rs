@@ -10,6 +10,7 @@
 //! what a shard holds ([`Pipeline::count`]), and [`Pipeline::merge`] runs the
 //! other half on the sum of shards.
 
+mod chapters;
 mod corpus;
 mod inspect;
 mod passes;
@@ -69,6 +70,8 @@ pub struct Pipeline {
     lexicon: Option<Lexicon>,
     /// The phrases to count instead of mining them (`phrase-list`).
     phrase_list: Option<Vec<String>>,
+    /// The terms that never make a chapter title.
+    title_generic: rustc_hash::FxHashSet<String>,
     pool: rayon::ThreadPool,
 }
 
@@ -235,6 +238,14 @@ impl Pipeline {
             Some(path) => Some(PhraseList::load(path)?.phrases),
             None => None,
         };
+        let mut title_generic = rustc_hash::FxHashSet::default();
+        for word in crate::segment::titles::list_words(crate::segment::titles::ENGLISH_GENERIC) {
+            for analyzer in analyzers.all() {
+                analyzer.tokens(word, &mut crate::tokenize::TokenStats::default(), |token| {
+                    title_generic.insert(token.term.clone());
+                });
+            }
+        }
         Ok(Pipeline {
             phrases: config.phrase_options(listed),
             ingest_options: config.ingest_options(),
@@ -243,6 +254,7 @@ impl Pipeline {
             analyzers,
             lexicon,
             phrase_list,
+            title_generic,
             pool,
         })
     }
@@ -330,11 +342,13 @@ impl Pipeline {
         let mut groups = Vec::with_capacity(plan.groups.len());
         for group in &plan.groups {
             let feed = self.feed(ingested, group);
-            let kept = self.phrases_to_count(&feed, &plan.languages)?;
+            let kept = self.phrases_to_count(&feed, &plan.languages, group.passages.as_ref())?;
             let placing = Placing {
                 windows: &group.windows,
                 kept: &kept,
                 languages: &plan.languages,
+                grids: &group.grids,
+                passages: group.passages.as_ref(),
             };
             let started = std::time::Instant::now();
             let counts = self
@@ -346,6 +360,12 @@ impl Pipeline {
                 extent: group.extent,
                 phrases: kept.keys(),
                 counts,
+                grids: group
+                    .grids
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(source, grid)| grid.map(|g| (source as u32, g)))
+                    .collect(),
             });
         }
         let counted = Counted {
@@ -404,7 +424,8 @@ impl Pipeline {
             let plan = self.plan(&mut ingested)?;
             let mut miner = Miner::new();
             for group in &plan.groups {
-                miner.merge(self.mining_pass(&self.feed(&ingested, group), &plan.languages)?);
+                let feed = self.feed(&ingested, group);
+                miner.merge(self.mining_pass(&feed, &plan.languages, group.passages.as_ref())?);
             }
             Ok(CandidateFile::new(&miner, self.counting_options()))
         })

@@ -14,11 +14,13 @@ use super::Pipeline;
 use super::corpus::Feed;
 use crate::Error;
 use crate::count::claim::{self, Phrase};
-use crate::count::{CountBuilder, Counts};
+use crate::count::{CountBuilder, Counts, Pause, UnitGrid};
 use crate::ingest::Segment;
 use crate::stem::Language;
+use crate::time::Millis;
+use crate::tokenize::passages::{PassageCounts, without_boilerplate};
 use crate::tokenize::phrases::{Candidates, KeptPhrases, Miner, PhraseMode};
-use crate::tokenize::{Event, Token, TokenStats};
+use crate::tokenize::{Analyzer, DropReason, Event, Token, TokenStats};
 use crate::window::{Windows, token_time};
 
 /// What analysing a segment carries over to the next one on the same worker.
@@ -40,42 +42,79 @@ pub(crate) struct Placing<'a> {
     pub kept: &'a KeptPhrases,
     /// The language of each source.
     pub languages: &'a [Language],
+    /// The unit grid of each recording, by source index (empty: count no units).
+    pub grids: &'a [Option<UnitGrid>],
+    /// The collection's passage counts, whose boilerplate is left out.
+    pub passages: Option<&'a PassageCounts>,
+}
+
+impl Placing<'_> {
+    /// The unit a token of `segment` at time `at` counts in, if its source is a
+    /// recording.
+    fn unit(&self, segment: &Segment, at: Millis) -> Option<u32> {
+        self.grids
+            .get(segment.source as usize)
+            .copied()
+            .flatten()
+            .map(|grid| grid.unit_at(at))
+    }
 }
 
 impl Pipeline {
-    /// Analyses one segment: `on_token(windows, token)` for every token, with the
-    /// windows it falls in, and `on_phrase(windows, key, surface, components)` for
-    /// every occurrence of a phrase of `placing.kept`.
+    /// A segment's text as the passes analyse it: without its boilerplate
+    /// passages, whose words are counted in `stats` as dropped.
+    pub(crate) fn text_of<'s>(
+        segment: &'s Segment,
+        passages: Option<&PassageCounts>,
+        analyzer: &Analyzer,
+        stats: &mut TokenStats,
+    ) -> std::borrow::Cow<'s, str> {
+        let Some((text, ranges)) = passages.and_then(|p| without_boilerplate(&segment.text, p))
+        else {
+            return std::borrow::Cow::Borrowed(&segment.text);
+        };
+        for range in ranges {
+            let mut seen = TokenStats::default();
+            analyzer.analyze(&segment.text[range], &mut seen, |_| {});
+            stats.drop_words(DropReason::Boilerplate, seen.words);
+        }
+        std::borrow::Cow::Owned(text)
+    }
+
+    /// Analyses one segment: `on_token(windows, at, token)` for every token, with
+    /// the windows it falls in and its time, and `on_phrase(windows, at, key,
+    /// surface, components)` for every occurrence of a phrase of `placing.kept`
+    /// (at the time of its last word).
     pub(crate) fn analyze_segment(
         &self,
         segment: &Segment,
         placing: Placing<'_>,
         analysis: &mut Analysis,
-        mut on_token: impl FnMut(Range<usize>, &Token),
-        mut on_phrase: impl FnMut(Range<usize>, &str, &str, &[&str]),
+        mut on_token: impl FnMut(Range<usize>, Millis, &Token),
+        mut on_phrase: impl FnMut(Range<usize>, Millis, &str, &str, &[&str]),
     ) {
         let len = segment.text.len();
         let language = placing.languages[segment.source as usize];
         let Analysis { stats, candidates } = analysis;
         candidates.reset();
-        self.analyzers
-            .get(language)
-            .analyze(&segment.text, stats, |event| {
-                let in_windows = match &event {
-                    Event::Token(token) => {
-                        let at = token_time(segment.start, segment.end, token.offset, len);
-                        let in_windows = placing.windows.containing(at);
-                        on_token(in_windows.clone(), token);
-                        in_windows
-                    }
-                    _ => 0..0,
-                };
-                if !placing.kept.is_empty() {
-                    candidates.event(&event, placing.kept, |key, surface, components| {
-                        on_phrase(in_windows.clone(), key, surface, components);
-                    });
+        let analyzer = self.analyzers.get(language);
+        let text = Pipeline::text_of(segment, placing.passages, analyzer, stats);
+        analyzer.analyze(&text, stats, |event| {
+            let (in_windows, at) = match &event {
+                Event::Token(token) => {
+                    let at = token_time(segment.start, segment.end, token.offset, len);
+                    let in_windows = placing.windows.containing(at);
+                    on_token(in_windows.clone(), at, token);
+                    (in_windows, at)
                 }
-            });
+                _ => (0..0, segment.start),
+            };
+            if !placing.kept.is_empty() {
+                candidates.event(&event, placing.kept, |key, surface, components| {
+                    on_phrase(in_windows.clone(), at, key, surface, components);
+                });
+            }
+        });
     }
 
     /// The first pass of phrase mining over a feed: every phrase candidate,
@@ -84,6 +123,7 @@ impl Pipeline {
         &self,
         feed: &Feed<'_>,
         languages: &[Language],
+        passages: Option<&PassageCounts>,
     ) -> Result<Miner, Error> {
         let mut workers: Vec<(Miner, TokenStats)> = (0..self.pool.current_num_threads().max(1))
             .map(|_| Default::default())
@@ -96,9 +136,9 @@ impl Pipeline {
                 .for_each(|(piece, (miner, stats))| {
                     for segment in piece {
                         miner.reset();
-                        self.analyzers
-                            .get(languages[segment.source as usize])
-                            .analyze(&segment.text, stats, |event| miner.event(&event));
+                        let analyzer = self.analyzers.get(languages[segment.source as usize]);
+                        let text = Pipeline::text_of(segment, passages, analyzer, stats);
+                        analyzer.analyze(&text, stats, |event| miner.event(&event));
                     }
                 });
         })?;
@@ -118,6 +158,7 @@ impl Pipeline {
         &self,
         feed: &Feed<'_>,
         languages: &[Language],
+        passages: Option<&PassageCounts>,
     ) -> Result<KeptPhrases, Error> {
         let listed = || self.phrases.listed.iter().map(String::as_str);
         match (self.phrases.mode, &self.phrase_list) {
@@ -129,7 +170,7 @@ impl Pipeline {
             (PhraseMode::Auto, None) => {
                 let miner = self
                     .timings
-                    .time("phrases", || self.mining_pass(feed, languages))?;
+                    .time("phrases", || self.mining_pass(feed, languages, passages))?;
                 let keys = miner.kept(&self.phrases);
                 Ok(KeptPhrases::new(keys.iter().map(String::as_str)))
             }
@@ -148,30 +189,50 @@ impl Pipeline {
             (0..self.pool.current_num_threads().max(1))
                 .map(|_| Default::default())
                 .collect();
+        // The segment before each batch, for the silence before its first one.
+        let mut before: Option<Segment> = None;
         feed.for_each(|segments| {
-            let piece = segments.len().div_ceil(workers.len()).max(1);
+            let size = segments.len().div_ceil(workers.len()).max(1);
             segments
-                .par_chunks(piece)
+                .par_chunks(size)
+                .enumerate()
                 .zip(workers.par_iter_mut())
-                .for_each(|(piece, (builder, analysis))| {
+                .for_each(|((k, piece), (builder, analysis))| {
+                    // Every chunk but the last is `size` long.
+                    let mut previous = match k {
+                        0 => before.as_ref(),
+                        k => segments.get(k * size - 1),
+                    };
                     for segment in piece {
                         builder.add_segment(
                             placing.windows.containing(segment.start),
                             segment.document,
                             segment.end,
                         );
+                        self.note_pause(builder, placing, segment, previous);
+                        previous = Some(segment);
                         let builder = std::cell::RefCell::new(&mut *builder);
                         self.analyze_segment(
                             segment,
                             placing,
                             analysis,
-                            |w, token| builder.borrow_mut().add(&token.term, &token.display, w),
-                            |w, key, surface, components| {
-                                builder.borrow_mut().add_phrase(key, surface, components, w)
+                            |w, at, token| {
+                                let unit = placing.unit(segment, at);
+                                builder
+                                    .borrow_mut()
+                                    .add_at(&token.term, &token.display, w, unit)
+                            },
+                            |w, at, key, surface, components| {
+                                let unit = placing.unit(segment, at);
+                                builder
+                                    .borrow_mut()
+                                    .add_phrase_at(key, surface, components, w, unit)
                             },
                         );
                     }
+                    builder.end_piece();
                 });
+            before = segments.last().cloned();
         })?;
         Ok(workers
             .into_par_iter()
@@ -183,6 +244,39 @@ impl Pipeline {
                 a.merge(b);
                 a
             }))
+    }
+
+    /// Notes where a chapter boundary could be placed: the start of `segment`,
+    /// with the silence since `previous` (the segment before it in reading order).
+    fn note_pause(
+        &self,
+        builder: &mut CountBuilder,
+        placing: Placing<'_>,
+        segment: &Segment,
+        previous: Option<&Segment>,
+    ) {
+        let Some(grid) = placing
+            .grids
+            .get(segment.source as usize)
+            .copied()
+            .flatten()
+        else {
+            return;
+        };
+        let since = match previous {
+            Some(p) if p.source == segment.source => p.end,
+            _ => grid.origin,
+        };
+        for (unit, edge) in grid.edges_near(segment.start) {
+            builder.add_pause(
+                unit,
+                Pause {
+                    edge,
+                    at: segment.start,
+                    silence: segment.start - since,
+                },
+            );
+        }
     }
 
     /// Lets the phrases of `counts` claim their words, after dropping those that

@@ -7,10 +7,13 @@ use super::Pipeline;
 use super::corpus::{Feed, Part, source_parts};
 use crate::Error;
 use crate::config::GroupBy;
+use crate::count::UnitGrid;
 use crate::ingest::{Ingested, Segment};
+use crate::score::Boilerplate;
 use crate::stem::{Language, LanguageChoice};
 use crate::time::{Millis, TimeAxis};
 use crate::tokenize::TokenStats;
+use crate::tokenize::passages::{self, PassageCounts};
 use crate::window::{Extent, WindowGrid, Windows, token_bin_edges};
 
 /// The settled shape of a run: offsets or instants, the timelines, and the
@@ -36,6 +39,12 @@ pub(crate) struct Group {
     pub extent: Extent,
     /// Its windows.
     pub windows: Windows,
+    /// The unit grid of each of its recordings, by source index (none for dated
+    /// documents), for segmentation.
+    pub grids: Vec<Option<UnitGrid>>,
+    /// How many of its documents hold each passage, when it has enough documents
+    /// for copied text to tell (see [`crate::tokenize::passages`]).
+    pub passages: Option<PassageCounts>,
 }
 
 impl Pipeline {
@@ -47,7 +56,15 @@ impl Pipeline {
     /// Settles the time axis (anchoring recordings at `start`), each source's
     /// language, and the timelines with their resolved windows.
     pub(crate) fn plan(&self, ingested: &mut Ingested) -> Result<Plan, Error> {
-        let axis = ingested.resolve_axis(self.config.anchor())?;
+        // Recordings are timed from their start; anchoring them moves them onto
+        // the axis of instants, but they stay recordings, with chapters.
+        let recordings: Vec<bool> = ingested
+            .sources
+            .iter()
+            .map(|s| s.axis == Some(TimeAxis::Offset))
+            .collect();
+        let anchor = self.config.anchor();
+        let axis = ingested.resolve_axis(anchor)?;
         let languages = self.assign_languages(ingested);
         let parts = source_parts(ingested);
         let mut groups_parts: Vec<(Option<String>, Vec<Part>)> = Vec::new();
@@ -77,17 +94,25 @@ impl Pipeline {
         let mut groups = Vec::with_capacity(groups_parts.len());
         for (source, parts) in groups_parts {
             let extent = group_extent(ingested, &parts, axis);
+            let grids = unit_grids(ingested, &parts, &recordings, anchor.unwrap_or(0));
             let mut group = Group {
                 source,
                 parts,
                 extent,
                 windows: Windows::Grid(WindowGrid::new(1, None)),
+                grids,
+                passages: None,
             };
+            group.passages = self.passage_counts(ingested, &group)?;
             let mut failed = None;
             group.windows = Windows::resolve(&spec, axis, extent, &self.config.tz, |bins| {
                 let mut pairs = Vec::new();
                 let read = self.feed(ingested, &group).for_each(|segments| {
-                    pairs.extend(self.tokens_by_time(segments, &languages));
+                    pairs.extend(self.tokens_by_time(
+                        segments,
+                        &languages,
+                        group.passages.as_ref(),
+                    ));
                 });
                 if let Err(e) = read {
                     failed = Some(e);
@@ -147,20 +172,123 @@ impl Pipeline {
             .collect()
     }
 
+    /// How many of `group`'s documents hold each passage: counted in one pass
+    /// over its text when it has at least [`passages::MIN_DOCUMENTS`] documents
+    /// (fewer cannot tell copied text from a topic), unless boilerplate is off.
+    fn passage_counts(
+        &self,
+        ingested: &Ingested,
+        group: &Group,
+    ) -> Result<Option<PassageCounts>, Error> {
+        let mut sources = vec![false; ingested.sources.len()];
+        for part in &group.parts {
+            match part {
+                Part::Held(range) => {
+                    for segment in &ingested.segments[range.clone()] {
+                        sources[segment.source as usize] = true;
+                    }
+                }
+                Part::Streamed(i) => sources[ingested.streamed[*i].source as usize] = true,
+            }
+        }
+        let documents: u64 = ingested
+            .sources
+            .iter()
+            .zip(&sources)
+            .filter(|&(_, &in_group)| in_group)
+            .map(|(s, _)| s.documents)
+            .sum();
+        if self.config.boilerplate == Boilerplate::Off
+            || documents < u64::from(passages::MIN_DOCUMENTS)
+        {
+            return Ok(None);
+        }
+        let mut counts = PassageCounts::default();
+        let mut document: Option<u32> = None;
+        let mut hashes: Vec<u64> = Vec::new();
+        self.timings.time("boilerplate", || {
+            self.feed(ingested, group).for_each(|segments| {
+                for segment in segments {
+                    if document != Some(segment.document) {
+                        if document.is_some() {
+                            counts.add_document(&mut hashes);
+                        }
+                        hashes.clear();
+                        document = Some(segment.document);
+                    }
+                    passages::passages(&segment.text, |_, hash| hashes.push(hash));
+                }
+            })
+        })?;
+        if document.is_some() {
+            counts.add_document(&mut hashes);
+        }
+        Ok(Some(counts))
+    }
+
     /// `(start, tokens)` per segment, sorted by time: what bins by tokens split.
-    fn tokens_by_time(&self, segments: &[Segment], languages: &[Language]) -> Vec<(Millis, u64)> {
+    fn tokens_by_time(
+        &self,
+        segments: &[Segment],
+        languages: &[Language],
+        passages: Option<&PassageCounts>,
+    ) -> Vec<(Millis, u64)> {
         let mut pairs: Vec<(Millis, u64)> = segments
             .par_iter()
             .map(|segment| {
                 let mut stats = TokenStats::default();
                 let analyzer = self.analyzers.get(languages[segment.source as usize]);
-                analyzer.tokens(&segment.text, &mut stats, |_| {});
+                let text = Pipeline::text_of(segment, passages, analyzer, &mut stats);
+                analyzer.tokens(&text, &mut stats, |_| {});
                 (segment.start, stats.kept)
             })
             .collect();
         pairs.sort_unstable();
         pairs
     }
+}
+
+/// The unit grids of the recordings among `parts`, by source index: each from
+/// `origin` to its last segment's end.
+fn unit_grids(
+    ingested: &Ingested,
+    parts: &[Part],
+    recordings: &[bool],
+    origin: Millis,
+) -> Vec<Option<UnitGrid>> {
+    let mut ends: Vec<Option<Millis>> = vec![None; ingested.sources.len()];
+    for part in parts {
+        match part {
+            Part::Held(range) => {
+                for segment in &ingested.segments[range.clone()] {
+                    let end = &mut ends[segment.source as usize];
+                    *end = Some(
+                        end.unwrap_or(Millis::MIN)
+                            .max(segment.end.max(segment.start + 1)),
+                    );
+                }
+            }
+            Part::Streamed(i) => {
+                let streamed = &ingested.streamed[*i];
+                ends[streamed.source as usize] = Some(streamed.end);
+            }
+        }
+    }
+    let chosen: Vec<(usize, Millis)> = ends
+        .iter()
+        .enumerate()
+        .filter(|&(source, _)| recordings[source])
+        .filter_map(|(source, end)| end.map(|end| (source, end)))
+        .collect();
+    let durations: Vec<(Millis, Millis)> = chosen
+        .iter()
+        .map(|&(_, end)| (origin, (end - origin).max(1)))
+        .collect();
+    let mut grids = vec![None; ingested.sources.len()];
+    for (&(source, _), grid) in chosen.iter().zip(UnitGrid::for_recordings(&durations)) {
+        grids[source] = Some(grid);
+    }
+    grids
 }
 
 /// The extent of a group's segments, held and streamed.

@@ -9,12 +9,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use super::Pipeline;
+use super::chapters::{ChapterInput, place_shifts};
 use super::plan::Plan;
 use crate::Error;
 use crate::count::claim::Phrase;
 use crate::count::{Counts, TermId};
 use crate::ingest::{Ingested, LineCounts};
-use crate::score::{TermScore, top_terms, vocabulary_mask};
+use crate::score::{TermScore, boilerplate_mask, top_terms, vocabulary_mask};
 use crate::shard::Counted;
 use crate::shift::{self, Shift, TermHistory};
 use crate::theme::{Origin, Theme, ThemeWindow};
@@ -58,8 +59,9 @@ impl Pipeline {
         let mut terms_scored = BTreeSet::new();
         let mut ranked: BTreeMap<String, TermReport> = BTreeMap::new();
         let mut kept_phrases: BTreeMap<String, Phrase> = BTreeMap::new();
-        let (mut themes, mut shifts, mut unassigned, mut discovery) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut themes, mut shifts, mut unassigned, mut discovery, mut chapters) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let paths: Vec<String> = counted.sources.iter().map(|s| s.path.clone()).collect();
         for (index, (counted_group, group_windows)) in
             counted.groups.into_iter().zip(group_windows).enumerate()
         {
@@ -77,16 +79,22 @@ impl Pipeline {
                 (
                     self.feed(ingested, &plan.groups[index]),
                     plan.languages.as_slice(),
+                    plan.groups[index].passages.as_ref(),
                 )
             });
+            let boilerplate = boilerplate_mask(&counts, self.config.boilerplate);
             let (group_themes, theme_windows, discovered) = self.timings.time("theme", || {
                 self.themes(
-                    feed.as_ref().map(|(feed, languages)| (feed, *languages)),
+                    feed.as_ref()
+                        .map(|(feed, languages, passages)| (feed, *languages, *passages)),
                     &group_windows,
                     &counts,
+                    &boilerplate,
                 )
             })?;
-            let scores = self.timings.time("score", || self.score(&counts));
+            let scores = self
+                .timings
+                .time("score", || self.score(&counts, &boilerplate));
             self.progress().scored(scores.len());
             let (histories, events) = self.timings.time("shift", || {
                 self.shift(
@@ -105,7 +113,26 @@ impl Pipeline {
                 &group_themes,
                 &theme_windows,
             );
-            shifts.extend(shift_reports(&view, events));
+            let group_chapters = self.timings.time("segment", || {
+                self.chapters(&ChapterInput {
+                    source: view.source,
+                    counts: &counts,
+                    grids: &counted_group.grids,
+                    paths: &paths,
+                    windows: view.windows,
+                    labels: &view.labels,
+                    axis,
+                    themes: &group_themes,
+                    theme_windows: &theme_windows,
+                    boilerplate: &boilerplate,
+                })
+            });
+            let mut group_shifts = shift_reports(&view, events);
+            if !counted_group.grids.is_empty() {
+                place_shifts(&mut group_shifts, &group_chapters, view.windows, axis);
+            }
+            shifts.extend(group_shifts);
+            chapters.extend(group_chapters);
             if group_themes.iter().any(|t| t.origin == Origin::Lexicon) {
                 unassigned.extend(unassigned_terms(&group_themes, &reports));
             }
@@ -194,18 +221,23 @@ impl Pipeline {
             terms,
             themes,
             shifts,
+            chapters,
             unassigned,
         })
     }
 
     /// The score stage: each window's best terms, ranked.
-    fn score(&self, counts: &Counts) -> Vec<Vec<TermScore>> {
+    /// Boilerplate is scored like any term but never ranks.
+    fn score(&self, counts: &Counts, boilerplate: &[bool]) -> Vec<Vec<TermScore>> {
         let config = &self.config;
         config
             .scorer()
             .score(counts, config.min_count)
             .into_par_iter()
-            .map(|scores| top_terms(scores, config.top))
+            .map(|mut scores| {
+                scores.retain(|s| !boilerplate[s.term as usize]);
+                top_terms(scores, config.top)
+            })
             .collect()
     }
 

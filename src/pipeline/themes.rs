@@ -17,6 +17,7 @@ use crate::theme::discover::Chunk;
 use crate::theme::{self, Theme, ThemeWindow};
 use crate::timeline::DiscoveryReport;
 use crate::tokenize::TokenStats;
+use crate::tokenize::passages::PassageCounts;
 use crate::tokenize::phrases::{self, KeptPhrases};
 use crate::window::Windows;
 
@@ -53,12 +54,14 @@ impl Pipeline {
 
     /// The themes of one timeline's counts and each window's theme tokens: the
     /// lexicon's, or discovered from chunks of the text, which `feed` hands on
-    /// (`None` when only counts are at hand, as in a merge of shards).
+    /// (`None` when only counts are at hand, as in a merge of shards), without
+    /// the terms of `boilerplate`.
     pub(crate) fn themes(
         &self,
-        feed: Option<(&Feed<'_>, &[Language])>,
+        feed: Option<(&Feed<'_>, &[Language], Option<&PassageCounts>)>,
         windows: &Windows,
         counts: &Counts,
+        boilerplate: &[bool],
     ) -> Result<GroupThemes, Error> {
         if let Some(lexicon) = &self.lexicon {
             let themes = Theme::from_lexicon(lexicon, counts, |text| self.lexicon_keys(text));
@@ -78,13 +81,17 @@ impl Pipeline {
                 .collect();
             return Ok((Vec::new(), windows, None));
         };
-        let Some((feed, languages)) = feed else {
+        let Some((feed, languages, passages)) = feed else {
             return Err(Error::DiscoveryNeedsText);
         };
         let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
         let chunk_tokens = options.chunk_length(tokens);
-        let chunks = self.chunks(feed, languages, windows, counts, chunk_tokens)?;
-        let mask = vocabulary_mask(counts, self.config.min_count);
+        let chunks = self.chunks(feed, languages, passages, windows, counts, chunk_tokens)?;
+        // Boilerplate would make themes of its own: intros, sponsor reads, URLs.
+        let mut mask = vocabulary_mask(counts, self.config.min_count);
+        for (kept, &boilerplate) in mask.iter_mut().zip(boilerplate) {
+            *kept &= !boilerplate;
+        }
         let found = theme::discover::discover(&chunks, counts, &mask, &options);
         let report = DiscoveryReport {
             themes: options.k,
@@ -106,6 +113,7 @@ impl Pipeline {
         &self,
         feed: &Feed<'_>,
         languages: &[Language],
+        passages: Option<&PassageCounts>,
         windows: &Windows,
         counts: &Counts,
         chunk_tokens: u64,
@@ -139,6 +147,8 @@ impl Pipeline {
             windows,
             kept: &kept,
             languages,
+            grids: &[],
+            passages,
         };
         let mut chunks: Vec<Chunk> = Vec::new();
         let mut open: Option<(u32, Piece)> = None;
@@ -167,7 +177,7 @@ impl Pipeline {
                             segment,
                             placing,
                             analysis,
-                            |w, token| {
+                            |w, _, token| {
                                 let mut pieces = pieces.borrow_mut();
                                 let i = piece_for(&mut pieces, &w);
                                 pieces[i].tokens += 1;
@@ -175,7 +185,7 @@ impl Pipeline {
                                     pieces[i].terms.push(id);
                                 }
                             },
-                            |w, key, _, _| {
+                            |w, _, key, _, _| {
                                 let Some(&id) = ids.get(key) else { return };
                                 let mut pieces = pieces.borrow_mut();
                                 let Some(piece) = pieces.last_mut().filter(|p| p.windows == w)

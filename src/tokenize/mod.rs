@@ -19,6 +19,7 @@
 
 pub mod aliases;
 mod error;
+pub mod passages;
 pub mod phrases;
 pub mod protected;
 mod stopwords;
@@ -118,16 +119,24 @@ pub enum DropReason {
     Number,
     /// Shorter than the minimum token length.
     TooShort,
+    /// In a passage that many documents of the collection repeat word for word
+    /// (see [`passages`]).
+    Boilerplate,
+    /// A web or e-mail address: an address, not a word of the text (one per
+    /// address).
+    Address,
 }
 
 impl DropReason {
     /// How many reasons there are.
-    pub const COUNT: usize = 3;
+    pub const COUNT: usize = 5;
     /// Every reason, in `as usize` order.
     pub const ALL: [DropReason; DropReason::COUNT] = [
         DropReason::StopWord,
         DropReason::Number,
         DropReason::TooShort,
+        DropReason::Boilerplate,
+        DropReason::Address,
     ];
 }
 
@@ -299,6 +308,13 @@ impl TokenStats {
                 *self.dropped.entry(DropReason::ALL[i]).or_default() += n;
             }
         }
+    }
+
+    /// Counts `words` words dropped for `reason` outside the filter chain (a
+    /// boilerplate passage's): they are words, and dropped.
+    pub fn drop_words(&mut self, reason: DropReason, words: u64) {
+        self.words += words;
+        self.dropped_fast[reason as usize] += words;
     }
 
     /// Adds another tally into this one.
@@ -705,6 +721,53 @@ fn split_stage_directions(
     if rest_start < text.len() {
         pieces.push(rest_start..text.len());
     }
+    if text.contains("://") || text.contains("www.") || text.contains('@') {
+        cut_addresses(text, stats, pieces);
+    }
+}
+
+/// Cuts web and e-mail addresses out of `pieces` (a run of non-space text holding
+/// `://`, starting with `www.`, or a mailbox `name@host.tld`), counting each as a
+/// dropped word. Trailing punctuation stays with the text.
+fn cut_addresses(text: &str, stats: &mut TokenStats, pieces: &mut Vec<std::ops::Range<usize>>) {
+    let mut cut = Vec::with_capacity(pieces.len());
+    for piece in pieces.drain(..) {
+        let mut from = piece.start;
+        let mut at = piece.start;
+        for run in text[piece.clone()].split(char::is_whitespace) {
+            let start = at;
+            at += run.len()
+                + text[at + run.len()..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8);
+            let trimmed = run.trim_end_matches(|c: char| ".,;:!?)]}'\"".contains(c));
+            let lower = trimmed.to_ascii_lowercase();
+            let mailbox = trimmed.split_once('@').is_some_and(|(name, host)| {
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || "._+-".contains(c))
+                    && host.contains('.')
+                    && !host.ends_with('.')
+            });
+            let address = lower.contains("://")
+                || lower.starts_with("www.")
+                || (mailbox && !trimmed.starts_with('@'));
+            if !address {
+                continue;
+            }
+            if start > from {
+                cut.push(from..start);
+            }
+            stats.drop_words(DropReason::Address, 1);
+            from = start + trimmed.len();
+        }
+        if from < piece.end {
+            cut.push(from..piece.end);
+        }
+    }
+    *pieces = cut;
 }
 
 #[cfg(test)]
@@ -902,6 +965,22 @@ mod tests {
             plain.push(t.term.clone())
         });
         assert_eq!(plain, ["running"], "no stemmer: a token is its own term");
+    }
+
+    #[test]
+    fn web_and_mail_addresses_are_not_words() {
+        let (words, stats) = tokens(
+            &default_analyzer(),
+            "Slides: https://speakerdeck.com/x/y-z?a=1, mail ann@example.org or see www.pycon.org. Thanks @pycon",
+        );
+        assert_eq!(words, ["slides", "mail", "thanks", "@pycon"]);
+        assert_eq!(stats.dropped[&DropReason::Address], 3);
+        let dropped: u64 = stats.dropped.values().sum();
+        assert_eq!(
+            stats.words,
+            stats.kept + dropped,
+            "every word accounted for"
+        );
     }
 
     #[test]
