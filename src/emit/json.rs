@@ -88,24 +88,45 @@ impl<W: Write> Sink for TimelineJson<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Pipeline;
-    use crate::emit::emit;
+    use crate::emit::{emit, testing};
+    use crate::timeline::{TermStatus, Timeline};
+
+    fn json(timeline: &Timeline) -> String {
+        let mut sink = TimelineJson::new(Vec::new());
+        emit(timeline, &mut [&mut sink]).unwrap();
+        String::from_utf8(sink.into_inner()).unwrap()
+    }
 
     #[test]
     fn the_document_has_meta_and_every_window() {
-        let timeline = Pipeline::builder()
-            .window(std::time::Duration::from_secs(60))
-            .min_count(1)
-            .build()
-            .unwrap()
-            .run_text(
-                "talk.txt",
-                "My Title\n0:00 security and more security\n0:40 cluster\n2:10 ai\n",
+        // What `0:00 security and more security`, `0:40 cluster`, `2:10 ai` give
+        // with 1-minute windows.
+        let timeline = testing::Builder::new()
+            .input("talk.txt", Some("My Title"), 3)
+            .window(
+                None,
+                (0, 60),
+                3,
+                &[
+                    ("secur", "security", 0.3, 2, TermStatus::Stable),
+                    ("cluster", "cluster", 0.15, 1, TermStatus::Stable),
+                ],
+                &[],
             )
-            .unwrap();
-        let mut sink = TimelineJson::new(Vec::new());
-        emit(&timeline, &mut [&mut sink]).unwrap();
-        let value: serde_json::Value = serde_json::from_slice(&sink.into_inner()).unwrap();
+            .counts(1, 2)
+            .window(None, (60, 120), 0, &[], &[])
+            .counts(0, 0)
+            .window(
+                None,
+                (120, 180),
+                1,
+                &[("ai", "ai", 0.2, 1, TermStatus::New)],
+                &[],
+            )
+            .partial()
+            .options(|meta| meta.options.window = "1m".parse().unwrap())
+            .build();
+        let value: serde_json::Value = serde_json::from_str(&json(&timeline)).unwrap();
         assert_eq!(value["schema_version"], SCHEMA_VERSION);
         assert_eq!(value["meta"]["inputs"][0]["title"], "My Title");
         assert_eq!(value["meta"]["options"]["window"], "1m");
@@ -117,5 +138,16 @@ mod tests {
         assert!(windows[0]["terms"][0]["score"].is_f64());
         assert_eq!(windows[1]["terms"].as_array().unwrap().len(), 0);
         assert_eq!(windows[2]["start"], 120.0);
+    }
+
+    #[test]
+    fn the_streamed_document_is_the_timeline_pretty_printed() {
+        let mut empty = testing::talk();
+        empty.windows.clear();
+        for timeline in [testing::talk(), testing::two_sources(), empty] {
+            let whole = serde_json::to_string_pretty(&timeline).unwrap() + "\n";
+            assert!(json(&timeline) == whole, "{}", json(&timeline));
+        }
+        assert!(json(&testing::talk()).contains("\n  \"windows\": [\n    {\n      \"index\": 0,"));
     }
 }

@@ -13,7 +13,8 @@ mod csv;
 mod html;
 mod json;
 mod ndjson;
-
+#[cfg(test)]
+pub(crate) mod testing;
 mod vegalite;
 
 use std::fs::File;
@@ -372,19 +373,10 @@ pub fn readable<'r, 'a, 'b>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Pipeline;
+    use crate::emit::testing;
 
     fn timeline() -> Timeline {
-        Pipeline::builder()
-            .window(std::time::Duration::from_secs(60))
-            .min_count(1)
-            .build()
-            .unwrap()
-            .run_text(
-                "t.txt",
-                "T\n0:00 security, \"quoted\" text\n1:30 ai ai models\n",
-            )
-            .unwrap()
+        testing::talk()
     }
 
     #[test]
