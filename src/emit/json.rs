@@ -22,66 +22,88 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{Collected, EmitError, Sink, Summary, write_pretty_json};
-use crate::timeline::{
-    Meta, SCHEMA_VERSION, ShiftReport, TermReport, ThemeReport, UnassignedTerm, WindowReport,
-};
+use super::{EmitError, Sink, Summary};
+use crate::timeline::{Meta, SCHEMA_VERSION, WindowReport};
 
-/// Collects the run and writes it as one document when finished.
+/// Writes the document as the run goes: the head (`schema_version`, `meta`) at
+/// the beginning, each window as it comes, the run-level arrays at the end. The
+/// windows are never held, so a run of a million windows costs the sink no
+/// memory; the bytes are those of pretty-printing the whole document at once.
 #[derive(Debug)]
 pub struct TimelineJson<W: Write> {
     writer: W,
-    run: Collected,
+    windows: usize,
 }
 
 impl<W: Write> TimelineJson<W> {
     /// A sink writing to `writer`.
     pub fn new(writer: W) -> Self {
-        TimelineJson {
-            writer,
-            run: Collected::default(),
-        }
+        TimelineJson { writer, windows: 0 }
     }
 
     /// The underlying writer.
     pub fn into_inner(self) -> W {
         self.writer
     }
-}
 
-#[derive(Serialize)]
-struct Document<'a> {
-    schema_version: u32,
-    meta: &'a Meta,
-    windows: &'a [WindowReport],
-    terms: &'a [TermReport],
-    themes: &'a [ThemeReport],
-    shifts: &'a [ShiftReport],
-    unassigned: &'a [UnassignedTerm],
+    /// Writes `value` pretty-printed as a member of an object or array nested
+    /// `depth` levels deep: every line after the first indented to that depth.
+    fn nested<T: Serialize>(&mut self, value: &T, depth: usize) -> Result<(), EmitError> {
+        let text = serde_json::to_vec_pretty(value)?;
+        let indent = &b"\n        "[..1 + 2 * depth];
+        // A newline in the pretty text is always the formatter's: JSON strings
+        // escape theirs.
+        let mut lines = text.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            self.raw(first)?;
+        }
+        for line in lines {
+            self.raw(indent)?;
+            self.raw(line)?;
+        }
+        Ok(())
+    }
+
+    fn raw(&mut self, bytes: &[u8]) -> Result<(), EmitError> {
+        self.writer
+            .write_all(bytes)
+            .map_err(|e| serde_json::Error::io(e).into())
+    }
 }
 
 impl<W: Write> Sink for TimelineJson<W> {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
-        self.run.begin(meta);
-        Ok(())
+        self.raw(format!("{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"meta\": ").as_bytes())?;
+        self.nested(meta, 1)
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
-        self.run.windows.push(window.clone());
-        Ok(())
+        self.raw(if self.windows == 0 {
+            b",\n  \"windows\": [\n    "
+        } else {
+            b",\n    "
+        })?;
+        self.windows += 1;
+        self.nested(window, 2)
     }
 
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
-        let document = Document {
-            schema_version: SCHEMA_VERSION,
-            meta: self.run.meta(),
-            windows: &self.run.windows,
-            terms: summary.terms,
-            themes: summary.themes,
-            shifts: summary.shifts,
-            unassigned: summary.unassigned,
-        };
-        write_pretty_json(&mut self.writer, &document)
+        self.raw(if self.windows == 0 {
+            b",\n  \"windows\": []"
+        } else {
+            b"\n  ]"
+        })?;
+        self.raw(b",\n  \"terms\": ")?;
+        self.nested(&summary.terms, 1)?;
+        self.raw(b",\n  \"themes\": ")?;
+        self.nested(&summary.themes, 1)?;
+        self.raw(b",\n  \"shifts\": ")?;
+        self.nested(&summary.shifts, 1)?;
+        self.raw(b",\n  \"unassigned\": ")?;
+        self.nested(&summary.unassigned, 1)?;
+        self.raw(b"\n}\n")?;
+        self.writer.flush().map_err(serde_json::Error::io)?;
+        Ok(())
     }
 }
 
