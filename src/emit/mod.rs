@@ -65,24 +65,6 @@ pub struct Summary<'a> {
     pub unassigned: &'a [UnassignedTerm],
 }
 
-/// What a sink that writes only once the run is finished (one JSON document, the
-/// report, the spec) keeps of the windows it is given.
-#[derive(Debug, Default)]
-struct Collected {
-    meta: Option<Meta>,
-    windows: Vec<WindowReport>,
-}
-
-impl Collected {
-    fn begin(&mut self, meta: &Meta) {
-        self.meta = Some(meta.clone());
-    }
-
-    fn meta(&self) -> &Meta {
-        self.meta.as_ref().expect("begin is called before finish")
-    }
-}
-
 /// Writes `value` as pretty JSON with a final newline, then flushes.
 fn write_pretty_json<W: std::io::Write, T: serde::Serialize>(
     writer: &mut W,

@@ -7,15 +7,18 @@
 //! laid out in rows so that none overlaps another ([`place_labels`]). Under the
 //! axis, triangles mark rising themes and ticks the windows where terms burst.
 //! Every mark carries an SVG `<title>`, which is the page's only tooltip
-//! mechanism: the report has no script.
+//! mechanism: the report has no script. When a column is a run of windows, the
+//! marks of its events are bounded too (the strongest new dominant themes, a few
+//! rising themes per column), and a note under the chart says what was left out.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::markup::{colour, escape, evidence_tip, num, percent, short};
-use super::{Group, share};
-use crate::timeline::{ShiftKind, ShiftReport, WindowReport};
+use super::Group;
+use super::aggregate::{Column, Series};
+use super::markup::{colour, count, escape, evidence_tip, num, percent, short};
+use crate::timeline::{ShiftKind, ShiftReport};
 
 /// Chart geometry, in SVG user units.
 pub(super) const WIDTH: f64 = 1200.0;
@@ -26,6 +29,13 @@ const PLOT_HEIGHT: f64 = 300.0;
 const LABEL_ROW: f64 = 16.0;
 /// Rough width of one character of 11px sans-serif text, for laying out labels.
 const CHAR_WIDTH: f64 = 6.4;
+/// When columns are runs of windows: most new dominant themes marked (the
+/// strongest), rising themes stacked under one column (the strongest) and burst
+/// terms named in one column's tooltip. A window rarely has more; a run of a
+/// thousand windows may have hundreds.
+const MARKED_DOMINANT: usize = 20;
+const STACKED_RISING: usize = 3;
+const NAMED_BURSTS: usize = 12;
 
 /// A vertical marker over the chart and its label's row.
 pub(super) struct Marker<'a> {
@@ -69,13 +79,14 @@ pub(super) fn place_labels<'a>(shifts: &[(f64, String, &'a ShiftReport)]) -> Vec
     markers
 }
 
-/// Where things go: the time scale, each window's step and the plot's rows.
+/// Where things go: the time scale, each column's step and the plot's rows.
 struct Frame<'a> {
-    windows: &'a [WindowReport],
+    series: &'a Series,
+    columns: &'a [Column],
     /// The first window's start and the last one's end, in milliseconds.
     d0: i64,
     d1: i64,
-    /// Each window's step, in user units.
+    /// Each column's step, in user units.
     steps: Vec<(f64, f64)>,
     /// The plot's top and bottom edges.
     top: f64,
@@ -83,22 +94,24 @@ struct Frame<'a> {
 }
 
 impl<'a> Frame<'a> {
-    /// The time scale of `windows`; the plot's rows are placed by [`Frame::rows`].
-    fn new(windows: &'a [WindowReport]) -> Self {
-        let last = &windows[windows.len() - 1];
+    /// The time scale of the series; the plot's rows are placed by [`Frame::rows`].
+    fn new(series: &'a Series) -> Self {
+        let columns = series.columns.as_slice();
+        let last = &columns[columns.len() - 1];
         let mut frame = Frame {
-            windows,
-            d0: windows[0].start_ms,
-            d1: last.end_ms.max(last.start_ms + 1),
+            series,
+            columns,
+            d0: columns[0].start_ms,
+            d1: last.end_ms.max(last.last_start_ms + 1),
             steps: Vec::new(),
             top: 0.0,
             bottom: 0.0,
         };
-        frame.steps = windows
+        frame.steps = columns
             .iter()
             .enumerate()
             .map(|(i, w)| {
-                let right = windows.get(i + 1).map_or(frame.d1, |next| next.start_ms);
+                let right = columns.get(i + 1).map_or(frame.d1, |next| next.start_ms);
                 (frame.x(w.start_ms), frame.x(right))
             })
             .collect();
@@ -124,20 +137,17 @@ impl<'a> Frame<'a> {
         self.top + PLOT_HEIGHT * (1.0 - share.clamp(0.0, 1.0))
     }
 
-    /// The middle of the shift's window, or its time when no window matches.
+    /// The middle of the shift's column, or its time when no column matches.
     fn centre(&self, shift: &ShiftReport) -> f64 {
-        self.windows
-            .iter()
-            .position(|w| w.index == shift.window && w.start_ms == shift.at_ms)
-            .map_or_else(
-                || self.x(shift.at_ms),
-                |i| (self.steps[i].0 + self.steps[i].1) / 2.0,
-            )
+        self.series.column_of(shift).map_or_else(
+            || self.x(shift.at_ms),
+            |i| (self.steps[i].0 + self.steps[i].1) / 2.0,
+        )
     }
 }
 
 /// The marks under the axis: rising themes (stacked where several rise at once)
-/// and bursts (one tick per window, listing its terms), by window start.
+/// and bursts (one tick per column, listing its terms), by column start.
 struct Ticks<'a> {
     rising: BTreeMap<i64, Vec<&'a ShiftReport>>,
     bursts: BTreeMap<i64, Vec<&'a ShiftReport>>,
@@ -147,14 +157,24 @@ struct Ticks<'a> {
 }
 
 impl<'a> Ticks<'a> {
-    fn new(shifts: &[&'a ShiftReport], bottom: f64) -> Self {
+    fn new(shifts: &[&'a ShiftReport], series: &Series, bottom: f64) -> Self {
         let mut rising: BTreeMap<i64, Vec<&ShiftReport>> = BTreeMap::new();
         let mut bursts: BTreeMap<i64, Vec<&ShiftReport>> = BTreeMap::new();
         for shift in shifts {
+            // A column is one window (whose start is the shift's time) or a run of
+            // them: either way, marks of one column share a place.
+            let at = series
+                .column_of(shift)
+                .map_or(shift.at_ms, |i| series.columns[i].start_ms);
             match shift.kind {
-                ShiftKind::Rising => rising.entry(shift.at_ms).or_default().push(shift),
-                ShiftKind::Burst => bursts.entry(shift.at_ms).or_default().push(shift),
+                ShiftKind::Rising => rising.entry(at).or_default().push(shift),
+                ShiftKind::Burst => bursts.entry(at).or_default().push(shift),
                 _ => {}
+            }
+        }
+        if series.is_aggregated() {
+            for events in rising.values_mut() {
+                strongest(events, STACKED_RISING);
             }
         }
         let rise_rows = rising.values().map(Vec::len).max().unwrap_or(0);
@@ -173,12 +193,21 @@ impl<'a> Ticks<'a> {
 
 /// The stacked-area SVG chart of one timeline.
 pub(super) fn chart(out: &mut dyn Write, group: &Group<'_>, names: &[String]) -> io::Result<()> {
-    let mut frame = Frame::new(group.windows);
+    let series = group.series;
+    let mut frame = Frame::new(series);
+    let mut dominant_shifts: Vec<&ShiftReport> = group
+        .shifts
+        .iter()
+        .copied()
+        .filter(|s| s.kind == ShiftKind::Dominant)
+        .collect();
+    let all_dominant = dominant_shifts.len();
+    if series.is_aggregated() {
+        strongest(&mut dominant_shifts, MARKED_DOMINANT);
+    }
     let markers = place_labels(
-        &group
-            .shifts
+        &dominant_shifts
             .iter()
-            .filter(|s| s.kind == ShiftKind::Dominant)
             .map(|s| {
                 let label = format!("{} → {}", short(&s.from, 22), short(&s.to, 22));
                 (frame.x(s.at_ms), label, *s)
@@ -186,7 +215,7 @@ pub(super) fn chart(out: &mut dyn Write, group: &Group<'_>, names: &[String]) ->
             .collect::<Vec<_>>(),
     );
     frame.rows(markers.iter().map(|m| m.row + 1).max().unwrap_or(0));
-    let ticks = Ticks::new(&group.shifts, frame.bottom);
+    let ticks = Ticks::new(&group.shifts, series, frame.bottom);
     let height = ticks.labels_y + 8.0;
     writeln!(
         out,
@@ -202,7 +231,35 @@ pub(super) fn chart(out: &mut dyn Write, group: &Group<'_>, names: &[String]) ->
     rising(out, &frame, &ticks, names)?;
     bursts(out, &frame, &ticks)?;
     dominant(out, &frame, &markers)?;
-    out.write_all(b"</svg>\n")
+    out.write_all(b"</svg>\n")?;
+    if series.is_aggregated() {
+        writeln!(
+            out,
+            "<p class=\"note\">The dashed lines mark the {} strongest of {}; under a \
+             column, at most {STACKED_RISING} rising themes (the strongest) are drawn and a \
+             tick's tooltip names at most {NAMED_BURSTS} bursts. The shift events below and \
+             <code>shifts.csv</code> have them all.</p>",
+            markers.len(),
+            count(all_dominant, "new dominant theme", "new dominant themes"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Keeps the `n` strongest of `events` (by the size of their strength, the
+/// earlier of equals), in their order.
+pub(super) fn strongest(events: &mut Vec<&ShiftReport>, n: usize) {
+    if events.len() <= n {
+        return;
+    }
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a_strength, b_strength) = (events[a].strength.abs(), events[b].strength.abs());
+        b_strength.total_cmp(&a_strength).then(a.cmp(&b))
+    });
+    order.truncate(n);
+    order.sort_unstable();
+    *events = order.into_iter().map(|i| events[i]).collect();
 }
 
 /// Grid lines and the y axis, every 25%.
@@ -231,14 +288,13 @@ fn bands(
     group: &Group<'_>,
     names: &[String],
 ) -> io::Result<()> {
-    let windows = frame.windows;
-    let mut lower = vec![0.0f64; windows.len()];
-    for &theme in &group.themes {
-        let name = &names[theme];
-        let upper: Vec<f64> = windows
+    let columns = frame.columns;
+    let mut lower = vec![0.0f64; columns.len()];
+    for (k, &theme) in group.themes.iter().enumerate() {
+        let upper: Vec<f64> = columns
             .iter()
             .zip(&lower)
-            .map(|(w, low)| low + share(w, name))
+            .map(|(c, low)| low + group.share(c, k))
             .collect();
         let mut d = String::new();
         for (i, ((left, right), up)) in frame.steps.iter().zip(&upper).enumerate() {
@@ -250,37 +306,50 @@ fn bands(
             let _ = write!(d, "L{r},{v}L{l},{v}");
         }
         d.push('Z');
-        let mean = windows.iter().map(|w| share(w, name)).sum::<f64>() / windows.len() as f64;
         writeln!(
             out,
             "<path class=\"band b-{theme}\" fill=\"{}\" d=\"{d}\"><title>{}: mean share {}</title></path>",
             colour(theme),
-            escape(name),
-            percent(mean)
+            escape(&names[theme]),
+            percent(group.mean(k))
         )?;
         lower = upper;
     }
     Ok(())
 }
 
-/// Hover columns, one per window, with every theme's share.
+/// Hover columns, one per column of windows, with every theme's share.
 fn columns(
     out: &mut dyn Write,
     frame: &Frame<'_>,
     group: &Group<'_>,
     names: &[String],
 ) -> io::Result<()> {
-    for (w, (left, right)) in frame.windows.iter().zip(&frame.steps) {
+    for (column, (left, right)) in frame.columns.iter().zip(&frame.steps) {
         let mut shares: Vec<(usize, f64)> = group
             .themes
             .iter()
-            .map(|&t| (t, share(w, &names[t])))
+            .enumerate()
+            .map(|(k, &t)| (t, group.share(column, k)))
             .filter(|&(_, s)| s > 0.0)
             .collect();
         shares.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut tip = format!("{} · {} tokens", w.label, w.tokens);
-        if w.partial {
-            tip.push_str(" (partial window)");
+        let mut tip = if column.windows == 1 {
+            format!("{} · {} tokens", column.label, column.tokens)
+        } else {
+            format!(
+                "{} · {} windows · {} tokens",
+                column.range(),
+                column.windows,
+                column.tokens
+            )
+        };
+        if column.partial {
+            tip.push_str(if column.windows == 1 {
+                " (partial window)"
+            } else {
+                " (with a partial window)"
+            });
         }
         if shares.is_empty() {
             tip.push_str("\nno theme terms");
@@ -301,9 +370,9 @@ fn columns(
     Ok(())
 }
 
-/// The x axis: a tick per window start (and at the end), labels as many as fit.
+/// The x axis: a tick per column start (and at the end), labels as many as fit.
 fn x_axis(out: &mut dyn Write, frame: &Frame<'_>, labels_y: f64) -> io::Result<()> {
-    let windows = frame.windows;
+    let columns = frame.columns;
     let bottom = frame.bottom;
     writeln!(
         out,
@@ -312,7 +381,7 @@ fn x_axis(out: &mut dyn Write, frame: &Frame<'_>, labels_y: f64) -> io::Result<(
         num(WIDTH - RIGHT, 1),
         b = num(bottom, 1)
     )?;
-    let widest = windows
+    let widest = columns
         .iter()
         .map(|w| w.label.chars().count())
         .max()
@@ -326,7 +395,7 @@ fn x_axis(out: &mut dyn Write, frame: &Frame<'_>, labels_y: f64) -> io::Result<(
         .fold(Frame::plot_width(), f64::min)
         .max(0.5);
     let every = (widest / narrowest).ceil().max(1.0) as usize;
-    let ticks = windows
+    let ticks = columns
         .iter()
         .map(|w| frame.x(w.start_ms))
         .chain([frame.x(frame.d1)]);
@@ -338,7 +407,7 @@ fn x_axis(out: &mut dyn Write, frame: &Frame<'_>, labels_y: f64) -> io::Result<(
             num(bottom, 1),
             num(bottom + 4.0, 1)
         )?;
-        if let Some(w) = windows.get(i)
+        if let Some(w) = columns.get(i)
             && i % every == 0
         {
             write!(
@@ -353,7 +422,7 @@ fn x_axis(out: &mut dyn Write, frame: &Frame<'_>, labels_y: f64) -> io::Result<(
     Ok(())
 }
 
-/// A triangle under the axis per rising theme, stacked within a window.
+/// A triangle under the axis per rising theme, stacked within a column.
 fn rising(
     out: &mut dyn Write,
     frame: &Frame<'_>,
@@ -397,7 +466,7 @@ fn rising(
     Ok(())
 }
 
-/// A tick under the rising themes per window where terms burst.
+/// A tick under the rising themes per column where terms burst.
 fn bursts(out: &mut dyn Write, frame: &Frame<'_>, ticks: &Ticks<'_>) -> io::Result<()> {
     if !ticks.bursts.is_empty() {
         writeln!(
@@ -409,10 +478,19 @@ fn bursts(out: &mut dyn Write, frame: &Frame<'_>, ticks: &Ticks<'_>) -> io::Resu
     }
     for events in ticks.bursts.values() {
         let bx = num(frame.centre(events[0]), 1);
-        let terms: Vec<String> = events
+        let named = if frame.series.is_aggregated() {
+            NAMED_BURSTS
+        } else {
+            events.len()
+        };
+        let mut terms: Vec<String> = events
             .iter()
+            .take(named)
             .map(|s| format!("{} (until {})", s.subject, s.to))
             .collect();
+        if events.len() > named {
+            terms.push(format!("and {} more", events.len() - named));
+        }
         writeln!(
             out,
             "<line class=\"burst\" x1=\"{bx}\" x2=\"{bx}\" y1=\"{}\" y2=\"{}\"><title>{} · bursts: {}</title></line>",
@@ -460,10 +538,9 @@ fn dominant(out: &mut dyn Write, frame: &Frame<'_>, markers: &[Marker<'_>]) -> i
 /// description and top terms.
 pub(super) fn legend(out: &mut dyn Write, group: &Group<'_>, names: &[String]) -> io::Result<()> {
     out.write_all(b"<ul class=\"legend\">\n")?;
-    for &theme in &group.themes {
+    for (k, &theme) in group.themes.iter().enumerate() {
         let name = &names[theme];
-        let mean = group.windows.iter().map(|w| share(w, name)).sum::<f64>()
-            / group.windows.len().max(1) as f64;
+        let mean = group.mean(k);
         let report = group.themes_reports.iter().find(|t| t.name == *name);
         let mut tip = String::new();
         if let Some(report) = report {

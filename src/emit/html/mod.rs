@@ -19,10 +19,21 @@
 //! of input text (titles, paths, terms, labels, theme names, option values) goes
 //! through [`escape`]: a term `<script>` is shown as text, never run.
 //!
+//! The page is bounded whatever the number of windows, and so is the sink's
+//! memory: it keeps no window, but folds each into at most
+//! [`MAX_COLUMNS`](aggregate::MAX_COLUMNS) columns per timeline as it comes (see
+//! `aggregate`). Up to that many windows a column is a window and the page is
+//! what it always was; beyond, a column is a run of windows, the page says so,
+//! and the chart's marks and the shift tables list the strongest events with a
+//! count of the rest. The page is written to the writer as it is formatted,
+//! never held as one string.
+//!
 //! This file assembles the page (the sink, the head, the overview, one section per
-//! timeline, the run's details); `markup` has the escaping, numbers and colours,
-//! `chart` the SVG chart and its legend, `tables` the heat and shift tables.
+//! timeline, the run's details); `aggregate` keeps the columns, `markup` has the
+//! escaping, numbers and colours, `chart` the SVG chart and its legend, `tables`
+//! the heat and shift tables.
 
+mod aggregate;
 mod chart;
 mod markup;
 mod tables;
@@ -33,8 +44,10 @@ use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
-use super::{Collected, EmitError, Sink, Summary};
+use super::{EmitError, Sink, Summary};
 use crate::timeline::{Meta, ShiftReport, ThemeReport, WindowReport};
+pub use aggregate::NameList;
+use aggregate::{Column, Run, Series};
 pub use markup::{colour, escape};
 use markup::{count, option_text};
 
@@ -44,11 +57,13 @@ pub const REPORT_FILE: &str = "report.html";
 /// Most diagnostics listed one by one on the page (all are counted).
 const LISTED_DIAGNOSTICS: usize = 50;
 
-/// Collects the run and writes `report.html` when finished.
+/// Folds the windows into what the page shows as they come, and writes
+/// `report.html` when the run is finished.
 #[derive(Debug)]
 pub struct HtmlReport<W: Write> {
     writer: W,
-    run: Collected,
+    meta: Option<Meta>,
+    run: Run,
 }
 
 impl<W: Write> HtmlReport<W> {
@@ -56,7 +71,8 @@ impl<W: Write> HtmlReport<W> {
     pub fn new(writer: W) -> Self {
         HtmlReport {
             writer,
-            run: Collected::default(),
+            meta: None,
+            run: Run::default(),
         }
     }
 
@@ -68,19 +84,20 @@ impl<W: Write> HtmlReport<W> {
 
 impl<W: Write> Sink for HtmlReport<W> {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
-        self.run.begin(meta);
+        self.meta = Some(meta.clone());
         Ok(())
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
-        self.run.windows.push(window.clone());
+        self.run.add(window);
         Ok(())
     }
 
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
+        let meta = self.meta.as_ref().expect("begin is called before finish");
         // Written piece by piece as it is formatted: the page is never one string.
         let mut out = BufWriter::with_capacity(1 << 16, &mut self.writer);
-        render(&mut out, self.run.meta(), &self.run.windows, summary)
+        render(&mut out, meta, &self.run, summary)
             .and_then(|()| out.flush())
             .map_err(|source| EmitError::Io {
                 path: PathBuf::from(REPORT_FILE),
@@ -91,20 +108,16 @@ impl<W: Write> Sink for HtmlReport<W> {
 
 /// Every theme name of the run, in [`Timeline::themes`](crate::Timeline::themes)
 /// order, each once (per-source timelines may share names); the index of a name is
-/// its colour. When the summary has no themes, the names in the windows.
-pub fn theme_names(themes: &[ThemeReport], windows: &[WindowReport]) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    let all = themes.iter().map(|t| t.name.as_str()).chain(
-        windows
-            .iter()
-            .flat_map(|w| w.themes.iter().map(|t| t.theme.as_str())),
-    );
-    for name in all {
-        if !names.iter().any(|n| n == name) {
-            names.push(name.to_string());
-        }
+/// its colour. When the summary has no themes, the names `seen` in the windows.
+pub fn theme_names(themes: &[ThemeReport], seen: &NameList) -> Vec<String> {
+    let mut names = NameList::default();
+    for name in themes.iter().map(|t| t.name.as_str()) {
+        names.add(name);
     }
-    names
+    for name in seen.names() {
+        names.add(name);
+    }
+    names.names().to_vec()
 }
 
 /// The page's title: the inputs' titles (or paths), the first three of them.
@@ -127,42 +140,51 @@ pub fn title(meta: &Meta) -> String {
     }
 }
 
-/// One timeline of the run: the windows of one source, or all of them.
+/// One timeline of the run as the page draws it: its columns, themes and shifts.
 struct Group<'a> {
-    source: Option<&'a str>,
-    windows: &'a [WindowReport],
+    series: &'a Series,
     /// Indices into the run's theme names, in this timeline's order.
     themes: Vec<usize>,
+    /// For each of `themes`, its place in the series' shares.
+    slots: Vec<Option<usize>>,
     shifts: Vec<&'a ShiftReport>,
     themes_reports: Vec<&'a ThemeReport>,
 }
 
-fn groups<'a>(
-    windows: &'a [WindowReport],
-    summary: &Summary<'a>,
-    names: &[String],
-) -> Vec<Group<'a>> {
+impl Group<'_> {
+    fn source(&self) -> Option<&str> {
+        self.series.source.as_deref()
+    }
+
+    /// The share in `column` of the `k`th theme of [`Group::themes`].
+    fn share(&self, column: &Column, k: usize) -> f64 {
+        self.slots[k]
+            .and_then(|slot| column.shares.get(slot))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The mean share over every window of the `k`th theme of [`Group::themes`].
+    fn mean(&self, k: usize) -> f64 {
+        let sum = self.slots[k].map_or(0.0, |slot| self.series.share_sums[slot]);
+        sum / self.series.windows.max(1) as f64
+    }
+}
+
+fn groups<'a>(run: &'a Run, summary: &Summary<'a>, names: &[String]) -> Vec<Group<'a>> {
     let mut groups = Vec::new();
-    let mut start = 0;
-    while start < windows.len() {
-        let source = windows[start].source.as_deref();
-        let end = start
-            + windows[start..]
-                .iter()
-                .take_while(|w| w.source.as_deref() == source)
-                .count();
-        let slice = &windows[start..end];
+    for series in &run.series {
+        let source = series.source.as_deref();
         let themes_reports: Vec<&ThemeReport> = summary
             .themes
             .iter()
             .filter(|t| t.source.as_deref() == source)
             .collect();
         let mut themes: Vec<usize> = Vec::new();
-        let mine = themes_reports.iter().map(|t| t.name.as_str()).chain(
-            slice
-                .iter()
-                .flat_map(|w| w.themes.iter().map(|t| t.theme.as_str())),
-        );
+        let mine = themes_reports
+            .iter()
+            .map(|t| t.name.as_str())
+            .chain(series.names.iter().map(String::as_str));
         for name in mine {
             if let Some(i) = names.iter().position(|n| n == name)
                 && !themes.contains(&i)
@@ -170,10 +192,14 @@ fn groups<'a>(
                 themes.push(i);
             }
         }
+        let slots = themes
+            .iter()
+            .map(|&i| series.names.iter().position(|n| *n == names[i]))
+            .collect();
         groups.push(Group {
-            source,
-            windows: slice,
+            series,
             themes,
+            slots,
             shifts: summary
                 .shifts
                 .iter()
@@ -181,18 +207,8 @@ fn groups<'a>(
                 .collect(),
             themes_reports,
         });
-        start = end;
     }
     groups
-}
-
-/// The share of theme `name` in `window` (0 when absent).
-fn share(window: &WindowReport, name: &str) -> f64 {
-    window
-        .themes
-        .iter()
-        .find(|t| t.theme == name)
-        .map_or(0.0, |t| t.share)
 }
 
 const STYLE: &str = r#"
@@ -258,14 +274,9 @@ footer{margin-top:36px;color:var(--muted);font-size:12px}
 "#;
 
 /// The whole page.
-fn render(
-    out: &mut dyn Write,
-    meta: &Meta,
-    windows: &[WindowReport],
-    summary: &Summary<'_>,
-) -> io::Result<()> {
-    let names = theme_names(summary.themes, windows);
-    let groups = groups(windows, summary, &names);
+fn render(out: &mut dyn Write, meta: &Meta, run: &Run, summary: &Summary<'_>) -> io::Result<()> {
+    let names = theme_names(summary.themes, &run.names);
+    let groups = groups(run, summary, &names);
     let title = title(meta);
     out.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
     out.write_all(b"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")?;
@@ -281,8 +292,8 @@ fn render(
     }
     out.write_all(b"</style>\n</head>\n<body>\n<main>\n")?;
     writeln!(out, "<h1>{}</h1>", escape(&title))?;
-    overview(out, meta, windows, summary)?;
-    let per_source = groups.iter().any(|g| g.source.is_some());
+    overview(out, meta, run.windows, summary)?;
+    let per_source = groups.iter().any(|g| g.source().is_some());
     for group in &groups {
         section(out, meta, group, &names, per_source)?;
     }
@@ -306,22 +317,22 @@ fn render(
 fn overview(
     out: &mut dyn Write,
     meta: &Meta,
-    windows: &[WindowReport],
+    windows: usize,
     summary: &Summary<'_>,
 ) -> io::Result<()> {
     let options = serde_json::to_value(&meta.options).unwrap_or_default();
     let windowing = match (&options["bins"], &options["step"]) {
         (serde_json::Value::Number(n), _) => {
-            format!("{} in {n} bins", count(windows.len(), "window", "windows"))
+            format!("{} in {n} bins", count(windows, "window", "windows"))
         }
         (_, serde_json::Value::String(step)) => format!(
             "{} of {}, one every {step}",
-            count(windows.len(), "window", "windows"),
+            count(windows, "window", "windows"),
             option_text(&options["window"]),
         ),
         _ => format!(
             "{} of {}",
-            count(windows.len(), "window", "windows"),
+            count(windows, "window", "windows"),
             option_text(&options["window"])
         ),
     };
@@ -353,7 +364,8 @@ fn section(
     per_source: bool,
 ) -> io::Result<()> {
     out.write_all(b"<section class=\"timeline\">\n")?;
-    if let Some(source) = group.source {
+    let series = group.series;
+    if let Some(source) = group.source() {
         let input_title = meta
             .inputs
             .iter()
@@ -367,30 +379,27 @@ fn section(
     } else if per_source {
         out.write_all(b"<h2>Timeline</h2>\n")?;
     }
-    if let (true, Some(first), Some(last)) =
-        (per_source, group.windows.first(), group.windows.last())
-    {
+    if per_source {
         writeln!(
             out,
             "<p class=\"muted\">{} window{} from {} to {}.</p>",
-            group.windows.len(),
-            if group.windows.len() == 1 { "" } else { "s" },
-            escape(&first.label),
-            escape(&last.label)
+            series.windows,
+            if series.windows == 1 { "" } else { "s" },
+            escape(&series.first_label),
+            escape(&series.last_label)
         )?;
     }
+    if series.is_aggregated() {
+        aggregation_note(out, series)?;
+    }
     out.write_all(b"<h3>Themes over time</h3>\n")?;
-    let any_share = group
-        .windows
-        .iter()
-        .any(|w| w.themes.iter().any(|t| t.share > 0.0));
     if group.themes.is_empty() {
         out.write_all(
             b"<p>This timeline has no themes: the run used no theme lexicon and discovered \
              none (<code>--discover 0</code>), so there is no theme chart. The terms below \
              are still ranked.</p>\n",
         )?;
-    } else if !any_share {
+    } else if !series.any_share {
         out.write_all(
             b"<p>No term of any theme occurs in this timeline, so every share is 0 and there \
              is no theme chart.</p>\n",
@@ -411,6 +420,26 @@ fn section(
     tables::heat_table(out, group, names)?;
     tables::shift_table(out, group)?;
     out.write_all(b"</section>\n")
+}
+
+/// What the chart and the heat table of a timeline of too many windows show.
+fn aggregation_note(out: &mut dyn Write, series: &Series) -> io::Result<()> {
+    let columns = series.columns.len();
+    let last = series.columns.last().map_or(0, |c| c.windows);
+    let rest = if last == series.per {
+        String::new()
+    } else {
+        format!(" (the last of {last})")
+    };
+    writeln!(
+        out,
+        "<p class=\"note\"><b>{} windows shown as {} columns of {} windows each</b>{rest}: \
+         more windows than the chart has pixels. A column's shares are its windows' shares \
+         weighted by their tokens, a row of the heat table is a column and shows the terms that \
+         score highest in any of its windows. Every window is in <code>windows.csv</code>, \
+         <code>themes.csv</code> and <code>terms.csv</code>.</p>",
+        series.windows, columns, series.per
+    )
 }
 
 /// Inputs, statistics, diagnostics and options.
