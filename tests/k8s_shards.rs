@@ -273,7 +273,11 @@ fn the_pods_of_the_manifest_merge_to_the_run_byte_for_byte() {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         names.sort();
-        assert_eq!(names.len(), 7, "{names:?}");
+        let expected: usize = themeline::emit::OutputFormat::DEFAULT
+            .iter()
+            .map(|f| f.files().len())
+            .sum();
+        assert_eq!(names.len(), expected, "{names:?}");
         for name in &names {
             assert!(
                 std::fs::read(single.join(name)).unwrap()

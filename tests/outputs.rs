@@ -60,6 +60,7 @@ fn format_chooses_the_files_written() {
     assert_eq!(
         names(out.path()),
         [
+            "chapters.csv",
             "report.html",
             "shifts.csv",
             "terms.csv",
@@ -266,7 +267,7 @@ fn config_show_reads_back_and_layers_file_env_and_flags() {
     let file_only = show(&[], &[]);
     assert!(file_only.contains("window = \"10m\"\n") && file_only.contains("top = 4\n"));
     assert!(
-        file_only.contains("tf = \"raw\"\n"),
+        file_only.contains("tf = \"auto\"\n"),
         "defaults fill the rest"
     );
     let env = show(

@@ -1,6 +1,8 @@
 //! `report.html` and `timeline.vl.json` end to end: the binary's default run on the
-//! bundled transcript, a dated corpus, per-source timelines and a run without
-//! themes.
+//! bundled transcript, a dated corpus, per-source timelines, a run without themes
+//! and one of thousands of windows; and the same bytes from separate processes
+//! with any thread count, which is the determinism that matters (one process
+//! rendering a timeline twice would hide anything seeded per process).
 
 use std::path::Path;
 
@@ -99,7 +101,7 @@ fn the_default_report_charts_every_theme_and_every_dominant_shift() {
         "<tr><th>tokens</th><td class=\"num\">{tokens}</td></tr>"
     )));
 
-    // Byte-identical for a second run.
+    // Byte-identical for a second run, in another process.
     let again = run(&[]);
     assert!(text(again.path(), "report.html") == html);
     assert!(text(again.path(), "timeline.vl.json") == text(out.path(), "timeline.vl.json"));
@@ -168,4 +170,73 @@ fn a_run_without_themes_says_so_instead_of_charting() {
     assert!(!html.contains("<svg"));
     assert!(html.contains("This timeline has no themes"));
     assert!(html.contains("<table class=\"heat\">"));
+}
+
+/// The outputs people compare by eye or by diff, of `args` run with `threads`.
+fn outputs(args: &[&str], threads: &str) -> Vec<(&'static str, String)> {
+    let out = run(&[args, &["--threads", threads]].concat());
+    ["report.html", "timeline.vl.json", "timeline.json"]
+        .into_iter()
+        .map(|name| (name, text(out.path(), name)))
+        .collect()
+}
+
+#[test]
+fn reports_are_byte_identical_across_processes_and_thread_counts() {
+    let runs: [&[&str]; 4] = [
+        &[],
+        &[
+            "tests/fixtures/sotu",
+            "--no-config",
+            "--window",
+            "decade",
+            "--discover",
+            "4",
+        ],
+        &[
+            "data/kubecon-eu-2024-recap.txt",
+            "tests/fixtures/kubecon-youtube.json",
+            "--group-by",
+            "source",
+        ],
+        // More windows than the chart has columns.
+        &["--no-config", "data", "--bins", "3000"],
+    ];
+    for args in runs {
+        let one = outputs(args, "1");
+        let two = outputs(args, "2");
+        for ((name, a), (_, b)) in one.iter().zip(&two) {
+            assert!(a == b, "{name} of {args:?} differs between processes");
+        }
+    }
+}
+
+#[test]
+fn thousands_of_windows_give_a_bounded_page_that_says_they_are_aggregated() {
+    let out = run(&["--no-config", "data", "--bins", "3000"]);
+    let windows = rows(out.path(), "windows.csv").len() - 1;
+    assert!(windows > 2000, "{windows}");
+    let html = text(out.path(), "report.html");
+    assert!(html.len() < 3_000_000, "{} bytes", html.len());
+    let columns = html.matches("<rect class=\"col\"").count();
+    assert!((500..=1000).contains(&columns), "{columns}");
+    assert_eq!(html.matches("<th class=\"win\">").count(), columns);
+    let per = windows.div_ceil(columns);
+    assert!(html.contains(&format!(
+        "<b>{windows} windows shown as {columns} columns of {} windows each</b>",
+        per.next_power_of_two()
+    )));
+    // The spec reads themes.csv and holds no window of its own.
+    assert!(text(out.path(), "timeline.vl.json").len() < 10_000);
+}
+
+/// `--bins 1000000` on the bundled transcript (920,000 windows) once took a
+/// 1.4 GB allocation for the page alone; `cargo test --release -- --ignored`.
+#[test]
+#[ignore = "a few seconds and 1.5 GB for the run itself"]
+fn a_million_bins_give_a_page_of_a_few_megabytes() {
+    let out = run(&["--no-config", "data", "--bins", "1000000"]);
+    let html = text(out.path(), "report.html");
+    assert!(html.len() < 3_000_000, "{} bytes", html.len());
+    assert!(html.contains(" windows shown as "));
 }

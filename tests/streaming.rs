@@ -41,7 +41,17 @@ fn assert_streaming_changes_nothing(config: Config, inputs: &[PathBuf]) -> usize
         inputs,
         &dir.path().join("streamed"),
     );
-    assert_eq!(held.len(), 7);
+    let expected: usize = themeline::emit::OutputFormat::DEFAULT
+        .iter()
+        .map(|f| f.files().len())
+        .sum();
+    assert_eq!(held.len(), expected);
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&held),
+        names(&streamed),
+        "the same files, held or streamed"
+    );
     for ((name, a), (_, b)) in held.iter().zip(&streamed) {
         assert!(a == b, "{name} differs when transcripts are streamed");
     }

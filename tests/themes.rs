@@ -104,14 +104,16 @@ fn shifts_record_the_turns_to_security_and_developer_experience() {
         .iter()
         .map(|s| (s.at_ms / 1000, s.from.as_str(), s.to.as_str()))
         .collect();
-    assert!(
-        changes.contains(&(2100, "platform engineering", "security")),
-        "{changes:?}"
-    );
-    assert!(
-        changes.contains(&(2400, "security", "developer experience")),
-        "{changes:?}"
-    );
+    // Each change is placed at the chapter boundary nearest it, within a
+    // minute of the listener's turns to security (35 min) and developer
+    // experience (42 min).
+    let near = |minute: i64, from: &str, to: &str| {
+        changes
+            .iter()
+            .any(|&(at, f, t)| f == from && t == to && (at - minute * 60).abs() <= 60)
+    };
+    assert!(near(35, "platform engineering", "security"), "{changes:?}");
+    assert!(near(42, "security", "developer experience"), "{changes:?}");
     let security = dominant_changes(&timeline)
         .into_iter()
         .find(|s| s.to == "security")

@@ -364,10 +364,9 @@ impl<W: Write> Sink for ChaptersCsv<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emit::emit;
+    use crate::emit::{emit, testing};
     use crate::timeline::{RankedTerm, ShiftReport, ThemeScore, TimeValue};
     use crate::timeline::{ShiftKind, TermStatus};
-    use crate::{Config, Pipeline};
 
     fn report(terms: Vec<RankedTerm>) -> WindowReport {
         WindowReport {
@@ -415,10 +414,7 @@ mod tests {
     #[test]
     fn term_rows_are_plain_and_quoted_only_when_needed() {
         let mut sink = TermsCsv::new(Vec::new());
-        let timeline = Pipeline::new(Config::default())
-            .unwrap()
-            .run_text("t", "0:00 security security")
-            .unwrap();
+        let timeline = testing::Builder::new().input("t", None, 1).build();
         sink.begin(&timeline.meta).unwrap();
         sink.window(&report(vec![
             RankedTerm {
@@ -453,12 +449,18 @@ mod tests {
 
     #[test]
     fn every_window_gets_a_row_in_windows_csv() {
-        let timeline = Pipeline::builder()
-            .window(std::time::Duration::from_secs(60))
-            .build()
-            .unwrap()
-            .run_text("t", "0:00 security\n3:00 ai\n")
-            .unwrap();
+        // What `0:00 security` and `3:00 ai` give with 1-minute windows.
+        let timeline = testing::Builder::new()
+            .input("t", None, 2)
+            .window(None, (0, 60), 1, &[], &[])
+            .window(None, (60, 120), 0, &[], &[])
+            .counts(0, 0)
+            .window(None, (120, 180), 0, &[], &[])
+            .counts(0, 0)
+            .window(None, (180, 240), 1, &[], &[])
+            .counts(1, 1)
+            .partial()
+            .build();
         let mut sink = WindowsCsv::new(Vec::new());
         emit(&timeline, &mut [&mut sink]).unwrap();
         let text = String::from_utf8(sink.out.writer.into_inner().unwrap()).unwrap();
@@ -479,10 +481,7 @@ mod tests {
 
     #[test]
     fn theme_rows_give_every_theme_of_every_window() {
-        let timeline = Pipeline::new(Config::default())
-            .unwrap()
-            .run_text("t", "0:00 security security")
-            .unwrap();
+        let timeline = testing::Builder::new().input("t", None, 1).build();
         let mut sink = ThemesCsv::new(Vec::new());
         sink.begin(&timeline.meta).unwrap();
         sink.window(&report(Vec::new())).unwrap();
@@ -498,10 +497,7 @@ mod tests {
 
     #[test]
     fn shift_rows_carry_time_kind_and_evidence() {
-        let timeline = Pipeline::new(Config::default())
-            .unwrap()
-            .run_text("t", "0:00 security security")
-            .unwrap();
+        let timeline = testing::Builder::new().input("t", None, 1).build();
         let shift = ShiftReport {
             source: None,
             at: TimeValue::Seconds(2100.0),

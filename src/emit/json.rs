@@ -23,93 +23,135 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{Collected, EmitError, Sink, Summary, write_pretty_json};
-use crate::timeline::{
-    ChapterReport, Meta, SCHEMA_VERSION, ShiftReport, TermReport, ThemeReport, UnassignedTerm,
-    WindowReport,
-};
+use super::{EmitError, Sink, Summary};
+use crate::timeline::{Meta, SCHEMA_VERSION, WindowReport};
 
-/// Collects the run and writes it as one document when finished.
+/// Writes the document as the run goes: the head (`schema_version`, `meta`) at
+/// the beginning, each window as it comes, the run-level arrays at the end. The
+/// windows are never held, so a run of a million windows costs the sink no
+/// memory; the bytes are those of pretty-printing the whole document at once.
 #[derive(Debug)]
 pub struct TimelineJson<W: Write> {
     writer: W,
-    run: Collected,
+    windows: usize,
 }
 
 impl<W: Write> TimelineJson<W> {
     /// A sink writing to `writer`.
     pub fn new(writer: W) -> Self {
-        TimelineJson {
-            writer,
-            run: Collected::default(),
-        }
+        TimelineJson { writer, windows: 0 }
     }
 
     /// The underlying writer.
     pub fn into_inner(self) -> W {
         self.writer
     }
-}
 
-#[derive(Serialize)]
-struct Document<'a> {
-    schema_version: u32,
-    meta: &'a Meta,
-    windows: &'a [WindowReport],
-    terms: &'a [TermReport],
-    themes: &'a [ThemeReport],
-    shifts: &'a [ShiftReport],
-    chapters: &'a [ChapterReport],
-    unassigned: &'a [UnassignedTerm],
+    /// Writes `value` pretty-printed as a member of an object or array nested
+    /// `depth` levels deep: every line after the first indented to that depth.
+    fn nested<T: Serialize>(&mut self, value: &T, depth: usize) -> Result<(), EmitError> {
+        let text = serde_json::to_vec_pretty(value)?;
+        let indent = &b"\n        "[..1 + 2 * depth];
+        // A newline in the pretty text is always the formatter's: JSON strings
+        // escape theirs.
+        let mut lines = text.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            self.raw(first)?;
+        }
+        for line in lines {
+            self.raw(indent)?;
+            self.raw(line)?;
+        }
+        Ok(())
+    }
+
+    fn raw(&mut self, bytes: &[u8]) -> Result<(), EmitError> {
+        self.writer
+            .write_all(bytes)
+            .map_err(|e| serde_json::Error::io(e).into())
+    }
 }
 
 impl<W: Write> Sink for TimelineJson<W> {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
-        self.run.begin(meta);
-        Ok(())
+        self.raw(format!("{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"meta\": ").as_bytes())?;
+        self.nested(meta, 1)
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
-        self.run.windows.push(window.clone());
-        Ok(())
+        self.raw(if self.windows == 0 {
+            b",\n  \"windows\": [\n    "
+        } else {
+            b",\n    "
+        })?;
+        self.windows += 1;
+        self.nested(window, 2)
     }
 
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
-        let document = Document {
-            schema_version: SCHEMA_VERSION,
-            meta: self.run.meta(),
-            windows: &self.run.windows,
-            terms: summary.terms,
-            themes: summary.themes,
-            shifts: summary.shifts,
-            chapters: summary.chapters,
-            unassigned: summary.unassigned,
-        };
-        write_pretty_json(&mut self.writer, &document)
+        self.raw(if self.windows == 0 {
+            b",\n  \"windows\": []"
+        } else {
+            b"\n  ]"
+        })?;
+        self.raw(b",\n  \"terms\": ")?;
+        self.nested(&summary.terms, 1)?;
+        self.raw(b",\n  \"themes\": ")?;
+        self.nested(&summary.themes, 1)?;
+        self.raw(b",\n  \"shifts\": ")?;
+        self.nested(&summary.shifts, 1)?;
+        self.raw(b",\n  \"chapters\": ")?;
+        self.nested(&summary.chapters, 1)?;
+        self.raw(b",\n  \"unassigned\": ")?;
+        self.nested(&summary.unassigned, 1)?;
+        self.raw(b"\n}\n")?;
+        self.writer.flush().map_err(serde_json::Error::io)?;
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Pipeline;
-    use crate::emit::emit;
+    use crate::emit::{emit, testing};
+    use crate::timeline::{TermStatus, Timeline};
+
+    fn json(timeline: &Timeline) -> String {
+        let mut sink = TimelineJson::new(Vec::new());
+        emit(timeline, &mut [&mut sink]).unwrap();
+        String::from_utf8(sink.into_inner()).unwrap()
+    }
 
     #[test]
     fn the_document_has_meta_and_every_window() {
-        let timeline = Pipeline::builder()
-            .window(std::time::Duration::from_secs(60))
-            .min_count(1)
-            .build()
-            .unwrap()
-            .run_text(
-                "talk.txt",
-                "My Title\n0:00 security and more security\n0:40 cluster\n2:10 ai\n",
+        // What `0:00 security and more security`, `0:40 cluster`, `2:10 ai` give
+        // with 1-minute windows.
+        let timeline = testing::Builder::new()
+            .input("talk.txt", Some("My Title"), 3)
+            .window(
+                None,
+                (0, 60),
+                3,
+                &[
+                    ("secur", "security", 0.3, 2, TermStatus::Stable),
+                    ("cluster", "cluster", 0.15, 1, TermStatus::Stable),
+                ],
+                &[],
             )
-            .unwrap();
-        let mut sink = TimelineJson::new(Vec::new());
-        emit(&timeline, &mut [&mut sink]).unwrap();
-        let value: serde_json::Value = serde_json::from_slice(&sink.into_inner()).unwrap();
+            .counts(1, 2)
+            .window(None, (60, 120), 0, &[], &[])
+            .counts(0, 0)
+            .window(
+                None,
+                (120, 180),
+                1,
+                &[("ai", "ai", 0.2, 1, TermStatus::New)],
+                &[],
+            )
+            .partial()
+            .options(|meta| meta.options.window = "1m".parse().unwrap())
+            .build();
+        let value: serde_json::Value = serde_json::from_str(&json(&timeline)).unwrap();
         assert_eq!(value["schema_version"], SCHEMA_VERSION);
         assert_eq!(value["meta"]["inputs"][0]["title"], "My Title");
         assert_eq!(value["meta"]["options"]["window"], "1m");
@@ -121,5 +163,16 @@ mod tests {
         assert!(windows[0]["terms"][0]["score"].is_f64());
         assert_eq!(windows[1]["terms"].as_array().unwrap().len(), 0);
         assert_eq!(windows[2]["start"], 120.0);
+    }
+
+    #[test]
+    fn the_streamed_document_is_the_timeline_pretty_printed() {
+        let mut empty = testing::talk();
+        empty.windows.clear();
+        for timeline in [testing::talk(), testing::two_sources(), empty] {
+            let whole = serde_json::to_string_pretty(&timeline).unwrap() + "\n";
+            assert!(json(&timeline) == whole, "{}", json(&timeline));
+        }
+        assert!(json(&testing::talk()).contains("\n  \"windows\": [\n    {\n      \"index\": 0,"));
     }
 }

@@ -14,7 +14,8 @@ mod csv;
 mod html;
 mod json;
 mod ndjson;
-
+#[cfg(test)]
+pub(crate) mod testing;
 mod vegalite;
 
 use std::fs::File;
@@ -67,24 +68,6 @@ pub struct Summary<'a> {
     pub chapters: &'a [ChapterReport],
     /// High-scoring terms of no lexicon theme.
     pub unassigned: &'a [UnassignedTerm],
-}
-
-/// What a sink that writes only once the run is finished (one JSON document, the
-/// report, the spec) keeps of the windows it is given.
-#[derive(Debug, Default)]
-struct Collected {
-    meta: Option<Meta>,
-    windows: Vec<WindowReport>,
-}
-
-impl Collected {
-    fn begin(&mut self, meta: &Meta) {
-        self.meta = Some(meta.clone());
-    }
-
-    fn meta(&self) -> &Meta {
-        self.meta.as_ref().expect("begin is called before finish")
-    }
 }
 
 /// Writes `value` as pretty JSON with a final newline, then flushes.
@@ -396,19 +379,10 @@ pub fn readable<'r, 'a, 'b>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Pipeline;
+    use crate::emit::testing;
 
     fn timeline() -> Timeline {
-        Pipeline::builder()
-            .window(std::time::Duration::from_secs(60))
-            .min_count(1)
-            .build()
-            .unwrap()
-            .run_text(
-                "t.txt",
-                "T\n0:00 security, \"quoted\" text\n1:30 ai ai models\n",
-            )
-            .unwrap()
+        testing::talk()
     }
 
     #[test]
@@ -423,6 +397,8 @@ mod tests {
         assert_eq!(
             names,
             [
+                "chapters.csv",
+                "chapters.txt",
                 "report.html",
                 "shifts.csv",
                 "terms.csv",
@@ -432,7 +408,7 @@ mod tests {
                 "windows.csv"
             ]
         );
-        assert_eq!(written.len(), 7);
+        assert_eq!(written.len(), 9);
     }
 
     #[test]

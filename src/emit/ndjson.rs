@@ -55,18 +55,31 @@ impl<W: Write> Sink for WindowsNdjson<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Pipeline;
-    use crate::emit::emit;
+    use crate::emit::{emit, testing};
+    use crate::timeline::TermStatus;
 
     #[test]
     fn one_line_per_window_equal_to_the_json_windows() {
-        let timeline = Pipeline::builder()
-            .window(std::time::Duration::from_secs(60))
-            .min_count(1)
-            .build()
-            .unwrap()
-            .run_text("t.txt", "T\n0:00 security security\n2:10 ai ai\n")
-            .unwrap();
+        // What `0:00 security security` and `2:10 ai ai` give with 1-minute windows.
+        let timeline = testing::Builder::new()
+            .input("t.txt", Some("T"), 2)
+            .window(
+                None,
+                (0, 60),
+                2,
+                &[("secur", "security", 0.6, 2, TermStatus::Stable)],
+                &[],
+            )
+            .window(None, (60, 120), 0, &[], &[])
+            .counts(0, 0)
+            .window(
+                None,
+                (120, 180),
+                2,
+                &[("ai", "ai", 0.6, 2, TermStatus::New)],
+                &[],
+            )
+            .build();
         let mut sink = WindowsNdjson::new(Vec::new());
         emit(&timeline, &mut [&mut sink]).unwrap();
         let text = String::from_utf8(sink.into_inner()).unwrap();

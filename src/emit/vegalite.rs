@@ -12,25 +12,32 @@
 //! `H:MM:SS`. With `--group-by source` the chart has a row per source.
 //!
 //! The spec is built as a [`serde_json::Value`] and pretty-printed; its content
-//! depends only on the timeline, so it is byte-identical for the same run.
+//! depends only on the timeline, so it is byte-identical for the same run. Its
+//! size does not grow with the windows (a dozen ticks, the theme names), and
+//! neither does the sink's memory: it keeps the theme names and a bounded, evenly
+//! thinned sample of window starts to choose the ticks from.
 
 use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::html::{colour, theme_names, title};
-use super::{Collected, EmitError, Sink, Summary, write_pretty_json};
-use crate::time::TimeAxis;
+use super::html::{NameList, colour, theme_names, title};
+use super::{EmitError, Sink, Summary, write_pretty_json};
+use crate::time::{Millis, TimeAxis};
 use crate::timeline::{Meta, WindowReport};
 
 /// The Vega-Lite schema the spec declares.
 pub const VEGA_LITE_SCHEMA: &str = "https://vega.github.io/schema/vega-lite/v5.json";
 
-/// Collects the run and writes the spec when finished.
+/// Keeps what the spec needs of the windows (their theme names, whether they
+/// have sources, a sample of their starts) and writes the spec when finished.
 #[derive(Debug)]
 pub struct VegaLiteSpec<W: Write> {
     writer: W,
-    run: Collected,
+    meta: Option<Meta>,
+    names: NameList,
+    per_source: bool,
+    starts: Starts,
 }
 
 impl<W: Write> VegaLiteSpec<W> {
@@ -38,7 +45,10 @@ impl<W: Write> VegaLiteSpec<W> {
     pub fn new(writer: W) -> Self {
         VegaLiteSpec {
             writer,
-            run: Collected::default(),
+            meta: None,
+            names: NameList::default(),
+            per_source: false,
+            starts: Starts::default(),
         }
     }
 
@@ -50,22 +60,71 @@ impl<W: Write> VegaLiteSpec<W> {
 
 impl<W: Write> Sink for VegaLiteSpec<W> {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
-        self.run.begin(meta);
+        self.meta = Some(meta.clone());
         Ok(())
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
-        // Only the theme names are needed; keep the window without its terms.
-        self.run.windows.push(WindowReport {
-            terms: Vec::new(),
-            ..window.clone()
-        });
+        for theme in &window.themes {
+            self.names.add(&theme.theme);
+        }
+        self.per_source |= window.source.is_some();
+        self.starts.add(window.start_ms);
         Ok(())
     }
 
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
-        let spec = spec(self.run.meta(), &self.run.windows, summary);
+        let meta = self.meta.as_ref().expect("begin is called before finish");
+        let spec = spec(meta, &self.names, self.per_source, &self.starts, summary);
         write_pretty_json(&mut self.writer, &spec)
+    }
+}
+
+/// Most window starts kept for choosing the axis ticks.
+const KEPT_STARTS: usize = 4096;
+
+/// The windows' starts, for the axis ticks: all of them while there are at most
+/// [`KEPT_STARTS`], then an evenly thinned sample (every second, fourth, ... in
+/// the order the windows came), so that a million windows cost no more memory than
+/// four thousand. The ticks are a dozen of them; any even sample of starts gives
+/// a dozen well spread ones.
+#[derive(Debug)]
+struct Starts {
+    kept: Vec<Millis>,
+    /// Every `stride`th start seen is kept.
+    stride: u64,
+    seen: u64,
+}
+
+impl Default for Starts {
+    fn default() -> Self {
+        Starts {
+            kept: Vec::new(),
+            stride: 1,
+            seen: 0,
+        }
+    }
+}
+
+impl Starts {
+    fn add(&mut self, start: Millis) {
+        if self.seen.is_multiple_of(self.stride) {
+            self.kept.push(start);
+        }
+        self.seen += 1;
+        if self.kept.len() > KEPT_STARTS {
+            // What was kept are the multiples of the stride: keep those of twice it.
+            self.kept = self.kept.iter().copied().step_by(2).collect();
+            self.stride *= 2;
+        }
+    }
+
+    /// The distinct starts kept, in seconds, ascending.
+    fn seconds(&self) -> Vec<f64> {
+        let mut starts: Vec<f64> = self.kept.iter().map(|&ms| ms as f64 / 1000.0).collect();
+        starts.sort_by(f64::total_cmp);
+        starts.dedup();
+        starts
     }
 }
 
@@ -75,17 +134,20 @@ const WIDTH: usize = 800;
 /// Vega expression turning seconds into `H:MM:SS`.
 const CLOCK: &str = "floor(datum.value / 3600) + ':' + format(floor(datum.value % 3600 / 60), '02d') + ':' + format(floor(datum.value % 60), '02d')";
 
-/// The spec for a run.
-fn spec(meta: &Meta, windows: &[WindowReport], summary: &Summary<'_>) -> Value {
-    let names = theme_names(summary.themes, windows);
+/// The spec for a run whose windows mention the theme names `seen`.
+fn spec(
+    meta: &Meta,
+    seen: &NameList,
+    per_source: bool,
+    starts: &Starts,
+    summary: &Summary<'_>,
+) -> Value {
+    let names = theme_names(summary.themes, seen);
     let colours: Vec<String> = (0..names.len()).map(colour).collect();
-    let per_source = windows.iter().any(|w| w.source.is_some());
     let dated = meta.time_axis == TimeAxis::Instant;
 
     // Ticks at window starts (recordings), at most about one per 70 px.
-    let mut starts: Vec<f64> = windows.iter().map(|w| w.start_ms as f64 / 1000.0).collect();
-    starts.sort_by(f64::total_cmp);
-    starts.dedup();
+    let starts = starts.seconds();
     let every = starts.len().div_ceil(WIDTH / 70).max(1);
     let ticks: Vec<f64> = starts.iter().copied().step_by(every).collect();
     let (x, start_tip, end_tip, parse) = if dated {
@@ -178,25 +240,8 @@ fn spec(meta: &Meta, windows: &[WindowReport], summary: &Summary<'_>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emit::emit;
-    use crate::timeline::GroupBy;
-    use crate::{Config, Pipeline, Timeline};
-
-    fn timeline(group_by: GroupBy) -> Timeline {
-        Pipeline::new(Config {
-            window: "150s".parse().unwrap(),
-            min_count: 1,
-            themes: Some("cloud-native".into()),
-            group_by,
-            ..Config::default()
-        })
-        .unwrap()
-        .run_text(
-            "talk.txt",
-            "Talk\n0:00 AI models, AI agents and GPUs.\n2:30 security policies and signing.\n",
-        )
-        .unwrap()
-    }
+    use crate::emit::{emit, testing};
+    use crate::timeline::Timeline;
 
     fn bytes(timeline: &Timeline) -> Vec<u8> {
         let mut sink = VegaLiteSpec::new(Vec::new());
@@ -226,12 +271,12 @@ mod tests {
 
     #[test]
     fn the_spec_is_json_reading_themes_csv_by_start_theme_and_share() {
-        let timeline = timeline(GroupBy::None);
+        let timeline = testing::talk();
         let spec = spec_of(&timeline);
         assert_eq!(spec["$schema"], VEGA_LITE_SCHEMA);
         assert_eq!(spec["data"]["url"], "themes.csv");
         assert_eq!(spec["data"]["format"]["type"], "csv");
-        assert_eq!(spec["title"], "Talk");
+        assert_eq!(spec["title"], "Platform news");
         let encoding = &spec["encoding"];
         assert_eq!(encoding["x"]["field"], "start");
         assert_eq!(encoding["x"]["type"], "quantitative");
@@ -275,7 +320,7 @@ mod tests {
 
     #[test]
     fn dated_runs_have_a_temporal_axis() {
-        let mut timeline = timeline(GroupBy::None);
+        let mut timeline = testing::talk();
         timeline.meta.time_axis = TimeAxis::Instant;
         let spec = spec_of(&timeline);
         assert_eq!(spec["encoding"]["x"]["type"], "temporal");
@@ -284,15 +329,72 @@ mod tests {
 
     #[test]
     fn per_source_specs_have_a_row_per_source() {
-        let spec = spec_of(&timeline(GroupBy::Source));
+        let spec = spec_of(&testing::two_sources());
         assert_eq!(spec["facet"]["row"]["field"], "source");
         assert_eq!(spec["data"]["url"], "themes.csv");
         assert_eq!(spec["spec"]["encoding"]["y"]["field"], "share");
     }
 
     #[test]
-    fn the_same_timeline_gives_the_same_bytes() {
-        let timeline = timeline(GroupBy::None);
-        assert_eq!(bytes(&timeline), bytes(&timeline.clone()));
+    fn a_fixed_timeline_gives_a_fixed_spec() {
+        let spec = spec_of(&testing::talk());
+        // Ticks at the window starts, and the stack order of the report.
+        assert_eq!(
+            spec["encoding"]["x"]["axis"]["values"],
+            json!([0.0, 150.0, 300.0])
+        );
+        assert_eq!(
+            spec["transform"][0]["calculate"],
+            "indexof([\"AI/ML\",\"security\",\"observability\"], datum.theme)"
+        );
+        assert_eq!(
+            spec["encoding"]["color"]["scale"]["range"],
+            json!(["#4e79a7", "#f28e2b", "#e15759"])
+        );
+        assert_eq!(
+            (spec["width"].clone(), spec["height"].clone()),
+            (json!(800), json!(320))
+        );
+        let text = String::from_utf8(bytes(&testing::talk())).unwrap();
+        assert!(text.starts_with(
+            "{\n  \"$schema\": \"https://vega.github.io/schema/vega-lite/v5.json\",\n"
+        ));
+        assert!(text.ends_with("}\n"));
+    }
+
+    #[test]
+    fn a_long_timeline_gives_a_spec_without_its_windows() {
+        let spec = bytes(&testing::long(50_000));
+        assert!(spec.len() < 5_000, "{} bytes", spec.len());
+        let spec: Value = serde_json::from_slice(&spec).unwrap();
+        let ticks: Vec<f64> = spec["encoding"]["x"]["axis"]["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_f64().unwrap())
+            .collect();
+        assert!((10..=12).contains(&ticks.len()), "{ticks:?}");
+        assert_eq!(ticks[0], 0.0);
+        assert!(ticks.windows(2).all(|w| w[0] < w[1]));
+        // Spread over the whole run, not bunched at one end.
+        assert!(*ticks.last().unwrap() > 40_000.0, "{ticks:?}");
+    }
+
+    #[test]
+    fn starts_are_all_kept_then_evenly_thinned() {
+        let mut starts = Starts::default();
+        for ms in 0..KEPT_STARTS as i64 {
+            starts.add(ms * 1000);
+        }
+        assert_eq!(starts.seconds().len(), KEPT_STARTS);
+        assert_eq!(starts.seconds()[7], 7.0);
+        for ms in KEPT_STARTS as i64..1_000_000 {
+            starts.add(ms * 1000);
+        }
+        let kept = starts.seconds();
+        assert!(kept.len() <= KEPT_STARTS && kept.len() > KEPT_STARTS / 2);
+        let stride = kept[1] - kept[0];
+        assert!(kept.windows(2).all(|w| w[1] - w[0] == stride), "even");
+        assert!(*kept.last().unwrap() >= 1_000_000.0 - stride);
     }
 }

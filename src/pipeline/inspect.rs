@@ -153,13 +153,10 @@ impl Pipeline {
                     if what == Inspect::Counts {
                         self.inspect_counts(&counts, &group.source, windows, out)?;
                     } else {
-                        let feed = self.feed(&ingested, &plan.groups[index]);
                         self.inspect_chunks(
-                            &feed,
+                            &ingested,
+                            &plan.groups[index],
                             &plan.languages,
-                            plan.groups[index].passages.as_ref(),
-                            windows,
-                            &group.source,
                             &counts,
                             out,
                         )?;
@@ -201,14 +198,14 @@ impl Pipeline {
 
     fn inspect_chunks(
         &self,
-        feed: &Feed<'_>,
+        ingested: &crate::ingest::Ingested,
+        group: &super::plan::Group,
         languages: &[crate::stem::Language],
-        passages: Option<&crate::tokenize::passages::PassageCounts>,
-        windows: &Windows,
-        source: &Option<String>,
         counts: &Counts,
         out: &mut (dyn Write + Send),
     ) -> Result<(), Error> {
+        let feed = &self.feed(ingested, group);
+        let (passages, windows, source) = (group.passages.as_ref(), &group.windows, &group.source);
         let options = self.config.discover_options().unwrap_or_default();
         let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
         let chunk_tokens = options.chunk_length(tokens);
