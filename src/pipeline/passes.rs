@@ -55,7 +55,7 @@ impl Pipeline {
         mut on_phrase: impl FnMut(Range<usize>, &str, &str, &[&str]),
     ) {
         let len = segment.text.len();
-        let language = placing.languages[segment.source as usize];
+        let language = segment.language_in(placing.languages);
         let Analysis { stats, candidates } = analysis;
         candidates.reset();
         self.analyzers
@@ -96,9 +96,11 @@ impl Pipeline {
                 .for_each(|(piece, (miner, stats))| {
                     for segment in piece {
                         miner.reset();
-                        self.analyzers
-                            .get(languages[segment.source as usize])
-                            .analyze(&segment.text, stats, |event| miner.event(&event));
+                        self.analyzers.get(segment.language_in(languages)).analyze(
+                            &segment.text,
+                            stats,
+                            |event| miner.event(&event),
+                        );
                     }
                 });
         })?;

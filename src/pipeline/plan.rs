@@ -153,7 +153,7 @@ impl Pipeline {
             .par_iter()
             .map(|segment| {
                 let mut stats = TokenStats::default();
-                let analyzer = self.analyzers.get(languages[segment.source as usize]);
+                let analyzer = self.analyzers.get(segment.language_in(languages));
                 analyzer.tokens(&segment.text, &mut stats, |_| {});
                 (segment.start, stats.kept)
             })
