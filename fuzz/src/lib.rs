@@ -81,7 +81,7 @@ pub fn check_pipeline(data: &[u8]) {
     } else {
         default
     };
-    if let Ok(timeline) = pipeline.run_ingested(ingested) {
+    if let Ok(timeline) = pipeline.run_corpus(ingested.into()) {
         for window in &timeline.windows {
             assert!(window.start_ms < window.end_ms);
             assert!(window.terms.windows(2).all(|p| p[0].score >= p[1].score));
