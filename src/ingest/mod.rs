@@ -1155,6 +1155,31 @@ mod tests {
     }
 
     #[test]
+    fn segments_stay_small() {
+        // On the hot path: a speaker and a language fit in one more word.
+        assert!(std::mem::size_of::<Segment>() <= 64);
+    }
+
+    #[test]
+    fn speakers_are_named_once_per_run() {
+        let mut ingested = Ingested::default();
+        let options = options();
+        for name in ["a.vtt", "b.vtt"] {
+            read_bytes(
+                name,
+                b"WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ada>hello\n\n00:02.000 --> 00:03.000\n<v Bo>hi\n",
+                &mut ingested,
+                &options,
+            )
+            .unwrap();
+        }
+        assert_eq!(ingested.speakers, ["Ada", "Bo"]);
+        let ids: Vec<_> = ingested.segments.iter().map(|s| s.speaker).collect();
+        assert_eq!(ids, [Some(0), Some(1), Some(0), Some(1)]);
+        assert_eq!(ingested.speaker(1), Some("Bo"));
+    }
+
+    #[test]
     fn binary_and_empty_files_are_reported_not_read() {
         let mut ingested = Ingested::default();
         read_bytes(
