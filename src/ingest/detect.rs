@@ -192,6 +192,86 @@ mod tests {
     }
 
     #[test]
+    fn speech_recognition_json_by_its_keys() {
+        let cases = [
+            (
+                "{\"text\": \" hi\", \"segments\": [], \"language\": \"en\"}",
+                Format::WhisperJson,
+            ),
+            (
+                "{\"text\": \" hi\", \"language\": \"en\"}",
+                Format::WhisperJson,
+            ),
+            (
+                "{\n\t\"systeminfo\": \"x\",\n\t\"transcription\": []\n}",
+                Format::WhisperCpp,
+            ),
+            (
+                "{\"version\":\"1.0.0\",\"segments\":[{\"startTime\":1}]}",
+                Format::PodcastJson,
+            ),
+            (
+                "{\"jobName\":\"j\",\"results\":{\"items\":[]}}",
+                Format::AwsTranscribe,
+            ),
+            (
+                "{\"status\":\"FAILED\",\"results\":{}}",
+                Format::AwsTranscribe,
+            ),
+            (
+                "{\"wireMagic\":\"pb3\",\"events\":[{\"tStartMs\":0}]}",
+                Format::Json3,
+            ),
+            // Truncated: still one object.
+            (
+                "{\"text\": \" hi\", \"segments\": [{\"start\": 0",
+                Format::WhisperJson,
+            ),
+        ];
+        for (text, format) in cases {
+            assert_eq!(detect_format("t.json", text), Some(format), "{text}");
+            assert_eq!(detect_format("-", text), Some(format), "{text}");
+        }
+        // A string holding braces and keys does not confuse the scan.
+        assert_eq!(
+            json_object_format("{\"note\": \"}{\\\"segments\\\": 1\", \"a\": 1}"),
+            None
+        );
+        // Several objects are JSON Lines, whatever their keys.
+        let lines =
+            "{\"text\": \"a\", \"language\": \"en\"}\n{\"text\": \"b\", \"language\": \"en\"}\n";
+        assert_eq!(detect_format("t.json", lines), Some(Format::JsonLines));
+        assert_eq!(detect_format("t.json3", "{}"), Some(Format::Json3));
+        assert_eq!(detect_format("t.tsv", "a\tb"), Some(Format::WhisperTsv));
+        assert_eq!(
+            detect_format("-", "start\tend\ttext\n0\t10\thi\n"),
+            Some(Format::WhisperTsv)
+        );
+    }
+
+    #[test]
+    fn speaker_turns_by_content() {
+        assert_eq!(
+            detect_format("ep.md", "**A:** \\[00:10\\] hi\n\n**B:** ho\n"),
+            Some(Format::SpeakerTurns)
+        );
+        // A bracketed stamp first is not a youtube-transcript-api array.
+        assert_eq!(
+            detect_format("-", "[00:00:00] A: hi\n[00:00:05] B: [laughs]"),
+            Some(Format::SpeakerTurns)
+        );
+        assert_eq!(
+            detect_format("otter.txt", "Kelly  0:04  \nHi.\n\nShannon  0:09  \nHo.\n"),
+            Some(Format::SpeakerTurns)
+        );
+        // Bold labels without any stamp are Markdown, not a transcript.
+        assert_eq!(
+            detect_format("notes.md", "**Note:** one\n\n**Tip:** two\n"),
+            None
+        );
+    }
+
+    #[test]
     fn a_stray_clock_time_does_not_make_prose_a_transcript() {
         let prose = "We met at\n10:30 in the morning.\nIt rained.\nWe left.\nThe end.\n";
         assert_eq!(detect_format("notes.txt", prose), None);
