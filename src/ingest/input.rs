@@ -11,7 +11,8 @@
 //!
 //! `-` names standard input. It cannot be read twice, so it is read whole, up to
 //! [`STDIN_LIMIT`] bytes, and always held in memory; its format is detected from
-//! its content alone (or forced with `input-format`).
+//! its content alone (or forced with `input-format`), and compressed input from
+//! its magic bytes.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -100,9 +101,19 @@ pub fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Reads standard input (`input`) whole, up to [`STDIN_LIMIT`] bytes.
+/// Reads standard input (`input`) whole, up to [`STDIN_LIMIT`] bytes (after
+/// decompression). Having no name, compressed input is known by its magic bytes:
+/// gzip's `1f 8b`, Zstandard's `28 b5 2f fd`.
 pub fn read_stdin(input: &mut dyn Read) -> Result<Vec<u8>, IngestError> {
-    read_limited(input, STDIN_LIMIT)
+    let bytes = read_limited(input, STDIN_LIMIT)?;
+    let mut decoded: Box<dyn Read> = if bytes.starts_with(&[0x1f, 0x8b]) {
+        Box::new(flate2::bufread::MultiGzDecoder::new(bytes.as_slice()))
+    } else if bytes.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Box::new(ZstdFrames::new(bytes.as_slice()))
+    } else {
+        return Ok(bytes);
+    };
+    read_limited(&mut decoded, STDIN_LIMIT)
 }
 
 fn read_limited(input: &mut dyn Read, limit: u64) -> Result<Vec<u8>, IngestError> {
@@ -213,6 +224,21 @@ mod tests {
             std::fs::write(&path, b"not compressed at all").unwrap();
             assert!(read(&path).is_err(), "{name}");
         }
+    }
+
+    #[test]
+    fn compressed_standard_input_is_known_by_its_magic() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"0:01 zipped\n").unwrap();
+        let gz = gz.finish().unwrap();
+        assert_eq!(read_stdin(&mut gz.as_slice()).unwrap(), b"0:01 zipped\n");
+        let zst = ruzstd::encoding::compress_to_vec(
+            &b"0:01 packed\n"[..],
+            ruzstd::encoding::CompressionLevel::Fastest,
+        );
+        assert_eq!(read_stdin(&mut zst.as_slice()).unwrap(), b"0:01 packed\n");
+        let err = read_stdin(&mut &[0x1f, 0x8b, 0, 0][..]).unwrap_err();
+        assert!(err.to_string().starts_with("standard input"), "{err}");
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! `--text-col` (repeatable: a talk's `title` and `description` are joined) and
 //! `--id-col`, or detected from the first record's field names
 //! ([`TIME_COLUMNS`], [`TEXT_COLUMNS`], [`ID_COLUMNS`], case-insensitive). Detected
-//! text is **every** present column of [`TEXT_COLUMNS`], joined in that order
+//! text is **every** column of [`TEXT_COLUMNS`] present in the first record (a
+//! CSV file's header), joined in that order
 //! (title, then description, abstract, summary, text, ...) with a line break; a
 //! record is skipped only when all of them are missing or null, and one whose
 //! columns are all empty is a document without text.
