@@ -405,6 +405,7 @@ impl ConfigFile {
             }
         });
         self.phrase_list = self.phrase_list.as_ref().map(resolve);
+        self.dates = self.dates.as_ref().map(resolve);
         // Built-in lexicons and alias tables are names, not files.
         if let Some(themes) = &mut self.themes
             && !crate::theme::BUILTIN.iter().any(|(name, _)| name == themes)

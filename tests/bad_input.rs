@@ -179,7 +179,7 @@ fn csv_rows_with_missing_columns_are_skipped_with_their_line() {
     let csv = write(
         dir.path(),
         "talks.csv",
-        b"date,title,text\n2024-01-05,One,security talk\n2024-02-05,Two\n2024-03-05,Three,\"ai talk,\nover two lines\"\n",
+        b"date,title,text\n2024-01-05,One,security talk\n2024-02-05\n2024-03-05,Three,\"ai talk,\nover two lines\"\n",
     );
     let result = run(&["--window", "month"], &[&csv]);
     assert_eq!(result.code, 0, "{}", result.stderr);

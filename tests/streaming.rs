@@ -158,4 +158,22 @@ fn every_format_is_the_same_read_again() {
         ..Config::default()
     };
     assert_eq!(assert_streaming_changes_nothing(config, &captions), 4);
+    let asr = fixtures.join("asr");
+    let recognised = vec![
+        asr.join("whisper/gossos.word_timestamps.json"),
+        asr.join("whisper/dosparlants.diarization.tsv"),
+        asr.join("whisper_cpp/gossos.converted.oj.json"),
+        asr.join("podcasting20/podnews_weekly_review_2023-05-05.json"),
+        asr.join("aws_transcribe/osr_us_000_0010.cut.json"),
+        asr.join("youtube_json3/auto_captions.cut.json3"),
+        asr.join("speaker_turns/changelog-go-time-334.cut.md"),
+        asr.join("speaker_turns/otter-ladybug-66.head.txt"),
+    ];
+    let config = Config {
+        window: "1m".parse().unwrap(),
+        min_count: 1,
+        group_by: GroupBy::Source,
+        ..Config::default()
+    };
+    assert_eq!(assert_streaming_changes_nothing(config, &recognised), 8);
 }

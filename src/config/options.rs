@@ -90,6 +90,10 @@ macro_rules! for_each_option {
                 [count] text_col: many String = Vec::new(), "NAME", "Input", check no_check;
                 /// JSON Lines/CSV column naming each record (used in messages).
                 [count] id_col: opt String = None, "NAME", "Input", check no_check;
+                /// CSV of file names and dates (header optional: file/fileid/path/name and
+                /// date/time/instant columns) dating documents; wins over dates in names.
+                [count] #[serde(default, skip_serializing_if = "Option::is_none")]
+                dates: opt PathBuf = None, "FILE", "Input", check no_check;
                 /// Time zone for calendar windows and for dates without an offset (IANA name).
                 [count] tz: one Zone = Zone::utc(), "ZONE", "Windows", check no_check;
                 /// Anchor recordings at this instant (2024-03-20T09:00:00Z, or a date-time in

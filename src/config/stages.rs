@@ -46,6 +46,8 @@ impl Config {
             zone: self.tz.clone(),
             dedupe: self.dedupe,
             stream_bytes: self.stream_bytes,
+            record_languages: self.language == crate::stem::LanguageChoice::Auto,
+            dates: self.dates.clone().map(crate::ingest::dates::DatesFile::new),
         }
     }
 

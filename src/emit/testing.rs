@@ -84,6 +84,7 @@ impl Builder {
             skipped_lines: BTreeMap::new(),
             language: None,
             language_confidence: None,
+            markup: 0,
         });
         self
     }

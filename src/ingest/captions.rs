@@ -73,6 +73,21 @@ pub(super) fn clean(line: &str) -> String {
     out
 }
 
+/// The speaker of a WebVTT voice span in a payload line: `<v Speaker 0>` or
+/// `<v.loud Esme>` (a cue's segment takes its first voice).
+pub(super) fn voice(line: &str) -> Option<&str> {
+    let (_, rest) = line.split_once("<v")?;
+    let rest = rest.strip_prefix('.').map_or(rest, |classes| {
+        classes.trim_start_matches(|c: char| !c.is_whitespace() && c != '>')
+    });
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let (name, _) = rest.split_once('>')?;
+    let name = name.trim();
+    (!name.is_empty()).then_some(name)
+}
+
 /// Decodes the character reference at the start of `text`: its text and length.
 fn decode_entity(text: &str) -> Option<(String, usize)> {
     let end = text
@@ -261,7 +276,11 @@ pub(super) fn emit_cues(
         }
         if !kept.is_empty() {
             let first_line = cue.payload.first().map_or(cue.line, |(n, _)| *n);
-            reader.push(document, first_line, start, end, kept.join(" "));
+            let speaker = match cue.payload.iter().find_map(|(_, raw)| voice(raw)) {
+                Some(name) => reader.speaker(name),
+                None => None,
+            };
+            reader.push_spoken(document, first_line, (start, end), kept.join(" "), speaker);
         }
     }
     reader.set_format(format, TimeAxis::Offset);
@@ -439,6 +458,15 @@ mod tests {
             clean("ünï 😀 <b>ok</b> <unclosed ü"),
             "ünï 😀 ok <unclosed ü"
         );
+    }
+
+    #[test]
+    fn voices_name_speakers() {
+        assert_eq!(voice("<v Speaker 0>Hello"), Some("Speaker 0"));
+        assert_eq!(voice("<v.loud.x Esme Smith>Hi</v>"), Some("Esme Smith"));
+        assert_eq!(voice("<valign>no"), None);
+        assert_eq!(voice("<v >x"), None);
+        assert_eq!(voice("plain"), None);
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //! ```
 //!
 //! (a bare `date:` line at the top works too). A front-matter date wins over the
-//! file name. A year alone dates the document to 1 January, a year and month to the
+//! file name, and a date from the `dates` side file ([`super::dates`]) wins over
+//! both. A year alone dates the document to 1 January, a year and month to the
 //! first of the month, in the run's time zone. The whole body becomes one segment at
 //! that instant.
 
@@ -95,19 +96,34 @@ fn instant(date: &DocumentDate, zone: &Zone) -> Option<Millis> {
     parse_instant(&date.text, zone)
 }
 
-pub(super) fn parse(reader: &mut FileReader<'_>, text: &str) -> Result<(), IngestError> {
+/// Reads a dated document; `listed` is its date from the side file, if any.
+pub(super) fn parse(
+    reader: &mut FileReader<'_>,
+    text: &str,
+    listed: Option<(Millis, String)>,
+) -> Result<(), IngestError> {
     let total = text.lines().count() as u64;
     let date = date_of(reader.file_name(), text);
-    let Some((date, at)) = date.and_then(|d| instant(&d, &reader.options().zone).map(|at| (d, at)))
-    else {
+    let dated = match (listed, date) {
+        (Some((at, text)), found) => Some((
+            found.unwrap_or(DocumentDate {
+                text,
+                front_matter_lines: 0,
+                title: None,
+            }),
+            at,
+        )),
+        (None, date) => date.and_then(|d| instant(&d, &reader.options().zone).map(|at| (d, at))),
+    };
+    let Some((date, at)) = dated else {
         reader.lines().total = total;
         reader.skip(total, DiagnosticKind::NoTimestamps);
         return reader.warn(
             0,
             DiagnosticKind::NoTimestamps,
             format!(
-                "no readable date in the file name (2024-03-20-name.txt, 1961-name.txt) \
-                 or a front-matter `date:` line; skipped {total} lines"
+                "no readable date in the file name (2024-03-20-name.txt, 1961-name.txt), \
+                 a front-matter `date:` line or the `dates` side file; skipped {total} lines"
             ),
         );
     };
@@ -131,10 +147,10 @@ pub(super) fn parse(reader: &mut FileReader<'_>, text: &str) -> Result<(), Inges
         }
     }
     reader.set_format(Format::Document, TimeAxis::Instant);
-    let stem = reader
-        .file_name()
+    let file_name = reader.file_name().to_string();
+    let stem = file_name
         .rsplit_once('.')
-        .map_or(reader.file_name(), |(stem, _)| stem)
+        .map_or(file_name.as_str(), |(stem, _)| stem)
         .to_string();
     reader.source().title = Some(date.title.unwrap_or(stem));
     if let Some(line) = first_line {

@@ -10,16 +10,29 @@
 //! `strict`, the first diagnostic is an error instead.
 //!
 //! Readers share one small interface, `FileReader`: report a problem, start a
-//! document, add a segment. Each format lives in its own file.
+//! document, add a segment, name its speaker. Each format lives in its own file;
+//! the speech-recognition formats share `asr.rs`'s word grouping and JSON helpers.
+//! Files ending in `.gz` or `.zst` are decompressed on the way in ([`input`]), and
+//! `-` reads standard input.
 
+mod asr;
+mod aws_transcribe;
 mod captions;
+pub mod dates;
 mod detect;
 mod documents;
+pub mod input;
+mod json3;
+mod podcast;
 mod records;
+mod speaker_turns;
 mod srt;
 pub mod stream;
 mod transcript;
+mod turns;
 mod vtt;
+mod whisper;
+mod whisper_cpp;
 mod youtube_json;
 
 use std::borrow::Cow;
@@ -51,6 +64,24 @@ pub struct Segment {
     pub end: Millis,
     /// The text.
     pub text: String,
+    /// Who speaks it, when the format says: an index into [`Ingested::speakers`].
+    /// `inspect --what segments` prints the name, and only when there is one.
+    #[serde(skip)]
+    pub speaker: Option<u32>,
+    /// Its own language, when it was decided for this segment rather than for its
+    /// source (`language auto` on JSON Lines and CSV decides per record); `None`
+    /// means the source's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::stem::Language>,
+}
+
+impl Segment {
+    /// The language this segment is analysed in: its own, else its source's in
+    /// `by_source` (indexed by source).
+    pub fn language_in(&self, by_source: &[crate::stem::Language]) -> crate::stem::Language {
+        self.language
+            .unwrap_or_else(|| by_source[self.source as usize])
+    }
 }
 
 /// The input formats themeline reads. Serialized by their `--input-format` names.
@@ -71,11 +102,30 @@ pub enum Format {
     Csv,
     /// A plain-text document dated by its file name or a `date:` front-matter line.
     Document,
+    /// Speaker-turn transcripts: podcast Markdown (`**Name:** text` with
+    /// `\[MM:SS\]` stamps), `[HH:MM:SS] Name: text`, `Name (HH:MM:SS):` and
+    /// Otter.ai's `Name  M:SS` exports.
+    SpeakerTurns,
+    /// openai-whisper (and whisper-ctranslate2, faster-whisper) JSON:
+    /// `{"text", "segments": [{"start", "end", "text", "words"?}], "language"}`.
+    WhisperJson,
+    /// openai-whisper TSV: a `start\tend\ttext` header, times in milliseconds.
+    WhisperTsv,
+    /// whisper.cpp `-oj`/`-ojf` JSON: `transcription[]` with `offsets` in ms.
+    WhisperCpp,
+    /// Podcasting 2.0 JSON transcripts: `{"version", "segments": [{"speaker",
+    /// "startTime", "endTime", "body"}]}`.
+    PodcastJson,
+    /// AWS Transcribe batch JSON: `results.items[]` with word times and speakers.
+    AwsTranscribe,
+    /// YouTube timedtext `json3` captions (yt-dlp `--sub-format json3`).
+    Json3,
 }
 
 impl Format {
-    /// Every format, in the order detection tries them.
-    pub const ALL: [Format; 7] = [
+    /// Every format: the first seven as they have always been listed, then the
+    /// speaker-turn and speech-recognition formats.
+    pub const ALL: [Format; 14] = [
         Format::Transcript,
         Format::WebVtt,
         Format::Srt,
@@ -83,6 +133,13 @@ impl Format {
         Format::JsonLines,
         Format::Csv,
         Format::Document,
+        Format::SpeakerTurns,
+        Format::WhisperJson,
+        Format::WhisperTsv,
+        Format::WhisperCpp,
+        Format::PodcastJson,
+        Format::AwsTranscribe,
+        Format::Json3,
     ];
 
     /// The name used by `--input-format`.
@@ -95,6 +152,13 @@ impl Format {
             Format::JsonLines => "jsonl",
             Format::Csv => "csv",
             Format::Document => "document",
+            Format::SpeakerTurns => "speaker-turns",
+            Format::WhisperJson => "whisper-json",
+            Format::WhisperTsv => "whisper-tsv",
+            Format::WhisperCpp => "whisper-cpp",
+            Format::PodcastJson => "podcast-json",
+            Format::AwsTranscribe => "aws-transcribe",
+            Format::Json3 => "json3",
         }
     }
 }
@@ -206,6 +270,11 @@ pub struct Source {
     pub segments: u64,
     /// Documents read from it.
     pub documents: u64,
+    /// Pieces of markup removed from its text (Markdown bold, backslash escapes,
+    /// links reduced to their text) by the speaker-turn reader. Left out of the JSON
+    /// when there were none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub markup: u64,
     /// Its skipped lines by the kind of problem that skipped them; they add up
     /// to `lines.skipped`. Left out of the JSON when nothing was skipped.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -214,6 +283,10 @@ pub struct Source {
     pub language: Option<crate::stem::Language>,
     /// The language detector's confidence (0 to 1), when it was detected.
     pub language_confidence: Option<f64>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The kinds of input problems, each with a defined behaviour.
@@ -318,6 +391,19 @@ pub enum IngestError {
     /// A problem that `--strict` turns into a failure.
     #[error("{0} (`strict`)")]
     Strict(Diagnostic),
+    /// A `dates` side file that cannot be used.
+    #[error("{path}:{line}: {message}")]
+    Dates {
+        /// The side file.
+        path: String,
+        /// The 1-based line (0: the whole file).
+        line: u32,
+        /// What is wrong.
+        message: String,
+    },
+    /// Standard input named twice, or larger than [`input::STDIN_LIMIT`].
+    #[error("standard input (`-`): {0}")]
+    Stdin(String),
     /// Recordings timed from their start mixed with dated documents.
     #[error(
         "cannot put recordings timed from their start ({offsets}) on one axis with dated documents ({instants}): \
@@ -375,6 +461,11 @@ pub struct IngestOptions {
     /// Transcripts of at least this many bytes are read in pieces, never whole
     /// ([`stream`]); 0 reads every file whole.
     pub stream_bytes: u64,
+    /// Decide the language of each JSON Lines and CSV record from its own text
+    /// (`language auto`), into [`Segment::language`].
+    pub record_languages: bool,
+    /// A side file of dates for documents ([`dates`]), loaded on first use.
+    pub dates: Option<dates::DatesFile>,
 }
 
 impl Default for IngestOptions {
@@ -387,6 +478,8 @@ impl Default for IngestOptions {
             zone: Zone::utc(),
             dedupe: Dedupe::Auto,
             stream_bytes: 64 << 20,
+            record_languages: false,
+            dates: None,
         }
     }
 }
@@ -404,9 +497,32 @@ pub struct Ingested {
     pub documents: u32,
     /// Large transcripts read in pieces, whose segments are not in `segments`.
     pub streamed: Vec<stream::StreamedSource>,
+    /// Every speaker named in the run, once each, in the order first met;
+    /// [`Segment::speaker`] indexes it.
+    pub speakers: Vec<String>,
+    /// `speakers` by name.
+    speaker_ids: rustc_hash::FxHashMap<String, u32>,
+    /// Whether standard input was read (it can be read once).
+    stdin_read: bool,
 }
 
 impl Ingested {
+    /// The name of speaker `id` of [`Segment::speaker`].
+    pub fn speaker(&self, id: u32) -> Option<&str> {
+        self.speakers.get(id as usize).map(String::as_str)
+    }
+
+    /// The id of speaker `name`, added to [`Ingested::speakers`] when new.
+    fn speaker_id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.speaker_ids.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.speakers.len()).expect("fewer than 2^32 speakers");
+        self.speakers.push(name.to_string());
+        self.speaker_ids.insert(name.to_string(), id);
+        id
+    }
+
     /// Segments read, held or streamed.
     pub fn segment_count(&self) -> u64 {
         self.segments.len() as u64 + self.streamed.iter().map(|s| s.segments).sum::<u64>()
@@ -517,6 +633,9 @@ pub(crate) struct FileReader<'a> {
     file_name: String,
     /// Where segments go when they are not kept in `ingested` (a streamed read).
     sink: Option<&'a mut dyn FnMut(Segment)>,
+    /// The run's ids of the speakers this file named, in the order it named
+    /// them: how a file read again maps its speakers back ([`stream`]).
+    file_speakers: Vec<u32>,
 }
 
 impl FileReader<'_> {
@@ -578,19 +697,65 @@ impl FileReader<'_> {
         end: Millis,
         text: String,
     ) {
-        self.source.segments += 1;
-        let segment = Segment {
+        self.push_segment(Segment {
             source: self.source_id,
             document,
             line,
             start,
             end,
             text,
-        };
+            speaker: None,
+            language: None,
+        });
+    }
+
+    /// Adds a segment spoken by `speaker` (an id from [`FileReader::speaker`]).
+    pub(crate) fn push_spoken(
+        &mut self,
+        document: u32,
+        line: u32,
+        (start, end): (Millis, Millis),
+        text: String,
+        speaker: Option<u32>,
+    ) {
+        self.push_segment(Segment {
+            source: self.source_id,
+            document,
+            line,
+            start,
+            end,
+            text,
+            speaker,
+            language: None,
+        });
+    }
+
+    /// Adds a segment built by the reader (its source is set here).
+    pub(crate) fn push_segment(&mut self, mut segment: Segment) {
+        segment.source = self.source_id;
+        self.source.segments += 1;
         match &mut self.sink {
             Some(sink) => sink(segment),
             None => self.ingested.segments.push(segment),
         }
+    }
+
+    /// The id of the speaker called `name` (trimmed; `None` when blank).
+    pub(crate) fn speaker(&mut self, name: &str) -> Option<u32> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let id = self.ingested.speaker_id(name);
+        if !self.file_speakers.contains(&id) {
+            self.file_speakers.push(id);
+        }
+        Some(id)
+    }
+
+    /// Counts pieces of markup removed from the text.
+    pub(crate) fn count_markup(&mut self, pieces: u64) {
+        self.source.markup += pieces;
     }
 
     /// Records what the file was read as.
@@ -600,8 +765,8 @@ impl FileReader<'_> {
     }
 }
 
-/// File extensions read when a directory is given. Files named explicitly are
-/// always read, whatever their extension.
+/// File extensions read when a directory is given, also under a `.gz` or `.zst`
+/// ending. Files named explicitly are always read, whatever their extension.
 pub const DIRECTORY_EXTENSIONS: &[&str] = &[
     "txt",
     "text",
@@ -613,6 +778,8 @@ pub const DIRECTORY_EXTENSIONS: &[&str] = &[
     "jsonl",
     "ndjson",
     "csv",
+    "tsv",
+    "json3",
 ];
 
 /// Reads every path: files directly, directories one level deep in name order.
@@ -629,7 +796,14 @@ pub fn read_paths_with(
     let (files, bytes) = planned_size(paths);
     progress.report(&ProgressEvent::Reading { files, bytes });
     let mut ingested = Ingested::default();
+    if let Some(dates) = &options.dates {
+        dates.table(&options.zone)?;
+    }
     for path in paths {
+        if input::is_stdin(path) {
+            read_stdin(&mut ingested, options, progress)?;
+            continue;
+        }
         let meta = std::fs::metadata(path).map_err(|source| IngestError::Io {
             path: path.display().to_string(),
             source,
@@ -639,13 +813,13 @@ pub fn read_paths_with(
                 if stream::scan(&file, &mut ingested, options)? {
                     continue;
                 }
-                match std::fs::read(&file) {
+                match input::read(&file) {
                     Ok(bytes) => {
                         let name = file.display().to_string();
                         stream::read_or_scan(&name, &bytes, &mut ingested, options)?;
                         progress.report(&ProgressEvent::Read {
                             path: &name,
-                            bytes: bytes.len() as u64,
+                            bytes: input::disk_size(&file).unwrap_or(bytes.len() as u64),
                         });
                     }
                     Err(e) => ingested.report(
@@ -660,7 +834,7 @@ pub fn read_paths_with(
                 }
             }
         } else if !stream::scan(path, &mut ingested, options)? {
-            let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+            let bytes = input::read(path).map_err(|source| IngestError::Io {
                 path: path.display().to_string(),
                 source,
             })?;
@@ -668,11 +842,30 @@ pub fn read_paths_with(
             stream::read_or_scan(&name, &bytes, &mut ingested, options)?;
             progress.report(&ProgressEvent::Read {
                 path: &name,
-                bytes: bytes.len() as u64,
+                bytes: meta.len(),
             });
         }
     }
     Ok(ingested)
+}
+
+/// Reads standard input whole (it cannot be read again, so it is always held,
+/// whatever `stream_bytes` says), as the input [`input::STDIN_NAME`].
+fn read_stdin(
+    ingested: &mut Ingested,
+    options: &IngestOptions,
+    progress: &ProgressHook,
+) -> Result<(), IngestError> {
+    if std::mem::replace(&mut ingested.stdin_read, true) {
+        return Err(IngestError::Stdin("named more than once".into()));
+    }
+    let bytes = input::read_stdin(&mut std::io::stdin().lock())?;
+    read_bytes(input::STDIN_NAME, &bytes, ingested, options)?;
+    progress.report(&ProgressEvent::Read {
+        path: input::STDIN_NAME,
+        bytes: bytes.len() as u64,
+    });
+    Ok(())
 }
 
 /// About how many files and bytes [`read_paths`] will read: the files named, and
@@ -694,10 +887,7 @@ fn planned_size(paths: &[PathBuf]) -> (u64, u64) {
             let visible = path
                 .file_name()
                 .is_some_and(|n| !n.to_string_lossy().starts_with('.'));
-            let known = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| DIRECTORY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+            let known = input::known_extension(&path);
             if let (true, true, Ok(meta)) = (visible, known, std::fs::metadata(&path))
                 && meta.is_file()
             {
@@ -752,11 +942,7 @@ fn directory_files(
     files.sort();
     let mut readable = Vec::new();
     for path in files {
-        let known = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| DIRECTORY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-        if known {
+        if input::known_extension(&path) {
             readable.push(path);
         } else {
             ingested.report(
@@ -765,7 +951,7 @@ fn directory_files(
                     line: 0,
                     kind: DiagnosticKind::IgnoredFile,
                     message: format!(
-                        "not read: directories are read for files ending in .{} (name the file to read it anyway)",
+                        "not read: directories are read for files ending in .{} (also compressed: .gz, .zst; name the file to read it anyway)",
                         DIRECTORY_EXTENSIONS.join(", .")
                     ),
                 },
@@ -783,17 +969,18 @@ pub fn read_bytes(
     ingested: &mut Ingested,
     options: &IngestOptions,
 ) -> Result<(), IngestError> {
-    read_bytes_into(name, bytes, ingested, options, None)
+    read_bytes_into(name, bytes, ingested, options, None).map(|_| ())
 }
 
-/// [`read_bytes`], handing each segment to `sink` instead of keeping it.
+/// [`read_bytes`], handing each segment to `sink` instead of keeping it. Returns
+/// the run's ids of the speakers the file named, in the order it named them.
 pub(crate) fn read_bytes_into<'a>(
     name: &str,
     bytes: &[u8],
     ingested: &'a mut Ingested,
     options: &'a IngestOptions,
     sink: Option<&'a mut dyn FnMut(Segment)>,
-) -> Result<(), IngestError> {
+) -> Result<Vec<u32>, IngestError> {
     let source_id = u32::try_from(ingested.sources.len()).expect("fewer than 2^32 sources");
     let file_name = Path::new(name)
         .file_name()
@@ -811,20 +998,25 @@ pub(crate) fn read_bytes_into<'a>(
             lines: LineCounts::default(),
             segments: 0,
             documents: 0,
+            markup: 0,
             skipped_lines: BTreeMap::new(),
             language: None,
             language_confidence: None,
         },
         source_id,
-        file_name,
+        file_name: input::inner_name(&file_name).to_string(),
         sink,
+        file_speakers: Vec::new(),
     };
     let result = read_source(&mut reader, bytes);
     let FileReader {
-        ingested, source, ..
+        ingested,
+        source,
+        file_speakers,
+        ..
     } = reader;
     ingested.sources.push(source);
-    result
+    result.map(|()| file_speakers)
 }
 
 fn read_source(reader: &mut FileReader<'_>, bytes: &[u8]) -> Result<(), IngestError> {
@@ -844,9 +1036,21 @@ fn read_source(reader: &mut FileReader<'_>, bytes: &[u8]) -> Result<(), IngestEr
         reader.source.lines.blank = total;
         return reader.warn(0, DiagnosticKind::EmptyFile, "empty file: no text");
     }
+    // A date from the `dates` side file, when it lists this file.
+    let listed = match &reader.options.dates {
+        Some(dates) => dates
+            .table(&reader.options.zone)?
+            .date_of(&reader.source.path),
+        None => None,
+    };
+    let detected = match detect_format(&reader.file_name, &text) {
+        // A file the side file dates is a dated document unless it is something else.
+        None if listed.is_some() => Some(Format::Document),
+        found => found,
+    };
     let format = match reader.options.format {
         Some(format) => format,
-        None => match detect_format(&reader.file_name, &text) {
+        None => match detected {
             Some(format) => format,
             None => {
                 reader.source.lines.total = total;
@@ -869,7 +1073,14 @@ fn read_source(reader: &mut FileReader<'_>, bytes: &[u8]) -> Result<(), IngestEr
         Format::YoutubeJson => youtube_json::parse(reader, &text)?,
         Format::JsonLines => records::parse_json_lines(reader, &text)?,
         Format::Csv => records::parse_csv(reader, &text)?,
-        Format::Document => documents::parse(reader, &text)?,
+        Format::Document => documents::parse(reader, &text, listed)?,
+        Format::SpeakerTurns => speaker_turns::parse(reader, &text)?,
+        Format::WhisperJson => whisper::parse_json(reader, &text)?,
+        Format::WhisperTsv => whisper::parse_tsv(reader, &text)?,
+        Format::WhisperCpp => whisper_cpp::parse(reader, &text)?,
+        Format::PodcastJson => podcast::parse(reader, &text)?,
+        Format::AwsTranscribe => aws_transcribe::parse(reader, &text)?,
+        Format::Json3 => json3::parse(reader, &text)?,
     }
     debug_assert_eq!(
         reader.source.lines.total,
@@ -941,6 +1152,31 @@ mod tests {
 
     fn options() -> IngestOptions {
         IngestOptions::default()
+    }
+
+    #[test]
+    fn segments_stay_small() {
+        // On the hot path: a speaker and a language fit in one more word.
+        assert!(std::mem::size_of::<Segment>() <= 64);
+    }
+
+    #[test]
+    fn speakers_are_named_once_per_run() {
+        let mut ingested = Ingested::default();
+        let options = options();
+        for name in ["a.vtt", "b.vtt"] {
+            read_bytes(
+                name,
+                b"WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ada>hello\n\n00:02.000 --> 00:03.000\n<v Bo>hi\n",
+                &mut ingested,
+                &options,
+            )
+            .unwrap();
+        }
+        assert_eq!(ingested.speakers, ["Ada", "Bo"]);
+        let ids: Vec<_> = ingested.segments.iter().map(|s| s.speaker).collect();
+        assert_eq!(ids, [Some(0), Some(1), Some(0), Some(1)]);
+        assert_eq!(ingested.speaker(1), Some("Bo"));
     }
 
     #[test]

@@ -15,11 +15,17 @@
 //! has NUL bytes (binary) or no text at all, in which case it is read whole as
 //! before so that its problem is reported as usual. The format is detected from
 //! the first megabyte (and the name) instead of the whole text.
+//!
+//! A compressed file ([`super::input`]) is decompressed by each read; whether a
+//! compressed transcript is large enough to stream is decided by its
+//! decompressed size, which the scan of its bytes measures. Speakers are named
+//! by the run ([`Ingested::speakers`]); a file read again names them in the same
+//! order as the first time, and [`StreamedSource::speakers`] maps them back.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use super::input::{self, Compression};
 use super::{
     DiagnosticKind, FileReader, Format, IngestError, IngestOptions, Ingested, LineCounts, Segment,
     Source, transcript,
@@ -63,6 +69,8 @@ pub struct StreamedSource {
     pub sample: String,
     /// Added to every time: the `--start` anchor, once the axis is settled.
     pub shift: Millis,
+    /// The run's ids of the speakers the file names, in the order it names them.
+    pub speakers: Vec<u32>,
 }
 
 impl StreamedSource {
@@ -78,6 +86,7 @@ impl StreamedSource {
             end: Millis::MIN,
             sample: String::new(),
             shift: 0,
+            speakers: Vec::new(),
         }
     }
 }
@@ -89,22 +98,27 @@ struct Bytes {
     /// Lines with bytes that are not UTF-8: reported before the text is read, as
     /// decoding a whole file reports them.
     invalid: Vec<u32>,
+    /// The size of the (decompressed) content.
+    size: u64,
 }
 
 fn scan_bytes(path: &Path) -> std::io::Result<Bytes> {
-    let mut input = BufReader::with_capacity(1 << 20, File::open(path)?);
+    let mut input = BufReader::with_capacity(1 << 20, input::open(path)?);
     let mut found = Bytes {
         nul: false,
         text: false,
         invalid: Vec::new(),
+        size: 0,
     };
     let mut line = Vec::new();
     let mut line_no: u32 = 0;
     loop {
         line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
+        let n = input.read_until(b'\n', &mut line)?;
+        if n == 0 {
             return Ok(found);
         }
+        found.size += n as u64;
         line_no = line_no.saturating_add(1);
         let bytes = if line_no == 1 {
             line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line)
@@ -139,19 +153,23 @@ pub(super) fn scan(
     options: &IngestOptions,
 ) -> Result<bool, IngestError> {
     let size = std::fs::metadata(path).map_err(io_error(path))?.len();
-    if options.stream_bytes == 0 || size < options.stream_bytes {
+    let name = path.display().to_string();
+    let compressed = input::compression(&name) != Compression::None;
+    // A compressed file's size is known once it is decompressed (below).
+    if options.stream_bytes == 0 || (size < options.stream_bytes && !compressed) {
         return Ok(false);
     }
-    let name = path.display().to_string();
-    let file_name = path
-        .file_name()
-        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+    let file_name = path.file_name().map_or_else(
+        || name.clone(),
+        |n| input::inner_name(&n.to_string_lossy()).to_string(),
+    );
     let mut head = Vec::with_capacity(HEAD);
-    File::open(path)
-        .map_err(io_error(path))?
-        .take(HEAD as u64)
-        .read_to_end(&mut head)
-        .map_err(io_error(path))?;
+    let read_head =
+        input::open(path).and_then(|file| file.take(HEAD as u64).read_to_end(&mut head));
+    if read_head.is_err() {
+        // Read whole by the caller, which reports the problem.
+        return Ok(false);
+    }
     let head =
         String::from_utf8_lossy(head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head)).into_owned();
     let format = options
@@ -160,8 +178,10 @@ pub(super) fn scan(
     if format != Some(Format::Transcript) {
         return Ok(false);
     }
-    let bytes = scan_bytes(path).map_err(io_error(path))?;
-    if bytes.nul || !bytes.text {
+    let Ok(bytes) = scan_bytes(path) else {
+        return Ok(false);
+    };
+    if bytes.nul || !bytes.text || bytes.size < options.stream_bytes {
         return Ok(false);
     }
     let source_id = u32::try_from(ingested.sources.len()).expect("fewer than 2^32 sources");
@@ -174,10 +194,11 @@ pub(super) fn scan(
     let mut reader = FileReader {
         ingested,
         options,
-        source: new_source(&name, size),
+        source: new_source(&name, bytes.size),
         source_id,
         file_name,
         sink: Some(&mut sink),
+        file_speakers: Vec::new(),
     };
     let mut result = Ok(());
     for &line in &bytes.invalid {
@@ -194,11 +215,15 @@ pub(super) fn scan(
         result = read_lines(&mut reader, path);
     }
     let FileReader {
-        ingested, source, ..
+        ingested,
+        source,
+        file_speakers,
+        ..
     } = reader;
     ingested.sources.push(source);
     result?;
-    let found = found.borrow().clone();
+    let mut found = found.borrow().clone();
+    found.speakers = file_speakers;
     if found.segments > 0 {
         ingested.streamed.push(found);
     }
@@ -224,8 +249,9 @@ pub(super) fn read_or_scan(
         name.to_string(),
     ));
     let mut sink = |segment: Segment| observe(&mut found.borrow_mut(), &segment);
-    super::read_bytes_into(name, bytes, ingested, options, Some(&mut sink))?;
-    let found = found.into_inner();
+    let speakers = super::read_bytes_into(name, bytes, ingested, options, Some(&mut sink))?;
+    let mut found = found.into_inner();
+    found.speakers = speakers;
     if found.segments > 0 {
         ingested.streamed.push(found);
     }
@@ -276,6 +302,11 @@ pub fn replay_all(
         let shift = streamed.shift;
         let mut take = |mut segment: Segment| {
             segment.source = streamed.source;
+            // Speakers were numbered from 0 in the scratch run, in the order the
+            // first read named them.
+            segment.speaker = segment
+                .speaker
+                .and_then(|local| streamed.speakers.get(local as usize).copied());
             segment.start += shift;
             segment.end += shift;
             text += segment.text.len();
@@ -294,7 +325,7 @@ pub fn replay_all(
             Reread::Lines => {
                 let file_name = path.file_name().map_or_else(
                     || streamed.path.clone(),
-                    |n| n.to_string_lossy().into_owned(),
+                    |n| input::inner_name(&n.to_string_lossy()).to_string(),
                 );
                 let mut reader = FileReader {
                     ingested: &mut scratch,
@@ -303,11 +334,12 @@ pub fn replay_all(
                     source_id: streamed.source,
                     file_name,
                     sink: Some(&mut take),
+                    file_speakers: Vec::new(),
                 };
                 read_lines(&mut reader, path)?;
             }
             Reread::Whole => {
-                let bytes = std::fs::read(path).map_err(io_error(path))?;
+                let bytes = input::read(path).map_err(io_error(path))?;
                 super::read_bytes_into(
                     &streamed.path,
                     &bytes,
@@ -335,6 +367,7 @@ fn new_source(path: &str, bytes: u64) -> Source {
         lines: LineCounts::default(),
         segments: 0,
         documents: 0,
+        markup: 0,
         skipped_lines: Default::default(),
         language: None,
         language_confidence: None,
@@ -346,7 +379,7 @@ fn new_source(path: &str, bytes: u64) -> Source {
 /// warnings were given by the scan of the bytes), lines split as `str::lines`
 /// splits them.
 fn read_lines(reader: &mut FileReader<'_>, path: &Path) -> Result<(), IngestError> {
-    let file = File::open(path).map_err(io_error(path))?;
+    let file = input::open(path).map_err(io_error(path))?;
     let mut input = BufReader::with_capacity(1 << 20, file);
     let mut parser = transcript::Lines::new(reader);
     let mut line = Vec::new();

@@ -101,7 +101,17 @@ impl Pipeline {
                     let parts = [part];
                     let feed = Feed::new(&ingested, &parts, &self.ingest_options);
                     write_rows(&feed, out, |segment, out| {
-                        let line = serde_json::to_string(segment).map_err(std::io::Error::from)?;
+                        // The segment, and its speaker's name where it has one.
+                        #[derive(serde::Serialize)]
+                        struct Row<'a> {
+                            #[serde(flatten)]
+                            segment: &'a Segment,
+                            #[serde(skip_serializing_if = "Option::is_none")]
+                            speaker: Option<&'a str>,
+                        }
+                        let speaker = segment.speaker.and_then(|id| ingested.speaker(id));
+                        let line = serde_json::to_string(&Row { segment, speaker })
+                            .map_err(std::io::Error::from)?;
                         writeln!(out, "{line}")?;
                         Ok(())
                     })?;

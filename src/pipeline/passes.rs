@@ -94,7 +94,7 @@ impl Pipeline {
         mut on_phrase: impl FnMut(Range<usize>, Millis, &str, &str, &[&str]),
     ) {
         let len = segment.text.len();
-        let language = placing.languages[segment.source as usize];
+        let language = segment.language_in(placing.languages);
         let Analysis { stats, candidates } = analysis;
         candidates.reset();
         let analyzer = self.analyzers.get(language);
@@ -136,7 +136,7 @@ impl Pipeline {
                 .for_each(|(piece, (miner, stats))| {
                     for segment in piece {
                         miner.reset();
-                        let analyzer = self.analyzers.get(languages[segment.source as usize]);
+                        let analyzer = self.analyzers.get(segment.language_in(languages));
                         let text = Pipeline::text_of(segment, passages, analyzer, stats);
                         analyzer.analyze(&text, stats, |event| miner.event(&event));
                     }

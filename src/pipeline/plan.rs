@@ -237,7 +237,7 @@ impl Pipeline {
             .par_iter()
             .map(|segment| {
                 let mut stats = TokenStats::default();
-                let analyzer = self.analyzers.get(languages[segment.source as usize]);
+                let analyzer = self.analyzers.get(segment.language_in(languages));
                 let text = Pipeline::text_of(segment, passages, analyzer, &mut stats);
                 analyzer.tokens(&text, &mut stats, |_| {});
                 (segment.start, stats.kept)
