@@ -310,6 +310,23 @@ pub struct Statistics {
     pub discovery: Vec<DiscoveryReport>,
     /// Input problems, by kind.
     pub diagnostics: BTreeMap<String, u64>,
+    /// The terms set aside as a collection's boilerplate (held by at least half of
+    /// its documents): scored, but never leading a window, a theme or a title.
+    /// The most widely held first, at most 50.
+    pub boilerplate: Vec<BoilerplateTerm>,
+}
+
+/// A term a collection's documents all but share.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct BoilerplateTerm {
+    /// The term.
+    pub term: String,
+    /// How people read it.
+    pub label: String,
+    /// In how many documents it occurs.
+    pub documents: u64,
+    /// Of how many.
+    pub of: u64,
 }
 
 /// What a run read, how, and what it found.

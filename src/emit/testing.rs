@@ -56,6 +56,7 @@ impl Builder {
                         windows: 0,
                         discovery: Vec::new(),
                         diagnostics: BTreeMap::new(),
+                        boilerplate: Vec::new(),
                     },
                     diagnostics: Vec::new(),
                 },

@@ -21,8 +21,9 @@ use crate::shift::{self, Shift, TermHistory};
 use crate::theme::{Origin, Theme, ThemeWindow};
 use crate::time::{TimeAxis, offset_label};
 use crate::timeline::{
-    FormCount, Meta, RankedTerm, SCHEMA_VERSION, ShiftReport, Statistics, TermReport, ThemeMember,
-    ThemeReport, ThemeScore, TimeValue, Timeline, UnassignedTerm, WindowReport,
+    BoilerplateTerm, FormCount, Meta, RankedTerm, SCHEMA_VERSION, ShiftReport, Statistics,
+    TermReport, ThemeMember, ThemeReport, ThemeScore, TimeValue, Timeline, UnassignedTerm,
+    WindowReport,
 };
 use crate::tokenize::TokenStats;
 use crate::window::{Extent, Windows};
@@ -62,6 +63,7 @@ impl Pipeline {
         let (mut themes, mut shifts, mut unassigned, mut discovery, mut chapters) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let paths: Vec<String> = counted.sources.iter().map(|s| s.path.clone()).collect();
+        let mut set_aside: Vec<BoilerplateTerm> = Vec::new();
         for (index, (counted_group, group_windows)) in
             counted.groups.into_iter().zip(group_windows).enumerate()
         {
@@ -83,6 +85,15 @@ impl Pipeline {
                 )
             });
             let boilerplate = boilerplate_mask(&counts, self.config.boilerplate);
+            for (id, _) in boilerplate.iter().enumerate().filter(|&(_, &b)| b) {
+                let info = &counts.terms[id];
+                set_aside.push(BoilerplateTerm {
+                    term: info.term.clone(),
+                    label: counts.label(id as TermId),
+                    documents: info.documents,
+                    of: counts.documents,
+                });
+            }
             let (group_themes, theme_windows, discovered) = self.timings.time("theme", || {
                 self.themes(
                     feed.as_ref()
@@ -187,6 +198,16 @@ impl Pipeline {
             windows: windows.len() as u64,
             discovery,
             diagnostics: counted.diagnostic_counts,
+            boilerplate: {
+                set_aside.sort_by(|a, b| {
+                    (b.documents * a.of.max(1))
+                        .cmp(&(a.documents * b.of.max(1)))
+                        .then(a.term.cmp(&b.term))
+                });
+                set_aside.dedup_by(|a, b| a.term == b.term);
+                set_aside.truncate(50);
+                set_aside
+            },
         };
         let terms = ranked
             .into_values()
