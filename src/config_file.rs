@@ -10,6 +10,10 @@
 //! once. Every layer goes through the same deserializer: an environment variable
 //! or a flag's value is read as the TOML line `key = value` would be.
 
+/// The options file a directory of inputs may hold (the bundled demo keeps
+/// `data/themeline.toml`): the CLI reads it as the lowest layer for runs on
+/// that directory, and a directory walk passes over it.
+pub use crate::ingest::DIRECTORY_OPTIONS_FILE;
 use std::fmt;
 use std::path::{Path, PathBuf};
 

@@ -76,7 +76,7 @@ fn chapters_tile_each_recording_and_are_titled() {
 #[test]
 fn dominant_shifts_sit_on_chapter_boundaries() {
     // The default run, with the webinar's lexicon (`data/themeline.toml`).
-    let file = themeline::ConfigFile::load(&root().join("themeline.toml")).unwrap();
+    let file = themeline::ConfigFile::load(&root().join("data/themeline.toml")).unwrap();
     let mut config = Config::default();
     file.apply(&mut config);
     let timeline = run(config, &["data"]);

@@ -46,7 +46,7 @@ fn bare_invocation_reads_data_and_writes_output() {
     std::fs::create_dir_all(dir.path().join("data/aliases")).unwrap();
     std::fs::create_dir_all(dir.path().join("data/themes")).unwrap();
     for file in [
-        "themeline.toml",
+        "data/themeline.toml",
         "data/kubecon-eu-2024-recap.txt",
         "data/aliases/cloud-native.toml",
         "data/themes/cloud-native.toml",

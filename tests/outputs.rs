@@ -243,13 +243,22 @@ fn progress_off_a_terminal_is_plain_log_lines() {
 fn config_show_reads_back_and_layers_file_env_and_flags() {
     let dir = tempfile::tempdir().unwrap();
     let shown = stdout(themeline().args(["config", "show"]));
-    assert!(shown.contains("window = \"5m\"\n"), "{shown}");
-    assert!(shown.contains("themes = \"data/themes/cloud-native.toml\"\n"));
+    assert!(shown.contains("window = \"5m\"  # default\n"), "{shown}");
+    // The demo lexicon comes from the bundled data's own file, and says so.
+    assert!(
+        shown.contains("themes = \"data/themes/cloud-native.toml\"  # data/themeline.toml\n"),
+        "{shown}"
+    );
+    assert!(shown.contains("# layer: data/themeline.toml\n"), "{shown}");
     // The printed file, saved as themeline.toml in the working directory (paths
-    // are relative to it), reads back to itself.
+    // are relative to it), reads back to the same options, now from that file.
     std::fs::write(dir.path().join("themeline.toml"), &shown).unwrap();
     let again = stdout(themeline().current_dir(dir.path()).args(["config", "show"]));
-    assert_eq!(again, shown);
+    assert_eq!(settled(&again), settled(&shown));
+    assert!(
+        again.contains("themes = \"data/themes/cloud-native.toml\"  # themeline.toml\n"),
+        "{again}"
+    );
     let dir = tempfile::tempdir().unwrap();
 
     // defaults < file < environment < flags, one name in each.
@@ -262,7 +271,7 @@ fn config_show_reads_back_and_layers_file_env_and_flags() {
         for (name, value) in env {
             cmd.env(name, value);
         }
-        stdout(&mut cmd)
+        settled(&stdout(&mut cmd))
     };
     let file_only = show(&[], &[]);
     assert!(file_only.contains("window = \"10m\"\n") && file_only.contains("top = 4\n"));
@@ -369,7 +378,11 @@ fn the_environment_can_name_or_skip_the_config_file() {
             .env("THEMELINE_CONFIG", &config)
             .args(["config", "show"]),
     );
-    assert!(shown.contains("top = 2\n"), "{shown}");
+    assert!(settled(&shown).contains("top = 2\n"), "{shown}");
+    assert!(
+        shown.contains("other.toml\n"),
+        "the layer is named: {shown}"
+    );
     let shown = stdout(
         themeline()
             .env("THEMELINE_NO_CONFIG", "1")
@@ -394,4 +407,56 @@ fn completions_for_every_shell() {
             "{shell}: run's options missing"
         );
     }
+}
+
+/// `config show` output without its provenance: the header and layer lines
+/// dropped and each option's trailing `  # <layer>` comment cut, so two runs
+/// whose options agree compare equal wherever the options came from.
+fn settled(shown: &str) -> String {
+    shown
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| match line.rfind("  # ") {
+            Some(at) => format!("{}\n", &line[..at]),
+            None => format!("{line}\n"),
+        })
+        .collect()
+}
+
+#[test]
+fn the_demo_config_applies_only_to_runs_on_the_bundled_data() {
+    // From the repository root, a run on any other file must not pick up the
+    // lexicon and aliases written for the bundled webinar.
+    let shown = stdout(themeline().args(["config", "show", "tests/fixtures/messy-transcript.txt"]));
+    assert!(!shown.contains("data/themeline.toml"), "{shown}");
+    assert!(shown.contains("aliases = []  # default\n"), "{shown}");
+    assert!(!shown.contains("\nthemes = "), "{shown}");
+    let out = tempfile::tempdir().unwrap();
+    themeline()
+        .args([
+            "run",
+            "-q",
+            "tests/fixtures/kubecon-rolling.vtt",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let timeline: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("timeline.json")).unwrap()).unwrap();
+    let options = &timeline["meta"]["options"];
+    assert_eq!(options["aliases"], serde_json::json!([]), "{options}");
+    assert!(options["themes"].is_null(), "{options}");
+    assert!(
+        !timeline["meta"]["statistics"]["discovery"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "without the lexicon the themes are discovered"
+    );
+    // The same file inside data/ gets the demo's options.
+    let shown = stdout(themeline().args(["config", "show", "data/kubecon-eu-2024-recap.txt"]));
+    assert!(shown.contains("# layer: data/themeline.toml\n"), "{shown}");
 }

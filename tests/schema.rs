@@ -136,7 +136,7 @@ fn shards_candidates_and_phrase_lists_match_their_schemas() {
 
 #[test]
 fn the_config_file_matches_the_config_schema() {
-    let text = std::fs::read_to_string(root().join("themeline.toml")).unwrap();
+    let text = std::fs::read_to_string(root().join("data/themeline.toml")).unwrap();
     let value: toml::Value = toml::from_str(&text).unwrap();
     let value = serde_json::to_value(value).unwrap();
     let schema = schema("config");

@@ -8,14 +8,16 @@ use themeline::config_file::ConfigFile;
 use themeline::timeline::WindowReport;
 use themeline::{Config, Pipeline, Timeline};
 
-/// The default run: `themeline.toml` in the repository root over its inputs.
+/// The default run: `data/` with the options of `data/themeline.toml`.
 fn default_run() -> Timeline {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let file = ConfigFile::load(&root.join("themeline.toml")).unwrap();
+    let file = ConfigFile::load(&root.join("data/themeline.toml")).unwrap();
     let mut config = Config::default();
     file.apply(&mut config);
-    let inputs = file.inputs.clone().unwrap();
-    Pipeline::new(config).unwrap().run(&inputs).unwrap()
+    Pipeline::new(config)
+        .unwrap()
+        .run(&[root.join("data")])
+        .unwrap()
 }
 
 fn window_at(timeline: &Timeline, minute: f64) -> &WindowReport {

@@ -59,7 +59,8 @@ fn assert_streaming_changes_nothing(config: Config, inputs: &[PathBuf]) -> usize
 }
 
 fn default_config() -> Config {
-    let file = themeline::config_file::ConfigFile::load(&root().join("themeline.toml")).unwrap();
+    let file =
+        themeline::config_file::ConfigFile::load(&root().join("data/themeline.toml")).unwrap();
     let mut config = Config::default();
     file.apply(&mut config);
     config

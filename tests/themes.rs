@@ -12,15 +12,15 @@ use themeline::{Config, Pipeline, Timeline};
 mod common;
 use common::root;
 
-/// `themeline.toml`'s run, with changes.
+/// The default run (`data/` with `data/themeline.toml`), with changes.
 fn run_with(change: impl FnOnce(&mut Config)) -> Timeline {
-    let file = ConfigFile::load(&root().join("themeline.toml")).unwrap();
+    let file = ConfigFile::load(&root().join("data/themeline.toml")).unwrap();
     let mut config = Config::default();
     file.apply(&mut config);
     change(&mut config);
     Pipeline::new(config)
         .unwrap()
-        .run(&file.inputs.clone().unwrap())
+        .run(&[root().join("data")])
         .unwrap()
 }
 

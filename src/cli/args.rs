@@ -15,7 +15,7 @@ use themeline::time::Span;
 
 pub const EXAMPLES: &str = "\
 Examples:
-  themeline                                  the default run: themeline.toml, else data/ -> output/
+  themeline                                  the default run: data/ (with data/themeline.toml) -> output/
   themeline run talk.txt --out results       one transcript, outputs in results/
   themeline run talk.vtt --window 6m --step 3m --top 15
                                              overlapping 6-minute windows every 3 minutes
@@ -24,7 +24,7 @@ Examples:
   themeline run talks.jsonl --text-col title --text-col description --window year
   themeline run talk.txt --aliases my-aliases.toml --phrase \"service mesh\" --strict
   themeline inspect talk.txt --what segments what the parser read, as JSON lines
-  themeline run talk.txt --out - --format ndjson | jq -c '{label, dominant}'
+  themeline run talk.txt --out - --format ndjson | jq -c '{window: .label, dominant}'
                                              one window per line on stdout
   THEMELINE_WINDOW=2m themeline config show  the options a run would use, as themeline.toml
 
@@ -36,7 +36,8 @@ problem, unwritable output), 2 usage error (also a bad option value in any layer
 #[derive(Debug, Parser)]
 #[command(name = "themeline", version, after_help = EXAMPLES)]
 pub struct Cli {
-    /// Read options from this TOML file [default: $THEMELINE_CONFIG, else ./themeline.toml when it exists].
+    /// Read options from this TOML file instead of the inputs' themeline.toml and
+    /// ./themeline.toml [default: $THEMELINE_CONFIG, else those two when they exist].
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Read no options file (also THEMELINE_NO_CONFIG=1).
@@ -76,8 +77,9 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Print the effective options (defaults < themeline.toml < THEMELINE_* < flags)
-    /// as a themeline.toml that reads back; takes the options of `run`.
+    /// Print the effective options (defaults < the inputs' themeline.toml <
+    /// ./themeline.toml < THEMELINE_* < flags) as a themeline.toml that reads back,
+    /// each line naming its layer; takes the options of `run`.
     Show(ConfigShowArgs),
 }
 

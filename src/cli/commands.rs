@@ -338,9 +338,43 @@ pub fn config_show(cli: &Cli, args: &ConfigShowArgs) -> Result<()> {
     let text = if args.json {
         serde_json::to_string_pretty(&file).context("cannot write JSON")? + "\n"
     } else {
-        file.to_toml()
+        with_origins(&file.to_toml(), &settings.layers)
     };
     print(&text)
+}
+
+/// The TOML of `config show` with a comment on each line naming the layer that
+/// set it (the last one that did), and a header listing the layers read.
+fn with_origins(toml: &str, layers: &[(String, themeline::ConfigFile)]) -> String {
+    let set: Vec<(&str, serde_json::Value)> = layers
+        .iter()
+        .map(|(name, layer)| {
+            (
+                name.as_str(),
+                serde_json::to_value(layer).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut out =
+        String::from("# The options a run would use; each line says where it comes from.\n");
+    for (name, _) in layers {
+        out.push_str(&format!("# layer: {name}\n"));
+    }
+    for line in toml.lines() {
+        let key = line.split(" = ").next().unwrap_or_default();
+        let origin = set
+            .iter()
+            .rev()
+            .find(|(_, layer)| layer.get(key).is_some_and(|v| !v.is_null()))
+            .map_or("default", |(name, _)| name);
+        if line.contains(" = ") {
+            out.push_str(&format!("{line}  # {origin}\n"));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 pub fn completions(args: &CompletionsArgs) -> Result<()> {

@@ -13,6 +13,8 @@ use super::args::{Cli, OptionFlags, OutputArgs};
 
 /// Everything a command needs, after layering.
 pub struct Settings {
+    /// The layers that set options, lowest first: their names and what each set.
+    pub layers: Vec<(String, ConfigFile)>,
     pub config: Config,
     pub inputs: Vec<PathBuf>,
     pub out: PathBuf,
@@ -56,26 +58,67 @@ pub struct Given<'a> {
 /// How often progress lines are logged when stderr is not a terminal.
 const PROGRESS_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// The config file a command reads: `--config`, `THEMELINE_CONFIG`, else
-/// `./themeline.toml` when it exists, unless `--no-config` or `THEMELINE_NO_CONFIG`.
-fn config_file(cli: &Cli) -> Result<ConfigFile, Failure> {
-    let env_path = std::env::var_os("THEMELINE_CONFIG").map(PathBuf::from);
+/// Whether option files are read at all (not with `--no-config` or
+/// `THEMELINE_NO_CONFIG`).
+fn files_read(cli: &Cli) -> bool {
     let env_off =
         std::env::var("THEMELINE_NO_CONFIG").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
-    let path = match (&cli.config, cli.no_config) {
-        (Some(path), _) => Some(path.clone()),
-        (None, true) => None,
-        (None, false) if env_off => None,
-        (None, false) => env_path.or_else(|| {
-            Path::new("themeline.toml")
-                .is_file()
-                .then(|| PathBuf::from("themeline.toml"))
-        }),
-    };
-    match path {
-        Some(path) => ConfigFile::load(&path).map_err(Failure::usage),
-        None => Ok(ConfigFile::default()),
+    cli.config.is_some() || !(cli.no_config || env_off)
+}
+
+/// The config file a command reads: `--config`, `THEMELINE_CONFIG`, else
+/// `./themeline.toml` when it exists, unless `--no-config` or
+/// `THEMELINE_NO_CONFIG`; with its path.
+fn config_file(cli: &Cli) -> Result<Option<(PathBuf, ConfigFile)>, Failure> {
+    if !files_read(cli) {
+        return Ok(None);
     }
+    let env_path = std::env::var_os("THEMELINE_CONFIG").map(PathBuf::from);
+    let path = cli.config.clone().or(env_path).or_else(|| {
+        Path::new("themeline.toml")
+            .is_file()
+            .then(|| PathBuf::from("themeline.toml"))
+    });
+    match path {
+        Some(path) => Ok(Some((
+            path.clone(),
+            ConfigFile::load(&path).map_err(Failure::usage)?,
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// The options file of the inputs: `themeline.toml` in the directory that holds
+/// them all (the directory given, or the one its files are in). This is how the
+/// bundled demo keeps its alias table and lexicon to itself: they live in
+/// `data/themeline.toml` and apply to runs on `data/` only.
+fn inputs_file(inputs: &[PathBuf]) -> Result<Option<(PathBuf, ConfigFile)>, Failure> {
+    let home = |input: &Path| -> Option<PathBuf> {
+        if input.is_dir() {
+            Some(input.to_path_buf())
+        } else {
+            input.parent().map(Path::to_path_buf)
+        }
+    };
+    let mut homes = inputs
+        .iter()
+        .map(|i| home(i).and_then(|h| h.canonicalize().ok()));
+    let Some(Some(first)) = homes.next() else {
+        return Ok(None);
+    };
+    if !homes.all(|h| h.as_ref() == Some(&first)) {
+        return Ok(None);
+    }
+    let path = home(&inputs[0])
+        .unwrap_or_default()
+        .join(themeline::config_file::DIRECTORY_OPTIONS_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    Ok(Some((
+        path.clone(),
+        ConfigFile::load(&path).map_err(Failure::usage)?,
+    )))
 }
 
 /// The `THEMELINE_*` options of the environment.
@@ -105,19 +148,37 @@ fn config_flags(flags: &OptionFlags) -> Result<ConfigFile, Failure> {
 
 /// Layers defaults, the file, the environment and the flags.
 pub fn settings(cli: &Cli, flags: &OptionFlags, given: Given<'_>) -> Result<Settings, Failure> {
-    let file = config_file(cli)?;
+    let cwd_file = config_file(cli)?;
     let env = config_env()?;
-    let config = ConfigFile::layered([file.clone(), env.clone(), config_flags(flags)?])
-        .map_err(Failure::usage)?;
+    let flag_layer = config_flags(flags)?;
     // The command line's own options: flag, else environment, else file, else default.
     let inputs = if !given.inputs.is_empty() {
         given.inputs.to_vec()
     } else {
         env.inputs
             .clone()
-            .or_else(|| file.inputs.clone())
+            .or_else(|| cwd_file.as_ref().and_then(|(_, f)| f.inputs.clone()))
             .unwrap_or_else(|| vec![PathBuf::from("data")])
     };
+    let inputs_file = if files_read(cli) && cli.config.is_none() {
+        inputs_file(&inputs)?
+    } else {
+        None
+    };
+    // Lowest first: the inputs' own file, the working directory's (or --config),
+    // the environment, the flags.
+    let mut layers: Vec<(String, ConfigFile)> = Vec::new();
+    for (path, file) in inputs_file.into_iter().chain(cwd_file) {
+        layers.push((path.display().to_string(), file));
+    }
+    layers.push(("the environment (THEMELINE_*)".to_string(), env.clone()));
+    layers.push(("the command line".to_string(), flag_layer));
+    let config =
+        ConfigFile::layered(layers.iter().map(|(_, l)| l.clone())).map_err(Failure::usage)?;
+    let mut file = ConfigFile::default();
+    for (_, layer) in &layers[..layers.len() - 2] {
+        file.merge(layer.clone());
+    }
     let output = given.output;
     let out = match output.and_then(|o| o.out.clone()) {
         Some(out) => out,
@@ -165,6 +226,7 @@ pub fn settings(cli: &Cli, flags: &OptionFlags, given: Given<'_>) -> Result<Sett
             std::time::Duration::from_millis(d.0 as u64)
         });
     Ok(Settings {
+        layers,
         config,
         inputs,
         out,

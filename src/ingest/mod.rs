@@ -944,6 +944,11 @@ fn directory_files(
     for path in files {
         if input::known_extension(&path) {
             readable.push(path);
+        } else if path
+            .file_name()
+            .is_some_and(|n| n == DIRECTORY_OPTIONS_FILE)
+        {
+            // The directory's own options, read by the caller: not text, and no problem.
         } else {
             ingested.report(
                 Diagnostic {
@@ -961,6 +966,10 @@ fn directory_files(
     }
     Ok(readable)
 }
+
+/// The name of the options file a directory of inputs may hold (the bundled
+/// demo's `data/themeline.toml`): a directory walk passes over it silently.
+pub const DIRECTORY_OPTIONS_FILE: &str = "themeline.toml";
 
 /// Reads one in-memory input named `name` and appends it to `ingested`.
 pub fn read_bytes(
