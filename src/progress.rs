@@ -26,8 +26,9 @@
 //! # Ok::<(), themeline::Error>(())
 //! ```
 //!
-//! Events arrive on the thread that runs the stage, in order; a report must be
-//! quick, since the stage waits for it.
+//! Events arrive in order from the stage that sends them (`Scored` from its
+//! worker threads, as windows are done); a report must be quick, since the
+//! stage waits for it.
 
 use std::fmt;
 use std::sync::Arc;
@@ -51,13 +52,13 @@ pub enum ProgressEvent<'a> {
         /// Its size in bytes.
         bytes: u64,
     },
-    /// A stage begins (`ingest`, `plan`, `phrases`, `theme`, `score`, `shift`,
-    /// and `emit` where the caller times it).
+    /// A stage begins (`ingest`, `plan`, `boilerplate`, `phrases`, `count`,
+    /// `theme`, `score`, `shift`, `segment`, and `emit` where the caller times it).
     Stage {
         /// The stage's name.
         stage: &'static str,
     },
-    /// A stage (also `count`) ends.
+    /// A stage ends.
     StageDone {
         /// The stage's name.
         stage: &'static str,
@@ -69,7 +70,8 @@ pub enum ProgressEvent<'a> {
         /// Windows to score.
         windows: u64,
     },
-    /// `windows` more windows have been scored.
+    /// `windows` more windows have been scored (reported as they are, possibly
+    /// from the stage's worker threads).
     Scored {
         /// Windows scored since the last report.
         windows: u64,

@@ -9,8 +9,9 @@
 //!
 //! Window indices are positions from the first window of the run, and windows with
 //! no text are still windows: a timeline has no gaps. Durations over a recording
-//! start at 0 (the start of the recording); durations over dated documents start at
-//! midnight (in the run's zone) of the first document's day; calendar windows start
+//! start at 0 (the start of the recording); durations over dated documents (and
+//! recordings anchored with `start`) follow a grid from midnight (in the run's zone)
+//! of the first datum's day, from the grid window holding that datum; calendar windows start
 //! at the calendar unit holding the first document.
 //!
 //! A segment spans time but its words are not individually stamped, so each word is
@@ -400,9 +401,15 @@ impl Windows {
             WindowSpec::Span { size, step } => {
                 let origin = match axis {
                     TimeAxis::Offset => 0,
+                    // Windows keep to the day's grid (so 5m windows read 09:00,
+                    // 09:05, ...) but the first one holds the first datum: a
+                    // recording anchored at 09:00 with 1m windows must not open
+                    // with 540 empty windows from midnight.
                     TimeAxis::Instant => {
                         let day = zone.civil(extent.start).date();
-                        zone.instant(day.to_datetime(jiff::civil::Time::midnight()))
+                        let midnight = zone.instant(day.to_datetime(jiff::civil::Time::midnight()));
+                        let steps = (extent.start - midnight).max(0) / (*step).max(1);
+                        midnight + steps * *step
                     }
                 };
                 Windows::Grid(WindowGrid {
@@ -732,6 +739,36 @@ mod tests {
         assert_eq!(windows.window(0).start, at("2024-03-20"));
         assert_eq!(windows.label(1, TimeAxis::Instant, &utc()), "2024-06-18");
         assert_eq!(windows.len_to(extent.end), 3);
+    }
+
+    #[test]
+    fn durations_over_instants_start_at_the_grid_window_of_the_first_datum() {
+        let minute = WindowSpec::Span {
+            size: 60_000,
+            step: 60_000,
+        };
+        let extent = Extent {
+            start: at("2024-03-20T09:00:00Z"),
+            end: at("2024-03-20T10:00:00Z"),
+        };
+        let windows =
+            Windows::resolve(&minute, TimeAxis::Instant, extent, &utc(), |_| Vec::new()).unwrap();
+        assert_eq!(windows.window(0).start, extent.start);
+        assert_eq!(windows.containing(extent.start), 0..1);
+        assert_eq!(windows.len_to(extent.end), 60);
+        // Off the grid: 5m windows from 09:02 start at 09:00, not at 09:02 or midnight.
+        let five = WindowSpec::Span {
+            size: 300_000,
+            step: 300_000,
+        };
+        let extent = Extent {
+            start: at("2024-03-20T09:02:00Z"),
+            end: at("2024-03-20T09:20:00Z"),
+        };
+        let windows =
+            Windows::resolve(&five, TimeAxis::Instant, extent, &utc(), |_| Vec::new()).unwrap();
+        assert_eq!(windows.window(0).start, at("2024-03-20T09:00:00Z"));
+        assert_eq!(windows.len_to(extent.end), 4);
     }
 
     #[test]

@@ -438,3 +438,36 @@ fn every_format_runs_from_the_command_line() {
         );
     }
 }
+
+#[test]
+fn start_anchored_windows_begin_at_the_anchor_not_midnight() {
+    // The dashboard recipe: the recording began at 09:00, so its first window
+    // starts there and none of the windows is an empty stretch before it.
+    let out = tempfile::tempdir().unwrap();
+    themeline()
+        .args([
+            "run",
+            "--quiet",
+            "data/kubecon-eu-2024-recap.txt",
+            "--start",
+            "2024-03-20T09:00:00Z",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let csv = String::from_utf8(read(&out.path().join("windows.csv"))).unwrap();
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (start, tokens) = (col("start"), col("tokens"));
+    let rows: Vec<Vec<&str>> = rows.map(|r| r.split(',').collect()).collect();
+    assert!(rows.len() > 1, "{csv}");
+    assert_eq!(rows[0][start], "2024-03-20T09:00:00Z", "{csv}");
+    let empty = rows.iter().filter(|r| r[tokens] == "0").count();
+    assert!(
+        empty * 10 < rows.len(),
+        "{empty} of {} windows empty: {csv}",
+        rows.len()
+    );
+}

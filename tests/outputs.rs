@@ -229,6 +229,27 @@ fn progress_off_a_terminal_is_plain_log_lines() {
     assert!(lines.iter().all(|l| l.starts_with("themeline: ")), "{err}");
     let progress: Vec<&&str> = lines.iter().filter(|l| l.contains("s: ")).collect();
     assert!(!progress.is_empty(), "no progress line in {err}");
+    // Each progress line names a stage in words, never an internal id.
+    let stages = [
+        "starting",
+        "reading inputs",
+        "laying out windows",
+        "finding boilerplate",
+        "finding phrases",
+        "counting terms",
+        "measuring themes",
+        "scoring",
+        "finding shifts",
+        "finding chapters",
+        "writing outputs",
+    ];
+    for line in &progress {
+        let said = line.split_once("s: ").unwrap().1;
+        assert!(
+            stages.iter().any(|s| said.starts_with(s)),
+            "unnamed stage in {line:?}"
+        );
+    }
     assert!(lines.last().unwrap().contains("windows in "), "{err}");
     // --quiet silences progress too.
     let assert = themeline()

@@ -56,8 +56,10 @@ impl State {
 fn stage_name(stage: &str) -> &str {
     match stage {
         "plan" => "laying out windows",
-        "phrases" => "settling phrases",
-        "count" => "counting",
+        "boilerplate" => "finding boilerplate",
+        "phrases" => "finding phrases",
+        "count" => "counting terms",
+        "segment" => "finding chapters",
         "theme" => "measuring themes",
         "score" => "scoring",
         "shift" => "finding shifts",
@@ -187,17 +189,8 @@ fn update(state: &mut State, event: &ProgressEvent<'_>) {
             state.files = state.files.max(state.files_read);
         }
         ProgressEvent::Stage { stage } => state.stage = Some(stage),
-        ProgressEvent::StageDone { stage, .. } => {
-            // Counting has no start event: it follows phrases (or the plan).
-            if matches!(stage, "plan" | "phrases") {
-                state.stage = Some("count");
-            }
-        }
         ProgressEvent::Scoring { windows } => state.windows = windows,
-        ProgressEvent::Scored { windows } => {
-            state.windows_scored += windows;
-            state.stage = Some("score");
-        }
+        ProgressEvent::Scored { windows } => state.windows_scored += windows,
         _ => {}
     }
 }
@@ -220,15 +213,7 @@ fn draw(bar: &ProgressBar, state: &State, event: &ProgressEvent<'_>) {
             bar.set_style(windows_style());
         }
         ProgressEvent::Scored { .. } => bar.set_position(state.windows_scored),
-        // The bar goes on showing what runs until the next stage begins, except
-        // counting, which follows the plan or the phrases unannounced.
-        ProgressEvent::StageDone {
-            stage: "plan" | "phrases",
-            ..
-        } => {
-            bar.set_style(spinner_style());
-            bar.set_message(state.describe());
-        }
+        // The bar goes on showing what runs until the next stage begins.
         ProgressEvent::Scoring { .. } | ProgressEvent::StageDone { .. } => {}
         _ => {
             bar.set_style(spinner_style());
@@ -251,4 +236,54 @@ fn windows_style() -> ProgressStyle {
 
 fn spinner_style() -> ProgressStyle {
     ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the log line says after each event of a run, in order.
+    fn described(events: &[ProgressEvent<'_>]) -> Vec<String> {
+        let mut state = State::default();
+        events
+            .iter()
+            .map(|event| {
+                update(&mut state, event);
+                state.describe()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn log_lines_name_the_stage_that_runs() {
+        let done = |stage| ProgressEvent::StageDone {
+            stage,
+            elapsed: Duration::ZERO,
+        };
+        let lines = described(&[
+            ProgressEvent::Stage { stage: "plan" },
+            done("plan"),
+            ProgressEvent::Stage { stage: "phrases" },
+            done("phrases"),
+            ProgressEvent::Stage { stage: "count" },
+            done("count"),
+            ProgressEvent::Scoring { windows: 3 },
+            ProgressEvent::Stage { stage: "theme" },
+            ProgressEvent::Stage { stage: "score" },
+            ProgressEvent::Scored { windows: 1 },
+            ProgressEvent::Scored { windows: 1 },
+            ProgressEvent::Stage { stage: "shift" },
+        ]);
+        assert_eq!(lines[0], "laying out windows");
+        // Phrase mining is not counting, and finishing it does not start counting.
+        assert_eq!(lines[2], "finding phrases");
+        assert_eq!(lines[3], "finding phrases");
+        assert_eq!(lines[4], "counting terms");
+        assert_eq!(lines[7], "measuring themes");
+        // The scoring line moves window by window.
+        assert_eq!(lines[8], "scoring: 0 of 3 windows");
+        assert_eq!(lines[9], "scoring: 1 of 3 windows");
+        assert_eq!(lines[10], "scoring: 2 of 3 windows");
+        assert_eq!(lines[11], "finding shifts");
+    }
 }

@@ -350,6 +350,7 @@ impl Pipeline {
                 grids: &group.grids,
                 passages: group.passages.as_ref(),
             };
+            self.timings.progress().stage("count");
             let started = std::time::Instant::now();
             let counts = self
                 .counting_pass(&feed, placing)?

@@ -106,7 +106,6 @@ impl Pipeline {
             let scores = self
                 .timings
                 .time("score", || self.score(&counts, &boilerplate));
-            self.progress().scored(scores.len());
             let (histories, events) = self.timings.time("shift", || {
                 self.shift(
                     &counts,
@@ -257,7 +256,11 @@ impl Pipeline {
             .into_par_iter()
             .map(|mut scores| {
                 scores.retain(|s| !boilerplate[s.term as usize]);
-                top_terms(scores, config.top)
+                let top = top_terms(scores, config.top);
+                // Window by window, so a bar over many windows moves instead of
+                // jumping from 0 to all of them when the stage ends.
+                self.progress().scored(1);
+                top
             })
             .collect()
     }
