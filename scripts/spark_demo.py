@@ -59,8 +59,8 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--corpus",
-        default=str(ROOT / ".." / "shared" / "data" / "sotu" / "speeches"),
-        help="folder of input files (default: ../shared/data/sotu/speeches beside the repository)",
+        default=str(ROOT / "examples" / "sotu" / "speeches"),
+        help="folder of input files (default: examples/sotu/speeches, in the repository)",
     )
     parser.add_argument("--shards", type=int, default=4, help="number of shards (default 4)")
     parser.add_argument("--master", default="local[2]", help="Spark master (default local[2])")

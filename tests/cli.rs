@@ -471,3 +471,36 @@ fn start_anchored_windows_begin_at_the_anchor_not_midnight() {
         rows.len()
     );
 }
+
+#[test]
+fn readme_state_of_the_union_example_runs_from_the_repository() {
+    // The README's command as written (its corpus ships in examples/sotu), with
+    // only the output folder moved to a temporary directory.
+    let readme = String::from_utf8(read(&root().join("README.md"))).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run --release -- run examples/sotu/speeches"))
+        .expect("the README's State of the Union example");
+    let mut args: Vec<&str> = line.split_whitespace().skip(4).collect();
+    let out_flag = args.iter().position(|a| *a == "--out").unwrap();
+    args.truncate(out_flag);
+    let out = tempfile::tempdir().unwrap();
+    themeline()
+        .args(&args)
+        .arg("--quiet")
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let csv = String::from_utf8(read(&out.path().join("windows.csv"))).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|r| r.split(',').collect())
+        .collect();
+    // 1790s to 2020s, and every one of the 249 addresses read.
+    assert_eq!(rows.len(), 24, "{csv}");
+    assert_eq!(rows[0][3], "1790s");
+    let documents: u64 = rows.iter().map(|r| r[4].parse::<u64>().unwrap()).sum();
+    assert_eq!(documents, 249, "{csv}");
+}

@@ -10,7 +10,7 @@
 # the manifest runs exactly these commands; it needs PyYAML (scripts/spark_demo.sh
 # installs it into .venv-spark/) and is skipped without it.
 #
-#   examples/k8s/simulate.sh                    # ../shared/data/sotu/speeches, SHARDS from shard.env
+#   examples/k8s/simulate.sh                    # examples/sotu/speeches, SHARDS from shard.env
 #   SHARDS=7 examples/k8s/simulate.sh tests/fixtures/sotu
 #
 # Environment: SHARDS and SHARD_OPTIONS override shard.env; THEMELINE is the
@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
 
-corpus=${1:-../shared/data/sotu/speeches}
+corpus=${1:-examples/sotu/speeches}
 [[ -d $corpus ]] || { echo "simulate.sh: no corpus folder $corpus" >&2; exit 2; }
 
 # The pods' environment, from shard.env (KEY=VALUE lines, values taken literally).
