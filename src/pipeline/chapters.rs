@@ -4,7 +4,7 @@
 
 use super::Pipeline;
 use crate::count::{Counts, TermId, UnitGrid};
-use crate::segment::titles::{TitleOptions, title_terms};
+use crate::segment::titles::{TitleOptions, title_terms_within, word_tokens};
 use crate::segment::{self, Boundary, Recording, SegmentOptions};
 use crate::theme::{Theme, ThemeWindow};
 use crate::time::{Millis, TimeAxis, clock_label};
@@ -127,6 +127,9 @@ impl Pipeline {
     ) -> Vec<ChapterReport> {
         let counts = input.counts;
         let whole = sum_lists(spans.iter().map(|s| s.counts.as_slice()));
+        // Each chapter's rest is `whole` minus the chapter, read term by term
+        // rather than built: building it scanned the whole vocabulary per chapter.
+        let whole_words = word_tokens(counts, &whole);
         let options = TitleOptions {
             terms: CHAPTER_TERMS,
             ..TitleOptions::default()
@@ -135,11 +138,11 @@ impl Pipeline {
             .into_iter()
             .enumerate()
             .map(|(i, span)| {
-                let rest = subtract(&whole, &span.counts);
-                let terms: Vec<String> = title_terms(
+                let terms: Vec<String> = title_terms_within(
                     counts,
                     &span.counts,
-                    &rest,
+                    &whole,
+                    whole_words,
                     &self.title_generic,
                     input.boilerplate,
                     &options,
@@ -243,26 +246,6 @@ fn sum_lists<'a>(lists: impl Iterator<Item = &'a [(TermId, u64)]>) -> Vec<(TermI
     summed
 }
 
-/// `whole` minus `part` (both sorted; `part` is within `whole`).
-fn subtract(whole: &[(TermId, u64)], part: &[(TermId, u64)]) -> Vec<(TermId, u64)> {
-    let mut j = 0;
-    whole
-        .iter()
-        .filter_map(|&(t, n)| {
-            while j < part.len() && part[j].0 < t {
-                j += 1;
-            }
-            let less = if j < part.len() && part[j].0 == t {
-                part[j].1
-            } else {
-                0
-            };
-            let left = n.saturating_sub(less);
-            (left > 0).then_some((t, left))
-        })
-        .collect()
-}
-
 /// The theme with the most (weighted) tokens in `[start, end)`, each window
 /// counted by the part of it the span covers.
 fn dominant(input: &ChapterInput<'_>, start: Millis, end: Millis) -> Option<String> {
@@ -326,11 +309,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_add_and_subtract_by_term() {
+    fn counts_add_by_term() {
         let a = vec![(1, 2), (3, 1)];
         let b = vec![(1, 1), (2, 4)];
         let whole = sum(&[a.clone(), b]);
         assert_eq!(whole, [(1, 3), (2, 4), (3, 1)]);
-        assert_eq!(subtract(&whole, &a), [(1, 1), (2, 4)]);
     }
 }
