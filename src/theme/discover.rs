@@ -7,8 +7,10 @@
 //! TF-IDF weights (scikit-learn's `TfidfTransformer` defaults: raw counts, smooth
 //! IDF over chunks, rows of unit length) over the run's most frequent terms that
 //! occur in at least two chunks and in at most 95% of them; NMF ([`super::nmf`])
-//! factorises that matrix into `k` themes. A theme is named by its three heaviest
-//! terms. A window's tokens of a theme are the tokens of its chunks, each chunk's
+//! factorises that matrix into `k` themes. A theme is named by three of its
+//! heaviest terms, the ones most particular to it (Sievert and Shirley's
+//! relevance), each word in one name only: a word every theme carries would name
+//! them all and tell them apart by none. A window's tokens of a theme are the tokens of its chunks, each chunk's
 //! split between the themes in proportion to its row of `W`: the same unit as a
 //! lexicon theme's tokens, so strengths and shares read the same way.
 
@@ -147,6 +149,96 @@ pub struct Discovered {
     pub iterations: usize,
 }
 
+/// Sievert and Shirley's (2014) relevance weight: a name term should be both
+/// frequent in its theme (λ) and more frequent there than in the corpus (1 − λ);
+/// their user study found 0.6 best for telling topics apart.
+const RELEVANCE_LAMBDA: f64 = 0.6;
+
+/// How many of a theme's heaviest terms its name is chosen from (LDAvis's R).
+const NAME_CANDIDATES: usize = 30;
+
+/// Terms a discovered theme's name holds.
+const NAME_TERMS: usize = 3;
+
+/// Each column's share of the matrix's total weight: the corpus-wide
+/// distribution a theme's name terms must stand out from.
+fn column_shares(matrix: &SparseRows) -> Vec<f64> {
+    let mut sums = vec![0.0f64; matrix.columns];
+    for &(c, v) in matrix.rows.iter().flatten() {
+        sums[c as usize] += v;
+    }
+    let total: f64 = sums.iter().sum();
+    if total > 0.0 {
+        sums.iter_mut().for_each(|s| *s /= total);
+    }
+    sums
+}
+
+/// The names of the themes of `h`, in `order`: each the [`NAME_TERMS`] most
+/// relevant of its heaviest terms that are more frequent in it than in the
+/// corpus (relevance as in [`RELEVANCE_LAMBDA`]), so a word every theme carries
+/// ("using", "code") names none of them. A word
+/// names one theme only: the first, in `order` (most present first), to pick it,
+/// and no name repeats a word of its own ("Lightning Talks / Lightning Talks
+/// Day"). Ties by label.
+fn theme_names(
+    h: &[Vec<f64>],
+    order: &[usize],
+    marginal: &[f64],
+    label: impl Fn(usize) -> String,
+) -> Vec<String> {
+    let mut used_words: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for &t in order {
+        let row = &h[t];
+        let weight: f64 = row.iter().sum();
+        let mut heaviest: Vec<usize> = (0..row.len()).filter(|&c| row[c] > 0.0).collect();
+        heaviest.sort_by(|&a, &b| row[b].total_cmp(&row[a]).then(a.cmp(&b)));
+        heaviest.truncate(NAME_CANDIDATES);
+        let mut ranked: Vec<(f64, String)> = heaviest
+            .iter()
+            .filter_map(|&c| {
+                let share = row[c] / weight;
+                // A name says what sets its theme apart: a term no more frequent
+                // in the theme than in the corpus (lift at most 1) cannot.
+                let lift = share / marginal[c];
+                (marginal[c] > 0.0 && lift > 1.0 + 1e-9).then(|| {
+                    let relevance =
+                        RELEVANCE_LAMBDA * share.ln() + (1.0 - RELEVANCE_LAMBDA) * lift.ln();
+                    (relevance, label(c))
+                })
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut picked: Vec<String> = Vec::new();
+        for (_, term) in ranked {
+            if picked.len() == NAME_TERMS {
+                break;
+            }
+            let words: Vec<String> = term.split_whitespace().map(str::to_lowercase).collect();
+            if words.iter().any(|w| used_words.contains(w)) {
+                continue;
+            }
+            used_words.extend(words);
+            picked.push(term);
+        }
+        let mut name = picked.join(" / ");
+        if name.is_empty() {
+            name = format!("theme {}", names.len() + 1);
+        }
+        // Two themes could still pick the same name only when both are empty of
+        // unused words; numbering keeps names unique.
+        let base = name.clone();
+        let mut copy = 2;
+        while names.contains(&name) {
+            name = format!("{base} ({copy})");
+            copy += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
 /// How many terms a discovered theme lists as members.
 const MEMBERS: usize = 12;
 
@@ -205,10 +297,12 @@ pub fn discover(
     let totals: Vec<f64> = (0..k).map(|t| tokens.iter().map(|w| w[t]).sum()).collect();
     let mut order: Vec<usize> = (0..k).collect();
     order.sort_by(|&a, &b| totals[b].total_cmp(&totals[a]).then(a.cmp(&b)));
-    let mut names: Vec<String> = Vec::new();
+    let marginal = column_shares(&built.matrix);
+    let names = theme_names(&h, &order, &marginal, |c| counts.label(built.columns[c]));
     let themes: Vec<Theme> = order
         .iter()
-        .map(|&t| {
+        .zip(names)
+        .map(|(&t, name)| {
             let mut heaviest: Vec<usize> = (0..n).filter(|&c| h[t][c] > 0.0).collect();
             heaviest.sort_by(|&a, &b| h[t][b].total_cmp(&h[t][a]).then(a.cmp(&b)));
             heaviest.truncate(MEMBERS);
@@ -217,22 +311,6 @@ pub fn discover(
                 .iter()
                 .map(|&c| counts.label(built.columns[c]))
                 .collect();
-            let mut name = labels
-                .iter()
-                .take(3)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" / ");
-            if name.is_empty() {
-                name = format!("theme {}", names.len() + 1);
-            }
-            let base = name.clone();
-            let mut copy = 2;
-            while names.contains(&name) {
-                name = format!("{base} ({copy})");
-                copy += 1;
-            }
-            names.push(name.clone());
             let mut members: Vec<(String, f64)> = heaviest
                 .iter()
                 .map(|&c| {
@@ -275,6 +353,59 @@ pub fn discover(
 mod tests {
     use super::*;
     use crate::count::CountBuilder;
+
+    #[test]
+    fn names_lead_with_what_is_particular_and_share_no_word() {
+        // Four themes; "using" is the heaviest term of each, and each has three
+        // terms of its own. "machine learning" and "learning" share a word.
+        let labels = [
+            "using",
+            "GPU",
+            "model",
+            "machine learning",
+            "CVE",
+            "policy",
+            "learning",
+            "pod",
+            "node",
+            "cluster",
+            "docs",
+            "guide",
+            "tutorial",
+        ];
+        let own = [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]];
+        let mut h = vec![vec![0.0; labels.len()]; 4];
+        let mut rows = Vec::new();
+        for (t, terms) in own.iter().enumerate() {
+            h[t][0] = 1.0;
+            let mut row = vec![(0u32, 0.5)];
+            for (i, &c) in terms.iter().enumerate() {
+                h[t][c] = 0.7 - 0.1 * i as f64;
+                row.push((c as u32, 0.35 - 0.05 * i as f64));
+            }
+            rows.push(row);
+        }
+        let matrix = SparseRows {
+            rows,
+            columns: labels.len(),
+        };
+        let marginal = column_shares(&matrix);
+        let names = theme_names(&h, &[0, 1, 2, 3], &marginal, |c| labels[c].to_string());
+        // The word every theme carries is the heaviest of each, yet names none.
+        assert!(names.iter().all(|n| !n.contains("using")), "{names:?}");
+        assert_eq!(names[0], "GPU / model / machine learning");
+        // No word in two names: "learning" is taken by "machine learning".
+        assert_eq!(names[1], "CVE / policy", "{names:?}");
+        let mut words: Vec<String> = names
+            .iter()
+            .flat_map(|n| n.split(" / ").flat_map(|p| p.split_whitespace()))
+            .map(str::to_lowercase)
+            .collect();
+        let all = words.len();
+        words.sort();
+        words.dedup();
+        assert_eq!(words.len(), all, "{names:?}");
+    }
 
     /// Twelve chunks in four windows: AI talk in windows 0-1, security in 2-3.
     fn sample() -> (Vec<Chunk>, Counts) {
