@@ -262,3 +262,38 @@ fn every_term_status_is_consistent_with_its_counts() {
         .collect();
     assert!(statuses.len() >= 4, "{statuses:?}");
 }
+
+/// Under `language auto` the run has an analyzer for every language; a lexicon
+/// entry must still be matched only in the languages the text was read in, so
+/// an English transcript detected as English measures the same themes as one
+/// read as English.
+#[test]
+fn lexicon_themes_under_language_auto_match_those_of_the_detected_language() {
+    use themeline::stem::{Language, LanguageChoice};
+    let english = run_with(|c| c.language = LanguageChoice::Fixed(Language::English));
+    let auto = run_with(|c| c.language = LanguageChoice::Auto);
+    assert!(
+        auto.meta
+            .inputs
+            .iter()
+            .all(|s| s.language == Some(Language::English)),
+        "the transcript is detected as English"
+    );
+    let tokens = |t: &Timeline| -> Vec<Vec<(String, f64)>> {
+        t.windows
+            .iter()
+            .map(|w| {
+                w.themes
+                    .iter()
+                    .map(|th| (th.theme.clone(), th.tokens))
+                    .collect()
+            })
+            .collect()
+    };
+    let measured: f64 = tokens(&english).iter().flatten().map(|(_, n)| n).sum();
+    assert!(
+        measured > 500.0,
+        "the lexicon measures the transcript ({measured} tokens)"
+    );
+    assert_eq!(tokens(&auto), tokens(&english));
+}

@@ -85,6 +85,7 @@ impl Builder {
             skipped_lines: BTreeMap::new(),
             language: None,
             language_confidence: None,
+            segment_languages: Default::default(),
             markup: 0,
         });
         self

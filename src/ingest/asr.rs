@@ -464,6 +464,7 @@ mod tests {
                 skipped_lines: Default::default(),
                 language: None,
                 language_confidence: None,
+                segment_languages: Default::default(),
             },
             source_id: 0,
             file_name: "x".into(),

@@ -283,6 +283,10 @@ pub struct Source {
     pub language: Option<crate::stem::Language>,
     /// The language detector's confidence (0 to 1), when it was detected.
     pub language_confidence: Option<f64>,
+    /// Its segments whose own text decided their language (records under
+    /// `language auto`), by language. Left out of the JSON when there were none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub segment_languages: BTreeMap<crate::stem::Language, u64>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -734,6 +738,9 @@ impl FileReader<'_> {
     pub(crate) fn push_segment(&mut self, mut segment: Segment) {
         segment.source = self.source_id;
         self.source.segments += 1;
+        if let Some(language) = segment.language {
+            *self.source.segment_languages.entry(language).or_default() += 1;
+        }
         match &mut self.sink {
             Some(sink) => sink(segment),
             None => self.ingested.segments.push(segment),
@@ -1011,6 +1018,7 @@ pub(crate) fn read_bytes_into<'a>(
             skipped_lines: BTreeMap::new(),
             language: None,
             language_confidence: None,
+            segment_languages: Default::default(),
         },
         source_id,
         file_name: input::inner_name(&file_name).to_string(),

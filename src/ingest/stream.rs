@@ -371,6 +371,7 @@ fn new_source(path: &str, bytes: u64) -> Source {
         skipped_lines: Default::default(),
         language: None,
         language_confidence: None,
+        segment_languages: Default::default(),
     }
 }
 

@@ -18,6 +18,7 @@ use crate::ingest::{Ingested, LineCounts};
 use crate::score::{TermScore, boilerplate_mask, top_terms, vocabulary_mask};
 use crate::shard::Counted;
 use crate::shift::{self, Shift, TermHistory};
+use crate::stem::Language;
 use crate::theme::{Origin, Theme, ThemeWindow};
 use crate::time::{TimeAxis, offset_label};
 use crate::timeline::{
@@ -63,6 +64,7 @@ impl Pipeline {
         let (mut themes, mut shifts, mut unassigned, mut discovery, mut chapters) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let paths: Vec<String> = counted.sources.iter().map(|s| s.path.clone()).collect();
+        let analysed_in = analysed_in(&counted.sources);
         let mut set_aside: Vec<BoilerplateTerm> = Vec::new();
         for (index, (counted_group, group_windows)) in
             counted.groups.into_iter().zip(group_windows).enumerate()
@@ -98,6 +100,7 @@ impl Pipeline {
                 self.themes(
                     feed.as_ref()
                         .map(|(feed, languages, passages)| (feed, *languages, *passages)),
+                    &analysed_in,
                     &group_windows,
                     &counts,
                     &boilerplate,
@@ -469,4 +472,19 @@ fn term_report(counts: &Counts, id: TermId) -> TermReport {
         forms,
         repaired_from: Vec::new(),
     }
+}
+
+/// The languages the sources' text was analysed in: each source's own and those
+/// its records took from their own text, in a fixed order. A shard merge finds
+/// the same set in the shards' sources as the run on all the text.
+fn analysed_in(sources: &[crate::ingest::Source]) -> Vec<Language> {
+    let languages: BTreeSet<Language> = sources
+        .iter()
+        .flat_map(|s| {
+            s.language
+                .into_iter()
+                .chain(s.segment_languages.keys().copied())
+        })
+        .collect();
+    languages.into_iter().collect()
 }

@@ -16,9 +16,9 @@ use crate::stem::Language;
 use crate::theme::discover::Chunk;
 use crate::theme::{self, Theme, ThemeWindow};
 use crate::timeline::DiscoveryReport;
-use crate::tokenize::TokenStats;
 use crate::tokenize::passages::PassageCounts;
 use crate::tokenize::phrases::{self, KeptPhrases};
+use crate::tokenize::{Analyzer, TokenStats};
 use crate::window::Windows;
 
 /// A timeline's themes, their windows, and how discovery went.
@@ -26,10 +26,19 @@ pub(crate) type GroupThemes = (Vec<Theme>, Vec<ThemeWindow>, Option<DiscoveryRep
 
 impl Pipeline {
     /// The run's terms for a lexicon entry: its stem (or protected form), or for
-    /// several words the phrase key, in each language the run analyses.
-    pub(crate) fn lexicon_keys(&self, text: &str) -> Vec<String> {
+    /// several words the phrase key, in each of `languages` (the languages the
+    /// text was analysed in). Only those: under `language auto` the run has an
+    /// analyzer for every language, and another language's stem of an English
+    /// entry ("securities" → "securit") can be an unrelated English term.
+    pub(crate) fn lexicon_keys(&self, text: &str, languages: &[Language]) -> Vec<String> {
         let mut keys = Vec::new();
-        for analyzer in self.analyzers.all() {
+        let analyzers: Vec<&Analyzer> = match languages {
+            // Sources that were never read have no language; the run's first
+            // analyzer stands for them.
+            [] => self.analyzers.all().take(1).collect(),
+            _ => languages.iter().map(|&l| self.analyzers.get(l)).collect(),
+        };
+        for analyzer in analyzers {
             if let Some(key) = phrases::phrase_key(analyzer, text) {
                 keys.push(key);
                 continue;
@@ -55,16 +64,19 @@ impl Pipeline {
     /// The themes of one timeline's counts and each window's theme tokens: the
     /// lexicon's, or discovered from chunks of the text, which `feed` hands on
     /// (`None` when only counts are at hand, as in a merge of shards), without
-    /// the terms of `boilerplate`.
+    /// the terms of `boilerplate`. A lexicon's entries are matched in the
+    /// languages of `analysed_in`.
     pub(crate) fn themes(
         &self,
         feed: Option<(&Feed<'_>, &[Language], Option<&PassageCounts>)>,
+        analysed_in: &[Language],
         windows: &Windows,
         counts: &Counts,
         boilerplate: &[bool],
     ) -> Result<GroupThemes, Error> {
         if let Some(lexicon) = &self.lexicon {
-            let themes = Theme::from_lexicon(lexicon, counts, |text| self.lexicon_keys(text));
+            let themes =
+                Theme::from_lexicon(lexicon, counts, |text| self.lexicon_keys(text, analysed_in));
             let windows = theme::lexicon_windows(
                 &themes,
                 counts,
