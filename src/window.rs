@@ -154,6 +154,35 @@ impl FromStr for WindowLength {
         if let Some(unit) = CalendarUnit::ALL.into_iter().find(|u| u.name() == lower) {
             return Ok(WindowLength::Calendar(unit));
         }
+        // Years and months have no fixed length: `1y` is the calendar year, and
+        // a count of them that is not a unit is refused with the units named.
+        if let Ok(span) = lower.parse::<jiff::Span>()
+            && (span.get_years() != 0 || span.get_months() != 0)
+        {
+            let months = i64::from(span.get_years()) * 12 + i64::from(span.get_months());
+            let rest = span.years(0).months(0);
+            let unit = match months {
+                1 => Some(CalendarUnit::Month),
+                3 => Some(CalendarUnit::Quarter),
+                12 => Some(CalendarUnit::Year),
+                120 => Some(CalendarUnit::Decade),
+                _ => None,
+            };
+            return match unit {
+                Some(unit) if rest.is_zero() => Ok(WindowLength::Calendar(unit)),
+                _ => {
+                    let units: Vec<&str> = CalendarUnit::ALL.iter().map(|u| u.name()).collect();
+                    Err(SpanError {
+                        value: s.to_string(),
+                        reason: format!(
+                            "years and months are calendar units, not durations: use one of {} \
+                             (or --bins for equal parts)",
+                            units.join(", ")
+                        ),
+                    })
+                }
+            };
+        }
         Ok(WindowLength::Duration(s.parse::<Span>()?.0))
     }
 }
@@ -869,6 +898,29 @@ mod tests {
             WindowLength::Duration(90 * 86_400_000)
         );
         assert!("fortnight".parse::<WindowLength>().is_err());
+        // Years and months are calendar units, however they are written.
+        for (text, unit) in [
+            ("1y", CalendarUnit::Year),
+            ("12 months", CalendarUnit::Year),
+            ("1mo", CalendarUnit::Month),
+            ("P1M", CalendarUnit::Month),
+            ("3mo", CalendarUnit::Quarter),
+            ("10y", CalendarUnit::Decade),
+        ] {
+            assert_eq!(
+                text.parse::<WindowLength>().unwrap(),
+                WindowLength::Calendar(unit),
+                "{text}"
+            );
+        }
+        for text in ["2y", "6mo", "1y 2d"] {
+            let error = text.parse::<WindowLength>().unwrap_err();
+            assert!(error.reason.contains("year, decade"), "{text}: {error:?}");
+        }
+        assert_eq!(
+            "PT5M".parse::<WindowLength>().unwrap(),
+            WindowLength::Duration(300_000)
+        );
         assert_eq!(
             WindowLength::Calendar(CalendarUnit::Year).to_string(),
             "year"

@@ -70,7 +70,7 @@ pub struct Pipeline {
     lexicon: Option<Lexicon>,
     /// The phrases to count instead of mining them (`phrase-list`).
     phrase_list: Option<Vec<String>>,
-    /// The terms that never make a chapter title.
+    /// The terms that never make a chapter title or a discovered theme's name.
     title_generic: rustc_hash::FxHashSet<String>,
     pool: rayon::ThreadPool,
 }

@@ -104,7 +104,13 @@ impl Pipeline {
         for (kept, &boilerplate) in mask.iter_mut().zip(boilerplate) {
             *kept &= !boilerplate;
         }
-        let found = theme::discover::discover(&chunks, counts, &mask, &options);
+        // The words that never title a chapter never name a theme either.
+        let unnameable: Vec<bool> = counts
+            .terms
+            .iter()
+            .map(|t| self.title_generic.contains(t.term.as_str()))
+            .collect();
+        let found = theme::discover::discover(&chunks, counts, &mask, &unnameable, &options);
         let report = DiscoveryReport {
             themes: options.k,
             chunks: found.shape.0,

@@ -185,6 +185,7 @@ fn theme_names(
     h: &[Vec<f64>],
     order: &[usize],
     marginal: &[f64],
+    nameable: impl Fn(usize) -> bool,
     label: impl Fn(usize) -> String,
 ) -> Vec<String> {
     let mut used_words: Vec<String> = Vec::new();
@@ -197,6 +198,7 @@ fn theme_names(
         heaviest.truncate(NAME_CANDIDATES);
         let mut ranked: Vec<(f64, String)> = heaviest
             .iter()
+            .filter(|&&c| nameable(c))
             .filter_map(|&c| {
                 let share = row[c] / weight;
                 // A name says what sets its theme apart: a term no more frequent
@@ -243,11 +245,14 @@ fn theme_names(
 const MEMBERS: usize = 12;
 
 /// Discovers `options.k` themes in `chunks` and measures them in each of `windows`
-/// windows (whose token totals come from `counts`).
+/// windows (whose token totals come from `counts`), over the terms of `mask`.
+/// The terms of `unnameable` (verbs of doing, discourse words: "use", "show",
+/// "question") may belong to a theme but never name it.
 pub fn discover(
     chunks: &[Chunk],
     counts: &Counts,
     mask: &[bool],
+    unnameable: &[bool],
     options: &DiscoverOptions,
 ) -> Discovered {
     let built = chunk_matrix(chunks, mask, options.max_terms);
@@ -298,7 +303,18 @@ pub fn discover(
     let mut order: Vec<usize> = (0..k).collect();
     order.sort_by(|&a, &b| totals[b].total_cmp(&totals[a]).then(a.cmp(&b)));
     let marginal = column_shares(&built.matrix);
-    let names = theme_names(&h, &order, &marginal, |c| counts.label(built.columns[c]));
+    let names = theme_names(
+        &h,
+        &order,
+        &marginal,
+        |c| {
+            !unnameable
+                .get(built.columns[c] as usize)
+                .copied()
+                .unwrap_or(false)
+        },
+        |c| counts.label(built.columns[c]),
+    );
     let themes: Vec<Theme> = order
         .iter()
         .zip(names)
@@ -390,7 +406,13 @@ mod tests {
             columns: labels.len(),
         };
         let marginal = column_shares(&matrix);
-        let names = theme_names(&h, &[0, 1, 2, 3], &marginal, |c| labels[c].to_string());
+        let names = theme_names(
+            &h,
+            &[0, 1, 2, 3],
+            &marginal,
+            |_| true,
+            |c| labels[c].to_string(),
+        );
         // The word every theme carries is the heaviest of each, yet names none.
         assert!(names.iter().all(|n| !n.contains("using")), "{names:?}");
         assert_eq!(names[0], "GPU / model / machine learning");
@@ -405,6 +427,15 @@ mod tests {
         words.sort();
         words.dedup();
         assert_eq!(words.len(), all, "{names:?}");
+        // A word that may not name a theme gives its place to the next one.
+        let names = theme_names(
+            &h,
+            &[0, 1, 2, 3],
+            &marginal,
+            |c| c != 1,
+            |c| labels[c].to_string(),
+        );
+        assert_eq!(names[0], "model / machine learning", "{names:?}");
     }
 
     /// Twelve chunks in four windows: AI talk in windows 0-1, security in 2-3.
@@ -464,6 +495,7 @@ mod tests {
             &chunks,
             &counts,
             &mask,
+            &vec![false; counts.terms.len()],
             &DiscoverOptions {
                 k: 2,
                 ..DiscoverOptions::default()
