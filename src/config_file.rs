@@ -457,11 +457,20 @@ impl ConfigFile {
     /// defaults, a local `start` read in the final time zone, and every option
     /// checked.
     pub fn layered(layers: impl IntoIterator<Item = ConfigFile>) -> Result<Config, ConfigError> {
+        ConfigFile::layered_over(Config::default(), layers)
+    }
+
+    /// [`ConfigFile::layered`] over `base` instead of the defaults: the options
+    /// no layer sets keep `base`'s values (a merge's, taken from its shards).
+    pub fn layered_over(
+        base: Config,
+        layers: impl IntoIterator<Item = ConfigFile>,
+    ) -> Result<Config, ConfigError> {
         let mut merged = ConfigFile::default();
         for layer in layers {
             merged.merge(layer);
         }
-        let mut config = Config::default();
+        let mut config = base;
         merged.apply(&mut config);
         config.resolve_start();
         config.validate()?;

@@ -23,7 +23,8 @@ Examples:
                                              dated documents, one window per decade
   themeline run talks.jsonl --text-col title --text-col description --window year
   themeline run talk.txt --aliases my-aliases.toml --phrase \"service mesh\" --strict
-  themeline inspect talk.txt --what segments what the parser read, as JSON lines
+  themeline inspect talk.txt --what segments
+                                             what the parser read, as JSON lines
   themeline run talk.txt --out - --format ndjson | jq -c '{window: .label, dominant}'
                                              one window per line on stdout
   THEMELINE_WINDOW=2m themeline config show  the options a run would use, as themeline.toml

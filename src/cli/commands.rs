@@ -238,13 +238,6 @@ pub fn count(cli: &Cli, args: &CountArgs) -> Result<()> {
 
 pub fn merge(cli: &Cli, args: &MergeArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let given = Given {
-        output: Some(&args.output),
-        ..Given::default()
-    };
-    let settings = settings(cli, &args.options, given)?;
-    check_outputs(&settings)?;
-    let (pipeline, reporter) = start(&settings)?;
     let shards = args
         .shards
         .iter()
@@ -253,6 +246,14 @@ pub fn merge(cli: &Cli, args: &MergeArgs) -> Result<()> {
             Ok((path.display().to_string(), shard))
         })
         .collect::<Result<Vec<_>>>()?;
+    let given = Given {
+        output: Some(&args.output),
+        shards: shards.first().map(|(_, shard)| &shard.options),
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given)?;
+    check_outputs(&settings)?;
+    let (pipeline, reporter) = start(&settings)?;
     let timeline = pipeline.merge(shards)?;
     let written = pipeline
         .timings()
@@ -285,12 +286,6 @@ pub fn mine(cli: &Cli, args: &MineArgs) -> Result<()> {
 }
 
 pub fn select(cli: &Cli, args: &SelectArgs) -> Result<()> {
-    let given = Given {
-        quiet: args.quiet,
-        ..Given::default()
-    };
-    let settings = settings(cli, &args.options, given)?;
-    let pipeline = Pipeline::new(settings.config.clone())?;
     let files = args
         .candidates
         .iter()
@@ -299,6 +294,13 @@ pub fn select(cli: &Cli, args: &SelectArgs) -> Result<()> {
             Ok((path.display().to_string(), file))
         })
         .collect::<Result<Vec<_>>>()?;
+    let given = Given {
+        quiet: args.quiet,
+        shards: files.first().map(|(_, file)| &file.options),
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given)?;
+    let pipeline = Pipeline::new(settings.config.clone())?;
     let candidates: usize = files.iter().map(|(_, f)| f.candidates.len()).sum();
     let list = pipeline.select(files)?;
     write_json_atomically(&args.out, &list)?;

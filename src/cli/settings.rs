@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use themeline::Config;
+use themeline::config::CountingOptions;
 use themeline::config_file::{ConfigFile, ENV_PREFIX};
 use themeline::emit::OutputFormat;
 
@@ -53,6 +54,11 @@ pub struct Given<'a> {
     pub inputs: &'a [PathBuf],
     pub output: Option<&'a OutputArgs>,
     pub quiet: bool,
+    /// The counting options of the shards a command reads instead of text
+    /// (`select`, `merge`): they are its defaults, under every layer, and no
+    /// inputs' `themeline.toml` applies (not even the bundled `data/`'s), so the
+    /// shards of any inputs merge without repeating how they were counted.
+    pub shards: Option<&'a CountingOptions>,
 }
 
 /// How often progress lines are logged when stderr is not a terminal.
@@ -160,7 +166,7 @@ pub fn settings(cli: &Cli, flags: &OptionFlags, given: Given<'_>) -> Result<Sett
             .or_else(|| cwd_file.as_ref().and_then(|(_, f)| f.inputs.clone()))
             .unwrap_or_else(|| vec![PathBuf::from("data")])
     };
-    let inputs_file = if files_read(cli) && cli.config.is_none() {
+    let inputs_file = if files_read(cli) && cli.config.is_none() && given.shards.is_none() {
         inputs_file(&inputs)?
     } else {
         None
@@ -173,8 +179,12 @@ pub fn settings(cli: &Cli, flags: &OptionFlags, given: Given<'_>) -> Result<Sett
     }
     layers.push(("the environment (THEMELINE_*)".to_string(), env.clone()));
     layers.push(("the command line".to_string(), flag_layer));
-    let config =
-        ConfigFile::layered(layers.iter().map(|(_, l)| l.clone())).map_err(Failure::usage)?;
+    let mut base = Config::default();
+    if let Some(options) = given.shards {
+        base.adopt_counting_options(options);
+    }
+    let config = ConfigFile::layered_over(base, layers.iter().map(|(_, l)| l.clone()))
+        .map_err(Failure::usage)?;
     let mut file = ConfigFile::default();
     for (_, layer) in &layers[..layers.len() - 2] {
         file.merge(layer.clone());

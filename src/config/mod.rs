@@ -182,6 +182,12 @@ macro_rules! counting_options {
             pub fn counting_options(&self) -> CountingOptions {
                 CountingOptions { $($names: self.$names.clone(),)* }
             }
+
+            /// Takes every option that decides what is counted from `options`
+            /// (a shard's), leaving the others.
+            pub fn adopt_counting_options(&mut self, options: &CountingOptions) {
+                $(self.$names = options.$names.clone();)*
+            }
         }
     };
     (@ [$($fields:tt)*] [$($names:ident)*] [count] $(#[$a:meta])* $name:ident : $t:ty ; $($rest:tt)*) => {
