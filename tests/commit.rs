@@ -276,7 +276,10 @@ fn an_interrupt_during_the_commit_lets_it_finish() {
     run(&out, OLD);
     let mut paused = Paused::start(&out, NEW, 300);
     paused.until("themeline-test: commit step 0 ");
-    assert_eq!(paused.signal("INT").code(), Some(130));
+    // The handler waits for the commit; the run may then end first (0) or the
+    // handler exit (130): either way the new set is in place, whole.
+    let code = paused.signal("INT").code();
+    assert!(matches!(code, Some(0 | 130)), "{code:?}");
     assert_eq!(
         one_whole_set(&out, &old, &new, "SIGINT in the commit"),
         "new"
@@ -394,4 +397,60 @@ fn the_working_directory_as_output_is_written_in_place() {
         ]
     );
     assert_eq!(names(tmp.path()), ["here"]);
+}
+
+/// A transcript whose protected terms start like spreadsheet formulas.
+fn hostile_run(dir: &Path, extra: &[&str], env: Option<(&str, &str)>) -> (String, String) {
+    let input = dir.join("t.txt");
+    std::fs::write(
+        &input,
+        "0:00 =cmd alpha =cmd beta @bob\n0:30 @bob =cmd gamma delta\n\
+         1:00 alpha beta @bob =cmd\n5:10 gamma delta @bob epsilon\n6:00 epsilon =cmd delta\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("themeline"));
+    cmd.current_dir(dir)
+        .args(["run", "--no-config", "--quiet", "t.txt", "--min-count", "1"])
+        .args([
+            "--protect",
+            r"=\w+",
+            "--protect",
+            r"@\w+",
+            "--format",
+            "csv,json",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .args(extra);
+    if let Some((name, value)) = env {
+        cmd.env(name, value);
+    }
+    assert!(cmd.status().unwrap().success());
+    (
+        std::fs::read_to_string(out.join("terms.csv")).unwrap(),
+        std::fs::read_to_string(out.join("timeline.json")).unwrap(),
+    )
+}
+
+#[test]
+fn csv_text_cells_that_start_like_formulas_get_a_quote_unless_raw_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (terms, json) = hostile_run(tmp.path(), &[], None);
+    assert!(terms.contains("\n0,0,300,1,'=cmd,'=cmd,"), "{terms}");
+    assert!(terms.contains(",'@bob,'@bob,"), "{terms}");
+    assert!(!terms.contains(",=cmd"), "{terms}");
+    // JSON is never changed.
+    assert!(json.contains("\"term\": \"=cmd\""), "{json}");
+    assert!(!json.contains("'=cmd"));
+    // The switch, as a flag and as a variable; it is not recorded in the outputs.
+    for (extra, env) in [
+        (&["--raw-csv"][..], None),
+        (&[][..], Some(("THEMELINE_RAW_CSV", "true"))),
+    ] {
+        let (raw_terms, raw_json) = hostile_run(tmp.path(), extra, env);
+        assert!(raw_terms.contains("\n0,0,300,1,=cmd,=cmd,"), "{raw_terms}");
+        assert!(!raw_terms.contains('\''), "{raw_terms}");
+        assert_eq!(raw_json, json);
+    }
 }
