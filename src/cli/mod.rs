@@ -111,6 +111,14 @@ pub(crate) fn flags_for_keys(message: &str) -> String {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
+    // SIGINT, SIGTERM, SIGHUP: a run's staged files are not outputs yet, so they go
+    // (after a commit under way, which takes milliseconds, has finished); then exit
+    // 130 as a shell does for an interrupted command.
+    let _ = ctrlc::set_handler(|| {
+        themeline::emit::remove_staging();
+        report("themeline: interrupted\n");
+        std::process::exit(130);
+    });
     let matches = Cli::command().get_matches();
     // A bare `themeline` is `themeline run` with every default.
     let matches = if matches.subcommand().is_none() {

@@ -166,6 +166,14 @@ macro_rules! for_each_option {
                 /// The shortest chapter of a recording.
                 [after] min_chapter: one Span = Span(120_000), "DURATION", "Chapters",
                     check no_check;
+                /// Write CSV text cells as they are. By default a text cell (a term, label,
+                /// theme, source, title, evidence) that starts with =, +, -, @, a tab or a
+                /// carriage return gets a leading ' so that spreadsheets show it rather than
+                /// run it as a formula (OWASP's rule against CSV injection); numbers never
+                /// change, and JSON is always as it is. How the tables are written, not what
+                /// is found, so it is not recorded in outputs.
+                [after] #[serde(skip_serializing)] raw_csv: flag bool = false, "BOOL", "Output",
+                    check no_check;
                 /// Worker threads (0: one per core). Output is identical for any value.
                 [after] #[serde(skip_serializing)] threads: one usize = 0, "N", "Performance",
                     check thread_count;

@@ -4,12 +4,50 @@
 //! every number is written as a plain decimal (Rust's shortest round-trip form,
 //! never an exponent or a thousands separator) and every text field is quoted only
 //! when it must be.
+//!
+//! Text comes from the input (terms, theme names from a lexicon, file names), so a
+//! cell could start like a formula (`=HYPERLINK(...)`, `@SUM(...)`, `-2+3`) that a
+//! spreadsheet would run. Unless `raw_csv` is set, every text cell that starts with
+//! `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's rule
+//! against CSV injection), which spreadsheets show as text and do not display.
+//! Numeric cells never change (a negative G² stays `-7.38`); in a column that holds
+//! numbers or text (`from` and `to` of `shifts.csv`), a cell that is a plain number
+//! is left alone.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use super::{EmitError, Sink, Summary};
 use crate::timeline::GroupBy;
 use crate::timeline::{Meta, TimeValue, WindowReport};
+
+/// The first characters that make a spreadsheet read a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell as written: with a leading `'` when it starts like a formula,
+/// unless `raw`.
+fn text(raw: bool, cell: &str) -> Cow<'_, str> {
+    if !raw && cell.starts_with(FORMULA_STARTS) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// A cell of a column holding numbers or text: a plain decimal number (`-0.25`)
+/// as it is, anything else as [`text`].
+fn number_or_text(raw: bool, cell: &str) -> Cow<'_, str> {
+    let plain_number = !cell.is_empty()
+        && cell
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+        && cell.parse::<f64>().is_ok();
+    if plain_number {
+        Cow::Borrowed(cell)
+    } else {
+        text(raw, cell)
+    }
+}
 
 /// A CSV writer that prefixes every record with the `source` column when
 /// timelines are per source: the one thing the four tables share besides the
@@ -18,6 +56,8 @@ use crate::timeline::{Meta, TimeValue, WindowReport};
 struct TidyWriter<W: Write> {
     writer: csv::Writer<W>,
     per_source: bool,
+    /// Text cells as they are (`raw_csv`), not defused.
+    raw: bool,
 }
 
 impl<W: Write> TidyWriter<W> {
@@ -25,19 +65,23 @@ impl<W: Write> TidyWriter<W> {
         TidyWriter {
             writer: csv::Writer::from_writer(writer),
             per_source: false,
+            raw: false,
         }
     }
 
-    /// Writes the header, learning from `meta` whether rows carry a source.
+    /// Writes the header, learning from `meta` whether rows carry a source and
+    /// whether text cells are written raw.
     fn header(&mut self, meta: &Meta, columns: &[&str]) -> Result<(), EmitError> {
         self.per_source = meta.options.group_by == GroupBy::Source;
+        self.raw = meta.options.raw_csv;
         self.row(Some("source"), columns)
     }
 
     /// Writes one record; `source` is written only when timelines are per source.
     fn row(&mut self, source: Option<&str>, fields: &[&str]) -> Result<(), EmitError> {
         if self.per_source {
-            self.writer.write_field(source.unwrap_or(""))?;
+            self.writer
+                .write_field(text(self.raw, source.unwrap_or("")).as_bytes())?;
         }
         self.writer.write_record(fields)?;
         Ok(())
@@ -85,6 +129,7 @@ impl<W: Write> Sink for TermsCsv<W> {
             window.start.to_string(),
             window.end.to_string(),
         );
+        let raw = self.out.raw;
         for term in &window.terms {
             self.out.row(
                 window.source.as_deref(),
@@ -93,8 +138,8 @@ impl<W: Write> Sink for TermsCsv<W> {
                     &start,
                     &end,
                     &term.rank.to_string(),
-                    &term.term,
-                    &term.label,
+                    &text(raw, &term.term),
+                    &text(raw, &term.label),
                     &term.score.to_string(),
                     &term.count.to_string(),
                 ],
@@ -153,20 +198,21 @@ impl<W: Write> Sink for WindowsCsv<W> {
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
+        let raw = self.out.raw;
         self.out.row(
             window.source.as_deref(),
             &[
                 &window.index.to_string(),
                 &window.start.to_string(),
                 &window.end.to_string(),
-                &window.label,
+                &text(raw, &window.label),
                 &window.documents.to_string(),
                 &window.segments.to_string(),
                 &window.tokens.to_string(),
                 if window.partial { "true" } else { "false" },
                 &window.start_ms.to_string(),
                 &window.end_ms.to_string(),
-                window.end_label.as_deref().unwrap_or(""),
+                &text(raw, window.end_label.as_deref().unwrap_or("")),
             ],
         )
     }
@@ -208,6 +254,7 @@ impl<W: Write> Sink for ThemesCsv<W> {
             window.start.to_string(),
             window.end.to_string(),
         );
+        let raw = self.out.raw;
         for theme in &window.themes {
             self.out.row(
                 window.source.as_deref(),
@@ -215,7 +262,7 @@ impl<W: Write> Sink for ThemesCsv<W> {
                     &index,
                     &start,
                     &end,
-                    &theme.theme,
+                    &text(raw, &theme.theme),
                     &theme.score.to_string(),
                     &theme.share.to_string(),
                 ],
@@ -270,6 +317,7 @@ impl<W: Write> Sink for ShiftsCsv<W> {
     }
 
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
+        let raw = self.out.raw;
         for shift in summary.shifts {
             let at: &TimeValue = &shift.at;
             self.out.row(
@@ -277,13 +325,13 @@ impl<W: Write> Sink for ShiftsCsv<W> {
                 &[
                     &at.to_string(),
                     shift.kind.name(),
-                    &shift.subject,
-                    &shift.from,
-                    &shift.to,
+                    &text(raw, &shift.subject),
+                    &number_or_text(raw, &shift.from),
+                    &number_or_text(raw, &shift.to),
                     &shift.strength.to_string(),
-                    &shift.evidence.join("; "),
+                    &text(raw, &shift.evidence.join("; ")),
                     &shift.at_ms.to_string(),
-                    &shift.label,
+                    &text(raw, &shift.label),
                 ],
             )?;
         }
@@ -305,6 +353,7 @@ impl<W: Write> Sink for ShiftsCsv<W> {
 #[derive(Debug)]
 pub struct ChaptersCsv<W: Write> {
     writer: csv::Writer<W>,
+    raw: bool,
 }
 
 impl<W: Write> ChaptersCsv<W> {
@@ -312,12 +361,14 @@ impl<W: Write> ChaptersCsv<W> {
     pub fn new(writer: W) -> Self {
         ChaptersCsv {
             writer: csv::Writer::from_writer(writer),
+            raw: false,
         }
     }
 }
 
 impl<W: Write> Sink for ChaptersCsv<W> {
-    fn begin(&mut self, _: &Meta) -> Result<(), EmitError> {
+    fn begin(&mut self, meta: &Meta) -> Result<(), EmitError> {
+        self.raw = meta.options.raw_csv;
         self.writer.write_record([
             "source",
             "chapter",
@@ -340,17 +391,18 @@ impl<W: Write> Sink for ChaptersCsv<W> {
     }
 
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {
+        let raw = self.raw;
         for chapter in summary.chapters {
-            self.writer.write_record([
-                chapter.source.as_deref().unwrap_or(""),
+            self.writer.write_record::<[&str; 12], &str>([
+                &text(raw, chapter.source.as_deref().unwrap_or("")),
                 &chapter.chapter.to_string(),
                 &chapter.start.to_string(),
                 &chapter.end.to_string(),
-                &chapter.label,
-                &chapter.end_label,
-                &chapter.title,
-                &chapter.terms.join("; "),
-                chapter.dominant.as_deref().unwrap_or(""),
+                &text(raw, &chapter.label),
+                &text(raw, &chapter.end_label),
+                &text(raw, &chapter.title),
+                &text(raw, &chapter.terms.join("; ")),
+                &text(raw, chapter.dominant.as_deref().unwrap_or("")),
                 &chapter.strength.map_or_else(String::new, |s| s.to_string()),
                 &chapter.start_ms.to_string(),
                 &chapter.end_ms.to_string(),
@@ -524,6 +576,106 @@ mod tests {
             text,
             "at,kind,subject,from,to,strength,evidence,at_ms,label\n\
              2100,dominant,security,AI/ML,security,0.5,security; policies,2100000,0:35:00\n"
+        );
+    }
+
+    #[test]
+    fn text_cells_that_start_like_formulas_are_defused_and_numbers_are_not() {
+        for (cell, defused) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@handle", "'@handle"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("a=b", "a=b"),
+            ("", ""),
+            ("'quoted", "'quoted"),
+        ] {
+            assert_eq!(text(false, cell), defused, "{cell:?}");
+            assert_eq!(text(true, cell), cell, "{cell:?}");
+        }
+        for number in ["-0.25", "-7.382424305686755", "0.107", "1e-7", "12"] {
+            assert_eq!(number_or_text(false, number), number);
+        }
+        for not_a_number in ["-inf", "-NaN", "-theme", "-1-2", "-"] {
+            assert_eq!(
+                number_or_text(false, not_a_number),
+                format!("'{not_a_number}")
+            );
+        }
+    }
+
+    #[test]
+    fn every_table_defuses_its_text_cells_unless_raw() {
+        let mut timeline = testing::Builder::new().input("t", None, 1).build();
+        let hostile = |timeline: &crate::timeline::Timeline| {
+            let mut terms = TermsCsv::new(Vec::new());
+            let mut themes = ThemesCsv::new(Vec::new());
+            let mut shifts = ShiftsCsv::new(Vec::new());
+            let mut window = report(vec![RankedTerm {
+                rank: 1,
+                term: "=cmd".into(),
+                label: "@handle".into(),
+                window_label: "@handle".into(),
+                score: -0.5,
+                count: 3,
+                status: TermStatus::Stable,
+            }]);
+            window.themes[0].theme = "+theme".into();
+            let shift = ShiftReport {
+                source: None,
+                at: TimeValue::Seconds(600.0),
+                at_ms: 600_000,
+                until: TimeValue::Seconds(900.0),
+                until_ms: 900_000,
+                window: 2,
+                label: "0:10:00".into(),
+                until_label: None,
+                kind: ShiftKind::Fading,
+                subject: "-theme".into(),
+                from: "-0.25".into(),
+                to: "=x".into(),
+                strength: -7.5,
+                share_before: None,
+                share_after: None,
+                evidence: vec!["@a".into(), "b".into()],
+            };
+            let shifts_list = [shift];
+            for sink in [&mut terms as &mut dyn Sink, &mut themes, &mut shifts] {
+                sink.begin(&timeline.meta).unwrap();
+                sink.window(&window).unwrap();
+                sink.finish(&summary(&shifts_list)).unwrap();
+            }
+            [
+                String::from_utf8(terms.out.writer.into_inner().unwrap()).unwrap(),
+                String::from_utf8(themes.out.writer.into_inner().unwrap()).unwrap(),
+                String::from_utf8(shifts.out.writer.into_inner().unwrap()).unwrap(),
+            ]
+        };
+        let [terms, themes, shifts] = hostile(&timeline);
+        assert!(
+            terms.ends_with("\n2,600,900,1,'=cmd,'@handle,-0.5,3\n"),
+            "{terms}"
+        );
+        assert!(
+            themes.contains("\n2,600,900,'+theme,300,0.75\n"),
+            "{themes}"
+        );
+        assert!(
+            shifts.ends_with("\n600,fading,'-theme,-0.25,'=x,-7.5,'@a; b,600000,0:10:00\n"),
+            "{shifts}"
+        );
+        timeline.meta.options.raw_csv = true;
+        let [terms, themes, shifts] = hostile(&timeline);
+        assert!(
+            terms.ends_with("\n2,600,900,1,=cmd,@handle,-0.5,3\n"),
+            "{terms}"
+        );
+        assert!(themes.contains("\n2,600,900,+theme,300,0.75\n"), "{themes}");
+        assert!(
+            shifts.ends_with("\n600,fading,-theme,-0.25,=x,-7.5,@a; b,600000,0:10:00\n"),
+            "{shifts}"
         );
     }
 }

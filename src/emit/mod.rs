@@ -4,12 +4,15 @@
 //! Every output format is a [`Sink`]: it is told when the run begins, receives the
 //! windows one at a time, and is told when the run is finished. This is ripgrep's
 //! `Sink` idea: the pipeline knows nothing of formats, and a new format is one new
-//! type. Files are written through an [`OutputDir`], which writes each file under a
-//! temporary name in the destination directory and renames all of them into place
-//! only after every sink has finished: a dashboard polling `output/` never sees a
-//! half-written file, and a failed run leaves the previous outputs untouched.
+//! type. Files are written through an [`OutputDir`], which writes them into a
+//! staging directory and puts them in place only after every sink has finished:
+//! by exchanging the staging directory with the output directory in one system
+//! call where it can, so a dashboard polling `output/` sees the whole previous set
+//! or the whole new one, never a half-written file nor a mix; a failed run leaves
+//! the previous outputs untouched (see [`commit`] for what is guaranteed where).
 
 mod chapters;
+pub mod commit;
 mod csv;
 mod html;
 mod json;
@@ -18,17 +21,14 @@ mod ndjson;
 pub(crate) mod testing;
 mod vegalite;
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
-
-use tempfile::TempPath;
 
 use crate::timeline::{
     ChapterReport, Meta, ShiftReport, TermReport, ThemeReport, Timeline, UnassignedTerm,
     WindowReport,
 };
 pub use chapters::ChaptersText;
+pub use commit::{CommitMode, OutputDir, remove_staging};
 pub use csv::{ChaptersCsv, ShiftsCsv, TermsCsv, ThemesCsv, WindowsCsv};
 pub use html::HtmlReport;
 pub use json::TimelineJson;
@@ -115,58 +115,6 @@ pub fn emit(timeline: &Timeline, sinks: &mut [&mut dyn Sink]) -> Result<(), Emit
         sink.finish(&summary)?;
     }
     Ok(())
-}
-
-/// A directory whose files appear only when [`OutputDir::commit`] is called.
-#[derive(Debug)]
-pub struct OutputDir {
-    dir: PathBuf,
-    pending: Vec<(TempPath, PathBuf)>,
-}
-
-impl OutputDir {
-    /// Creates the directory if needed.
-    pub fn create(dir: &Path) -> Result<Self, EmitError> {
-        std::fs::create_dir_all(dir).map_err(|source| EmitError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        Ok(OutputDir {
-            dir: dir.to_path_buf(),
-            pending: Vec::new(),
-        })
-    }
-
-    /// A writer for the file `name`, invisible under that name until commit.
-    pub fn file(&mut self, name: &str) -> Result<BufWriter<File>, EmitError> {
-        let dest = self.dir.join(name);
-        let temp = readable(
-            tempfile::Builder::new()
-                .prefix(&format!(".{name}."))
-                .suffix(".tmp"),
-        )
-        .tempfile_in(&self.dir)
-        .map_err(|source| EmitError::Io {
-            path: dest.clone(),
-            source,
-        })?;
-        let (file, path) = temp.into_parts();
-        self.pending.push((path, dest));
-        Ok(BufWriter::new(file))
-    }
-
-    /// Renames every file into place; returns their paths.
-    pub fn commit(self) -> Result<Vec<PathBuf>, EmitError> {
-        let mut written = Vec::with_capacity(self.pending.len());
-        for (temp, dest) in self.pending {
-            temp.persist(&dest).map_err(|e| EmitError::Io {
-                path: dest.clone(),
-                source: e.error,
-            })?;
-            written.push(dest);
-        }
-        Ok(written)
-    }
 }
 
 /// An output format: a set of files in the output directory, or one stream.
