@@ -3,9 +3,12 @@
 //! Each window is a step, from its start to the next window's start (the last to
 //! its end): a window's shares are one value for all of it, and a window without
 //! theme terms is a gap rather than a dip drawn between its neighbours. Above the
-//! plot, a dashed line with a label marks each new dominant theme; the labels are
-//! laid out in rows so that none overlaps another ([`place_labels`]). Under the
-//! axis, triangles mark rising themes and ticks the windows where terms burst.
+//! plot, a dashed line with a label marks a new dominant theme, the strongest
+//! first, in at most three rows where no label overlaps another or a line
+//! ([`place_labels`]); the rest are in the shift tables. Under the
+//! axis, the chapters' bands with their titles, triangles mark
+//! rising themes and ticks the windows where terms burst; thin columns (little
+//! text) are veiled ([`thin`]).
 //! Every mark carries an SVG `<title>`, which is the page's only tooltip
 //! mechanism: the report has no script. When a column is a run of windows, the
 //! marks of its events are bounded too (the strongest new dominant themes, a few
@@ -18,7 +21,7 @@ use std::io::{self, Write};
 use super::Group;
 use super::aggregate::{Column, Series};
 use super::markup::{colour, count, escape, evidence_tip, num, percent, short};
-use crate::timeline::{ShiftKind, ShiftReport};
+use crate::timeline::{ChapterReport, ShiftKind, ShiftReport};
 
 /// Chart geometry, in SVG user units.
 pub(super) const WIDTH: f64 = 1200.0;
@@ -37,20 +40,38 @@ const MARKED_DOMINANT: usize = 20;
 const STACKED_RISING: usize = 3;
 const NAMED_BURSTS: usize = 12;
 
+/// Most rows of shift labels above the plot: more rows push the chart down and
+/// read as a stack rather than as marks on a time axis.
+pub(super) const LABEL_ROWS: usize = 3;
+
 /// A vertical marker over the chart and its label's row.
 pub(super) struct Marker<'a> {
-    x: f64,
+    pub(super) x: f64,
     pub(super) row: usize,
     pub(super) anchor_end: bool,
+    /// The label's box, left and right edges in user units.
+    pub(super) left: f64,
+    pub(super) right: f64,
     label: String,
     shift: &'a ShiftReport,
 }
 
-/// Puts each label in the first row where it overlaps no label placed before it.
+/// Places the labels of new dominant themes, the strongest first, each in the
+/// first of [`LABEL_ROWS`] rows where its box overlaps no placed box and no
+/// placed marker's line (a line runs from its label down through the rows
+/// under it), and where its own line crosses no box placed below it. A label
+/// that fits nowhere is left out (with its line): the shift tables list it.
+/// The markers come back in the order given.
 pub(super) fn place_labels<'a>(shifts: &[(f64, String, &'a ShiftReport)]) -> Vec<Marker<'a>> {
-    let mut row_ends: Vec<f64> = Vec::new();
-    let mut markers = Vec::new();
-    for (x, label, shift) in shifts {
+    const GAP: f64 = 4.0;
+    let mut order: Vec<usize> = (0..shifts.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (sa, sb) = (shifts[a].2.strength.abs(), shifts[b].2.strength.abs());
+        sb.total_cmp(&sa).then(a.cmp(&b))
+    });
+    let mut placed: Vec<(usize, Marker<'a>)> = Vec::new();
+    for i in order {
+        let (x, label, shift) = &shifts[i];
         let width = label.chars().count() as f64 * CHAR_WIDTH + 6.0;
         let anchor_end = x + 3.0 + width > WIDTH - 2.0;
         let (left, right) = if anchor_end {
@@ -58,25 +79,33 @@ pub(super) fn place_labels<'a>(shifts: &[(f64, String, &'a ShiftReport)]) -> Vec
         } else {
             (*x, x + 3.0 + width)
         };
-        let row = match row_ends.iter().position(|&end| left > end + 4.0) {
-            Some(row) => {
-                row_ends[row] = right;
-                row
-            }
-            None => {
-                row_ends.push(right);
-                row_ends.len() - 1
-            }
+        let fits = |row: usize| {
+            placed.iter().all(|(_, m)| {
+                let boxes_apart = m.row != row || left > m.right + GAP || right < m.left - GAP;
+                // A line above this label's row would run through it.
+                let line_clear = m.row >= row || m.x < left - GAP || m.x > right + GAP;
+                // This label's line would run through a label under it.
+                let own_clear = m.row <= row || *x < m.left - GAP || *x > m.right + GAP;
+                boxes_apart && line_clear && own_clear
+            })
         };
-        markers.push(Marker {
-            x: *x,
-            row,
-            anchor_end,
-            label: label.clone(),
-            shift,
-        });
+        if let Some(row) = (0..LABEL_ROWS).find(|&row| fits(row)) {
+            placed.push((
+                i,
+                Marker {
+                    x: *x,
+                    row,
+                    anchor_end,
+                    left,
+                    right,
+                    label: label.clone(),
+                    shift,
+                },
+            ));
+        }
     }
-    markers
+    placed.sort_by_key(|(i, _)| *i);
+    placed.into_iter().map(|(_, m)| m).collect()
 }
 
 /// Where things go: the time scale, each column's step and the plot's rows.
@@ -178,7 +207,8 @@ impl<'a> Ticks<'a> {
             }
         }
         let rise_rows = rising.values().map(Vec::len).max().unwrap_or(0);
-        let rise_top = bottom + 6.0;
+        // Clear of the y axis's 0% label, whose text reaches under the axis.
+        let rise_top = bottom + 10.0;
         let burst_top = rise_top + rise_rows as f64 * 9.0 + if rise_rows > 0 { 3.0 } else { 0.0 };
         let burst_rows = usize::from(!bursts.is_empty());
         Ticks {
@@ -215,7 +245,12 @@ pub(super) fn chart(out: &mut dyn Write, group: &Group<'_>, names: &[String]) ->
             .collect::<Vec<_>>(),
     );
     frame.rows(markers.iter().map(|m| m.row + 1).max().unwrap_or(0));
-    let ticks = Ticks::new(&group.shifts, series, frame.bottom);
+    let strip = if group.chapters.is_empty() {
+        0.0
+    } else {
+        CHAPTER_STRIP
+    };
+    let ticks = Ticks::new(&group.shifts, series, frame.bottom + strip);
     let height = ticks.labels_y + 8.0;
     writeln!(
         out,
@@ -226,21 +261,215 @@ pub(super) fn chart(out: &mut dyn Write, group: &Group<'_>, names: &[String]) ->
     )?;
     grid(out, &frame)?;
     bands(out, &frame, group, names)?;
+    let veils = thin(frame.columns);
+    veil(out, &frame, &veils)?;
     columns(out, &frame, group, names)?;
+    chapters(out, &frame, &group.chapters)?;
     x_axis(out, &frame, ticks.labels_y)?;
     rising(out, &frame, &ticks, names)?;
     bursts(out, &frame, &ticks)?;
     dominant(out, &frame, &markers)?;
     out.write_all(b"</svg>\n")?;
+    let thin_columns = veils.iter().filter(|&&v| v > 0.0).count();
+    if thin_columns > 0 {
+        writeln!(
+            out,
+            "<p class=\"note\">Pale, hatched: {} holding under a quarter of the median \
+             column's tokens per window, whose shares rest on little text.</p>",
+            count(thin_columns, "column", "columns"),
+        )?;
+    }
     if series.is_aggregated() {
         writeln!(
             out,
-            "<p class=\"note\">The dashed lines mark the {} strongest of {}; under a \
-             column, at most {STACKED_RISING} rising themes (the strongest) are drawn and a \
-             tick's tooltip names at most {NAMED_BURSTS} bursts. The shift events below and \
-             <code>shifts.csv</code> have them all.</p>",
+            "<p class=\"note\">The dashed lines mark the {} strongest of {} (as many as \
+             have room for their labels); under a column, at most {STACKED_RISING} rising \
+             themes (the strongest) are drawn and a tick's tooltip names at most \
+             {NAMED_BURSTS} bursts. The shift events below and <code>shifts.csv</code> have \
+             them all.</p>",
             markers.len(),
             count(all_dominant, "new dominant theme", "new dominant themes"),
+        )?;
+    } else if markers.len() < all_dominant {
+        writeln!(
+            out,
+            "<p class=\"note\">The dashed lines mark the {} strongest of {}, as many as \
+             have room for their labels; the shift events below list them all.</p>",
+            markers.len(),
+            count(all_dominant, "new dominant theme", "new dominant themes"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Height of the strip of chapters under the plot: two rows of titles.
+const CHAPTER_STRIP: f64 = 30.0;
+
+/// The chapters' spine: a band per chapter under the plot, its title in one of
+/// two staggered rows, so that a title may run on over the next chapter's band
+/// (whose title is in the other row) up to the start of the chapter after it;
+/// cut at a word to what fits there (its number alone where no word fits). The
+/// whole title, span and dominant theme are in the tooltip. No two titles
+/// overlap: a row's titles each end before the next one of the row begins.
+fn chapters(out: &mut dyn Write, frame: &Frame<'_>, chapters: &[&ChapterReport]) -> io::Result<()> {
+    let y = frame.bottom + 2.0;
+    // Titles after all the bands, so that no band is painted over a title that
+    // runs on over it.
+    let mut titles = String::new();
+    for (i, chapter) in chapters.iter().enumerate() {
+        let (left, right) = (frame.x(chapter.start_ms), frame.x(chapter.end_ms));
+        // A band under half a unit wide shows nothing (and a long run of
+        // chapters writes at most a few thousand bands).
+        if right - left < 0.5 {
+            continue;
+        }
+        // The title's room: to the start of the next chapter in its row.
+        let end = chapters
+            .get(i + 2)
+            .map_or(WIDTH - RIGHT, |c| frame.x(c.start_ms).max(left));
+        let room = ((end - left - 8.0) / CHAPTER_CHAR).floor().max(0.0) as usize;
+        let number = chapter.chapter.to_string();
+        let shown = if chapter.title.is_empty() {
+            String::new()
+        } else {
+            fit(&format!("{number}. {}", chapter.title), room)
+        };
+        let shown = if shown.is_empty() || !shown.contains(' ') {
+            if number.chars().count() <= room {
+                number
+            } else {
+                String::new()
+            }
+        } else {
+            shown
+        };
+        let tip = format!(
+            "chapter {} · {}–{}{}{}",
+            chapter.chapter,
+            chapter.label,
+            chapter.end_label,
+            if chapter.title.is_empty() {
+                String::new()
+            } else {
+                format!("\n{}", chapter.title)
+            },
+            chapter
+                .dominant
+                .as_deref()
+                .map(|d| format!("\nmostly {d}"))
+                .unwrap_or_default()
+        );
+        write!(
+            out,
+            "<g class=\"chapter ch-{}\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+            i % 2,
+            escape(&tip),
+            num(left, 1),
+            num(y, 1),
+            num(right - left, 1),
+            num(CHAPTER_STRIP - 4.0, 1)
+        )?;
+        out.write_all(b"</g>\n")?;
+        if !shown.is_empty() {
+            let _ = writeln!(
+                titles,
+                "<text x=\"{}\" y=\"{}\">{}</text>",
+                num(left + 4.0, 1),
+                num(y + 10.5 + 12.0 * (i % 2) as f64, 1),
+                escape(&shown)
+            );
+        }
+    }
+    if !titles.is_empty() {
+        write!(out, "<g class=\"chapter-titles\">\n{titles}</g>\n")?;
+    }
+    Ok(())
+}
+
+/// `text` in at most `room` characters: whole, or cut after a word with `…`
+/// (nothing when not even one word fits).
+fn fit(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_string();
+    }
+    if room < 2 {
+        return String::new();
+    }
+    let head: String = text.chars().take(room - 1).collect();
+    let next = text.chars().nth(room - 1);
+    // Cut inside a word: back to the last break.
+    let cut = if next.is_some_and(|c| c == ' ' || c == '/') {
+        head.as_str()
+    } else {
+        head.rfind([' ', '/']).map_or("", |i| &head[..i])
+    };
+    let cut = cut.trim_end_matches([' ', '/', ',', ';', '·', '.']);
+    if cut.is_empty() {
+        String::new()
+    } else {
+        format!("{cut}…")
+    }
+}
+
+/// Width of one character of a chapter title (10px), rounded up so that a cut
+/// title never runs past its band.
+const CHAPTER_CHAR: f64 = 6.2;
+
+/// Below this fraction of the median column's tokens per window, a column is
+/// thin: its shares rest on little text, and the chart veils it.
+pub(super) const THIN: f64 = 0.25;
+
+/// How strongly to veil each column, 0 (not thin) to 0.8 (no tokens): a
+/// 49-token final window beside windows of a thousand, or a year of two
+/// documents, should not read as a full column. Density is tokens per window,
+/// so a run of windows compares fairly with a single one.
+pub(super) fn thin(columns: &[Column]) -> Vec<f64> {
+    let density = |c: &Column| c.tokens as f64 / c.windows.max(1) as f64;
+    let mut sorted: Vec<f64> = columns.iter().map(density).filter(|&d| d > 0.0).collect();
+    sorted.sort_by(f64::total_cmp);
+    let Some(&median) = sorted.get(sorted.len() / 2) else {
+        return vec![0.0; columns.len()];
+    };
+    columns
+        .iter()
+        .map(|c| {
+            let weight = density(c) / median;
+            if weight >= THIN {
+                0.0
+            } else {
+                0.2 + 0.6 * (1.0 - weight / THIN)
+            }
+        })
+        .collect()
+}
+
+/// The veils of thin columns: a white wash as opaque as the column is thin, and
+/// a hatch so that a thin column reads as such without colour too.
+fn veil(out: &mut dyn Write, frame: &Frame<'_>, veils: &[f64]) -> io::Result<()> {
+    if veils.iter().all(|&v| v == 0.0) {
+        return Ok(());
+    }
+    out.write_all(
+        b"<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" \
+          patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" \
+          stroke=\"#fff\" stroke-width=\"2\"/></pattern></defs>\n",
+    )?;
+    for ((left, right), &v) in frame.steps.iter().zip(veils) {
+        if v == 0.0 {
+            continue;
+        }
+        let (x, y, w, h) = (
+            num(*left, 1),
+            num(frame.top, 1),
+            num(right - left, 1),
+            num(PLOT_HEIGHT, 1),
+        );
+        writeln!(
+            out,
+            "<rect class=\"thin\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" \
+             fill=\"#fff\" fill-opacity=\"{}\"/><rect class=\"thin\" x=\"{x}\" y=\"{y}\" \
+             width=\"{w}\" height=\"{h}\" fill=\"url(#hatch)\"/>",
+            num(v, 2)
         )?;
     }
     Ok(())

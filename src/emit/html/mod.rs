@@ -45,7 +45,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use super::{EmitError, Sink, Summary};
-use crate::timeline::{Meta, ShiftReport, ThemeReport, WindowReport};
+use crate::timeline::{ChapterReport, Meta, ShiftReport, ThemeReport, WindowReport};
 pub use aggregate::NameList;
 use aggregate::{Column, Run, Series};
 pub use markup::{colour, escape};
@@ -120,7 +120,8 @@ pub fn theme_names(themes: &[ThemeReport], seen: &NameList) -> Vec<String> {
     names.names().to_vec()
 }
 
-/// The page's title: the inputs' titles (or paths), the first three of them.
+/// The page's title: the inputs' titles (or their file stems: a reader names a
+/// talk, not a directory), the first three of them.
 pub fn title(meta: &Meta) -> String {
     let mut names: Vec<&str> = Vec::new();
     for source in &meta.inputs {
@@ -128,7 +129,7 @@ pub fn title(meta: &Meta) -> String {
             .title
             .as_deref()
             .filter(|t| !t.trim().is_empty())
-            .unwrap_or(&source.path);
+            .unwrap_or_else(|| stem(&source.path));
         if !names.contains(&name) {
             names.push(name);
         }
@@ -137,6 +138,19 @@ pub fn title(meta: &Meta) -> String {
         0 => "themeline report".to_string(),
         1..=3 => names.join(", "),
         n => format!("{}, {} and {} more", names[0], names[1], n - 2),
+    }
+}
+
+/// A path's file name without its extensions (`talks/a.en.vtt.gz` -> `a`), or
+/// the path itself when that leaves nothing.
+fn stem(path: &str) -> &str {
+    let name = path
+        .rsplit(['/', '\\'])
+        .find(|p| !p.is_empty())
+        .unwrap_or(path);
+    match name.split('.').next() {
+        Some(stem) if !stem.is_empty() => stem,
+        _ => name,
     }
 }
 
@@ -149,6 +163,8 @@ struct Group<'a> {
     slots: Vec<Option<usize>>,
     shifts: Vec<&'a ShiftReport>,
     themes_reports: Vec<&'a ThemeReport>,
+    /// This timeline's chapters (or periods), in time order.
+    chapters: Vec<&'a ChapterReport>,
 }
 
 impl Group<'_> {
@@ -206,9 +222,29 @@ fn groups<'a>(run: &'a Run, summary: &Summary<'a>, names: &[String]) -> Vec<Grou
                 .filter(|s| s.source.as_deref() == source)
                 .collect(),
             themes_reports,
+            chapters: chapters_of(summary.chapters, source),
         });
     }
     groups
+}
+
+/// The chapters a timeline's chart draws: its own, or, for the one timeline of a
+/// run that is not grouped by source, those of its recording when it is just
+/// one (chapters of several recordings on one offset axis would overlap).
+fn chapters_of<'a>(chapters: &'a [ChapterReport], source: Option<&str>) -> Vec<&'a ChapterReport> {
+    let own: Vec<&ChapterReport> = chapters
+        .iter()
+        .filter(|c| c.source.as_deref() == source)
+        .collect();
+    if !own.is_empty() || source.is_some() {
+        return own;
+    }
+    let first = chapters.first().map(|c| c.source.as_deref());
+    if chapters.iter().all(|c| Some(c.source.as_deref()) == first) {
+        chapters.iter().collect()
+    } else {
+        Vec::new()
+    }
 }
 
 const STYLE: &str = r#"
@@ -229,6 +265,11 @@ svg.chart .axis{fill:var(--muted)}
 svg.chart .band{stroke:#fff;stroke-width:.6}
 svg.chart .col{fill:#000;fill-opacity:0}
 svg.chart .col:hover{fill-opacity:.07}
+svg.chart .thin{pointer-events:none}
+svg.chart .chapter rect{fill:#eef1f4;stroke:#fff;stroke-width:1}
+svg.chart .chapter.ch-1 rect{fill:#dde3ea}
+svg.chart .chapter-titles text{fill:var(--ink);font-size:10px;pointer-events:none}
+svg.chart .chapter:hover rect{fill:#c9d1da}
 svg.chart .shift line{stroke:#1f2328;stroke-width:1.2;stroke-dasharray:3 2}
 svg.chart .shift text{fill:#1f2328;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 svg.chart .shift:hover line{stroke-width:2.4;stroke-dasharray:none}
@@ -244,8 +285,8 @@ th,td{padding:3px 8px;text-align:left;vertical-align:top}
 thead th{font-weight:600;border-bottom:1px solid var(--rule);font-size:12.5px;color:var(--muted)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 table.heat{font-size:12.5px;width:100%}
-table.heat td.dom{white-space:nowrap}
-table.heat td.term{border:1px solid #fff;background-repeat:no-repeat}
+table.heat td.term{padding:3px 5px}
+table.heat td.term{border:1px solid #fff;background-repeat:no-repeat;overflow-wrap:anywhere}
 table.heat th.win{white-space:nowrap;font-variant-numeric:tabular-nums}
 table.heat td.term:hover{outline:2px solid #1f2328;outline-offset:-2px}
 .st-new{background-image:linear-gradient(135deg,#2da44e 7px,transparent 7px)}
@@ -257,6 +298,8 @@ table.heat td.term:hover{outline:2px solid #1f2328;outline-offset:-2px}
 .sw{display:inline-block;width:11px;height:11px;border-radius:2px;margin:0 5px -1px 0}
 table.shifts td{border-bottom:1px solid #eef1f4}
 table.shifts{font-size:13px}
+table.chapters{font-size:13px}
+table.chapters td{border-bottom:1px solid #eef1f4}
 .kind{display:inline-block;padding:0 6px;border-radius:9px;font-size:11.5px;font-weight:600;background:#eef1f4}
 .kind-dominant{background:#1f2328;color:#fff}
 .kind-rising{background:#dff3e4;color:#1a7f37}
@@ -392,6 +435,7 @@ fn section(
     if series.is_aggregated() {
         aggregation_note(out, series)?;
     }
+    tables::chapter_table(out, group, names)?;
     out.write_all(b"<h3>Themes over time</h3>\n")?;
     if group.themes.is_empty() {
         out.write_all(

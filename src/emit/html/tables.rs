@@ -20,7 +20,9 @@ use super::markup::{colour, count, escape, heat, num, status_name};
 use crate::timeline::{ShiftKind, ShiftReport};
 
 /// Rows: columns of the chart (windows, or runs of them); cells: their top terms,
-/// coloured by score relative to the timeline's best score.
+/// coloured by the score's rank among all the table's cells. Colouring by the
+/// score over the timeline's best left all but a few cells pale: one outlier
+/// sets the scale. Ranks spread the colours evenly whatever the distribution.
 pub(super) fn heat_table(
     out: &mut dyn Write,
     group: &Group<'_>,
@@ -44,8 +46,15 @@ pub(super) fn heat_table(
         write!(out, "<th>{rank}</th>")?;
     }
     out.write_all(b"</tr></thead>\n<tbody>\n")?;
+    let mut scores: Vec<f64> = series
+        .columns
+        .iter()
+        .flat_map(|c| c.terms.iter().take(columns).map(|t| t.score))
+        .filter(|s| s.is_finite())
+        .collect();
+    scores.sort_by(f64::total_cmp);
     for column in &series.columns {
-        let row = heat_row(column, series, names, columns, dominant_column);
+        let row = heat_row(column, series, &scores, names, columns, dominant_column);
         out.write_all(row.as_bytes())?;
     }
     out.write_all(b"</tbody>\n</table>\n")
@@ -55,6 +64,7 @@ pub(super) fn heat_table(
 fn heat_row(
     column: &Column,
     series: &Series,
+    scores: &[f64],
     names: &[String],
     columns: usize,
     dominant_column: bool,
@@ -94,11 +104,7 @@ fn heat_row(
         );
     }
     for term in column.terms.iter().take(columns) {
-        let t = if series.best > 0.0 {
-            term.score / series.best
-        } else {
-            0.0
-        };
+        let t = rank(scores, term.score);
         let (background, ink) = heat(t);
         let status = status_name(term.status);
         let at = term
@@ -126,6 +132,16 @@ fn heat_row(
     row
 }
 
+/// Where `score` stands among the sorted `scores`, 0 (the lowest) to 1 (the
+/// highest); equal scores share a rank.
+pub(super) fn rank(scores: &[f64], score: f64) -> f64 {
+    if scores.len() < 2 {
+        return 1.0;
+    }
+    let below = scores.partition_point(|s| s.total_cmp(&score).is_lt());
+    below as f64 / (scores.len() - 1) as f64
+}
+
 /// The note above the heat table: what the colour and the corner mean.
 fn heat_key(out: &mut dyn Write, aggregated: bool) -> io::Result<()> {
     if aggregated {
@@ -136,7 +152,7 @@ fn heat_key(out: &mut dyn Write, aggregated: bool) -> io::Result<()> {
         )?;
     }
     out.write_all(
-        b"<p class=\"note\">Cell colour: score relative to the best score of this timeline. \
+        b"<p class=\"note\">Cell colour: the score's rank among the cells of this table (darkest: the highest scores). \
          Corner: the term's status in the window:",
     )?;
     for (status, name) in [
@@ -156,7 +172,7 @@ fn heat_key(out: &mut dyn Write, aggregated: bool) -> io::Result<()> {
 /// the listed ones behind a control. A window rarely has more than one of each
 /// kind, so only long timelines have more, and those can have thousands.
 const LISTED_SHIFTS: usize = 200;
-const OPEN_SHIFTS: usize = 50;
+const OPEN_SHIFTS: usize = 12;
 
 /// The shift events of one timeline, in time order (the strongest, when there
 /// are too many to list).
@@ -178,7 +194,7 @@ pub(super) fn shift_table(out: &mut dyn Write, group: &Group<'_>) -> io::Result<
     )?;
     if themes.is_empty() {
         out.write_all(b"<p>No theme shifts.</p>\n")?;
-    } else if themes.len() <= LISTED_SHIFTS {
+    } else if themes.len() <= OPEN_SHIFTS {
         events(out, &themes)?;
     } else {
         folded_theme_shifts(out, &themes)?;
@@ -215,20 +231,31 @@ pub(super) fn shift_table(out: &mut dyn Write, group: &Group<'_>) -> io::Result<
 fn folded_theme_shifts(out: &mut dyn Write, themes: &[&ShiftReport]) -> io::Result<()> {
     let listed = strongest_by_kind(themes, LISTED_SHIFTS);
     let (open, folded) = listed.split_at(OPEN_SHIFTS);
+    let rest = if themes.len() > listed.len() {
+        format!(
+            "the next {} behind the control below, and the other {} are in \
+             <code>shifts.csv</code> and <code>timeline.json</code>",
+            folded.len(),
+            themes.len() - listed.len()
+        )
+    } else {
+        format!("the other {} behind the control below", folded.len())
+    };
     writeln!(
         out,
         "<p class=\"note\">{} theme shifts: the {OPEN_SHIFTS} strongest are listed (the \
-         strongest of each kind in turn), the next {} behind the control below, and the other \
-         {} are in <code>shifts.csv</code> and <code>timeline.json</code>.</p>",
+         strongest of each kind in turn), {rest}.</p>",
         themes.len(),
-        folded.len(),
-        themes.len() - listed.len()
     )?;
     events(out, &in_time_order(themes, open))?;
     writeln!(
         out,
-        "<details>\n<summary>the next {} strongest theme shifts</summary>",
-        folded.len()
+        "<details>\n<summary>{} theme shifts</summary>",
+        if themes.len() > listed.len() {
+            format!("the next {} strongest", folded.len())
+        } else {
+            format!("the other {}", folded.len())
+        }
     )?;
     events(out, &in_time_order(themes, folded))?;
     out.write_all(b"</details>\n")
@@ -288,4 +315,61 @@ fn events(out: &mut dyn Write, shifts: &[&ShiftReport]) -> io::Result<()> {
         )?;
     }
     out.write_all(b"</tbody>\n</table>\n")
+}
+
+/// Most chapters listed on the page; `chapters.csv` has them all.
+const LISTED_CHAPTERS: usize = 60;
+
+/// The chapters of a timeline as a list, the page's spine above its themes:
+/// each one's span, title and dominant theme.
+pub(super) fn chapter_table(
+    out: &mut dyn Write,
+    group: &Group<'_>,
+    names: &[String],
+) -> io::Result<()> {
+    let chapters = &group.chapters;
+    if chapters.is_empty() {
+        return Ok(());
+    }
+    out.write_all(b"<h3>Chapters</h3>\n")?;
+    out.write_all(
+        b"<table class=\"chapters\">\n<thead><tr><th class=\"num\">#</th><th>from</th>\
+          <th>to</th><th>title</th><th>mostly</th></tr></thead>\n<tbody>\n",
+    )?;
+    for chapter in chapters.iter().take(LISTED_CHAPTERS) {
+        let dominant = match chapter.dominant.as_deref() {
+            Some(dominant) => {
+                let swatch = names
+                    .iter()
+                    .position(|n| n == dominant)
+                    .map(|i| {
+                        format!(
+                            "<span class=\"sw\" style=\"background:{}\"></span>",
+                            colour(i)
+                        )
+                    })
+                    .unwrap_or_default();
+                format!("{swatch}{}", escape(dominant))
+            }
+            None => "—".to_string(),
+        };
+        writeln!(
+            out,
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"dom\">{dominant}</td></tr>",
+            chapter.chapter,
+            escape(&chapter.label),
+            escape(&chapter.end_label),
+            escape(&chapter.title),
+        )?;
+    }
+    out.write_all(b"</tbody>\n</table>\n")?;
+    if chapters.len() > LISTED_CHAPTERS {
+        writeln!(
+            out,
+            "<p class=\"note\">The first {LISTED_CHAPTERS} of {} chapters; \
+             <code>chapters.csv</code> has them all.</p>",
+            chapters.len()
+        )?;
+    }
+    Ok(())
 }
