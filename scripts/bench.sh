@@ -33,6 +33,8 @@
 #                             that would exhaust the machine fails instead (a failed
 #                             run is a "failed after" row; the others still run)
 #   BENCH_DATA=DIR            where corpora and results go (default bench-data/)
+#   BENCH_BIN=PATH            run this themeline binary instead of building one (to
+#                             measure a copy of the binary from before a change)
 # Corpora, outputs (DIR/SIZE/SHAPE/COMMAND/), /usr/bin/time logs and the table
 # (results.md) go to bench-data/ (or BENCH_DATA).
 set -euo pipefail
@@ -73,13 +75,17 @@ fi
 if [ ! -x /usr/bin/time ]; then
     apt-get install -y time || { apt-get update && apt-get install -y time; }
 fi
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-$root/target}/release/themeline
+if [ -n "${BENCH_BIN:-}" ]; then
+    bin=$BENCH_BIN # a binary kept aside, e.g. the one before a change
+else
+    cargo build --release --quiet
+    bin=${CARGO_TARGET_DIR:-$root/target}/release/themeline
+fi
 [ -x "$bin" ] || { echo "bench.sh: no binary at $bin" >&2; exit 1; }
 
 table=$data/results.md
 {
-    echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ' (modified)'), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ' (modified)')${BENCH_BIN:+, binary $BENCH_BIN}, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "load average $(cut -d" " -f1-3 /proc/loadavg) at start; $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB"
     echo "$(rustc --version), $(python3 --version), scikit-learn $(python3 -c 'import sklearn; print(sklearn.__version__)'), PyStemmer $(python3 -c 'import Stemmer; print(Stemmer.version())')"
     echo "BENCH_REPEAT=$repeat BENCH_SHAPES=\"${shapes[*]}\" BENCH_COMMANDS=\"${commands[*]}\"${BENCH_MEM_GIB:+ BENCH_MEM_GIB=$BENCH_MEM_GIB}"

@@ -23,9 +23,11 @@ use crate::tokenize::TokenStats;
 
 pub mod claim;
 mod documents;
+mod filed;
 pub mod units;
 
 use documents::DocumentTally;
+use filed::Filed;
 use units::UnitBuilder;
 pub use units::{Pause, UnitCounts, UnitGrid};
 
@@ -219,8 +221,9 @@ pub struct CountBuilder {
     other_form_ids: FxHashMap<(TermId, Box<str>), FormId>,
     /// (form, term, total).
     forms: Vec<(Box<str>, TermId, u64)>,
-    windows: Vec<FxHashMap<TermId, u64>>,
-    window_forms: Vec<FxHashMap<FormId, u64>>,
+    /// Term and form counts per window.
+    windows: Vec<Filed>,
+    filing: filed::Scratch,
     tallies: Vec<Tally>,
     tokens: TokenStats,
     extent: Millis,
@@ -238,6 +241,9 @@ struct Tally {
     documents: FxHashSet<u32>,
     /// Documents counted elsewhere (a finished [`Counts`] keeps only the number).
     documents_elsewhere: u64,
+    /// The document last inserted into `documents` (a window's segments mostly
+    /// come from one document in a row).
+    last_document: Option<u32>,
 }
 
 impl CountBuilder {
@@ -285,8 +291,7 @@ impl CountBuilder {
 
     fn grow(&mut self, windows: usize) {
         if self.windows.len() < windows {
-            self.windows.resize_with(windows, FxHashMap::default);
-            self.window_forms.resize_with(windows, FxHashMap::default);
+            self.windows.resize_with(windows, Filed::default);
             self.tallies.resize_with(windows, Tally::default);
         }
     }
@@ -296,8 +301,7 @@ impl CountBuilder {
         self.forms[form as usize].2 += 1;
         self.grow(windows.end);
         for w in windows {
-            *self.windows[w].entry(term).or_default() += 1;
-            *self.window_forms[w].entry(form).or_default() += 1;
+            self.windows[w].add(term, form, &mut self.filing);
         }
     }
 
@@ -330,8 +334,7 @@ impl CountBuilder {
             if &*self.terms[id as usize].key == term {
                 self.forms[form as usize].2 += 1;
                 for w in windows {
-                    *self.windows[w].entry(id).or_default() += 1;
-                    *self.window_forms[w].entry(form).or_default() += 1;
+                    self.windows[w].add(id, form, &mut self.filing);
                 }
                 return id;
             }
@@ -381,8 +384,12 @@ impl CountBuilder {
         self.documents.segment(document);
         self.grow(windows.end);
         for w in windows {
-            self.tallies[w].segments += 1;
-            self.tallies[w].documents.insert(document);
+            let tally = &mut self.tallies[w];
+            tally.segments += 1;
+            if tally.last_document != Some(document) {
+                tally.documents.insert(document);
+                tally.last_document = Some(document);
+            }
         }
         self.extent = self.extent.max(end);
     }
@@ -415,20 +422,17 @@ impl CountBuilder {
             form_remap.push(id);
         }
         self.grow(other.windows.len());
-        for (w, (counts, forms)) in other
-            .windows
-            .into_iter()
-            .zip(other.window_forms)
-            .enumerate()
-        {
-            for (id, n) in counts {
-                *self.windows[w].entry(remap[id as usize]).or_default() += n;
+        for (w, mut theirs) in other.windows.into_iter().enumerate() {
+            theirs.file(&mut self.filing);
+            for pair in &mut theirs.terms {
+                pair.0 = remap[pair.0 as usize];
             }
-            for (id, n) in forms {
-                *self.window_forms[w]
-                    .entry(form_remap[id as usize])
-                    .or_default() += n;
+            theirs.terms.sort_unstable();
+            for pair in &mut theirs.forms {
+                pair.0 = form_remap[pair.0 as usize];
             }
+            theirs.forms.sort_unstable();
+            self.windows[w].add_filed(&theirs.terms, &theirs.forms, &mut self.filing);
         }
         for (mine, theirs) in self.tallies.iter_mut().zip(other.tallies) {
             mine.segments += theirs.segments;
@@ -450,11 +454,13 @@ impl CountBuilder {
         if dropped.is_empty() {
             return;
         }
+        let forms = &self.forms;
         for window in &mut self.windows {
-            window.retain(|t, _| !dropped.contains(t));
-        }
-        for window in &mut self.window_forms {
-            window.retain(|f, _| !dropped.contains(&self.forms[*f as usize].1));
+            window.file(&mut self.filing);
+            window.terms.retain(|(t, _)| !dropped.contains(t));
+            window
+                .forms
+                .retain(|(f, _)| !dropped.contains(&forms[*f as usize].1));
         }
         // Ids stay as they are; `finish` leaves out terms that no window counts and
         // that no form refers to.
@@ -541,20 +547,20 @@ impl CountBuilder {
         let windows = self
             .windows
             .into_par_iter()
-            .zip(self.window_forms)
             .zip(self.tallies)
-            .map(|((counts, forms), tally)| {
-                let mut terms: Vec<(TermId, u64)> = counts
-                    .into_iter()
-                    .filter(|&(_, n)| n > 0)
-                    .map(|(old, n)| (new_id[old as usize], n))
-                    .collect();
+            .map_init(filed::Scratch::default, |scratch, (mut filed, tally)| {
+                filed.file(scratch);
+                let mut terms = filed.terms;
+                terms.retain(|&(_, n)| n > 0);
+                for pair in &mut terms {
+                    pair.0 = new_id[pair.0 as usize];
+                }
                 terms.sort_unstable();
-                let mut forms: Vec<(FormId, u64)> = forms
-                    .into_iter()
-                    .filter(|&(_, n)| n > 0)
-                    .map(|(old, n)| (new_form[old as usize], n))
-                    .collect();
+                let mut forms = filed.forms;
+                forms.retain(|&(_, n)| n > 0);
+                for pair in &mut forms {
+                    pair.0 = new_form[pair.0 as usize];
+                }
                 forms.sort_unstable();
                 WindowCounts {
                     documents: tally.documents.len() as u64 + tally.documents_elsewhere,
@@ -603,13 +609,16 @@ impl From<Counts> for CountBuilder {
         }
         builder.grow(counts.windows.len());
         for (w, window) in counts.windows.into_iter().enumerate() {
-            builder.windows[w].extend(window.terms);
-            builder.window_forms[w].extend(window.forms);
+            let filed = &mut builder.windows[w];
+            filed.terms = window.terms;
+            filed.forms = window.forms;
+            debug_assert!(filed.is_filed());
             builder.tallies[w] = Tally {
                 segments: window.segments,
                 tokens: window.tokens,
                 documents: FxHashSet::default(),
                 documents_elsewhere: window.documents,
+                last_document: None,
             };
         }
         builder

@@ -15,9 +15,14 @@ use super::TermId;
 /// Document frequencies while counting: one per worker.
 #[derive(Debug)]
 pub(super) struct DocumentTally {
-    /// The document whose segments are being read, and its terms so far.
+    /// The document whose segments are being read, and its distinct terms so far.
     current: Option<u32>,
     terms: Vec<TermId>,
+    /// Per term (this builder's ids), the generation of the document part that
+    /// last listed it: a term is listed once per part, however often it occurs.
+    seen: Vec<u32>,
+    /// The current document part's generation (never 0, what `seen` starts at).
+    generation: u32,
     /// Whether `current` is the first document of its piece.
     first_in_piece: bool,
     /// Documents counted in full, by term (this builder's ids).
@@ -25,7 +30,23 @@ pub(super) struct DocumentTally {
     /// How many documents those are.
     documents: u64,
     /// Documents that may continue in another piece: their terms so far.
-    open: FxHashMap<u32, Vec<TermId>>,
+    open: FxHashMap<u32, OpenTerms>,
+}
+
+/// The terms of a document that may continue elsewhere: possibly repeated, the
+/// first `distinct` of them sorted and distinct.
+#[derive(Debug, Default)]
+struct OpenTerms {
+    terms: Vec<TermId>,
+    distinct: usize,
+}
+
+impl OpenTerms {
+    fn dedup(&mut self) {
+        self.terms.sort_unstable();
+        self.terms.dedup();
+        self.distinct = self.terms.len();
+    }
 }
 
 impl Default for DocumentTally {
@@ -33,6 +54,8 @@ impl Default for DocumentTally {
         DocumentTally {
             current: None,
             terms: Vec::new(),
+            seen: Vec::new(),
+            generation: 1,
             first_in_piece: true,
             frequency: Vec::new(),
             documents: 0,
@@ -52,9 +75,27 @@ impl DocumentTally {
 
     /// The current document holds `term`.
     pub(super) fn term(&mut self, term: TermId) {
-        if self.current.is_some() {
+        if self.current.is_none() {
+            return;
+        }
+        let i = term as usize;
+        if self.seen.len() <= i {
+            self.seen.resize((i + 1).next_power_of_two(), 0);
+        }
+        if self.seen[i] != self.generation {
+            self.seen[i] = self.generation;
             self.terms.push(term);
         }
+    }
+
+    /// The current document part is done: the next one lists its terms afresh.
+    fn next_generation(&mut self) {
+        self.terms.clear();
+        if self.generation == u32::MAX {
+            self.seen.fill(0);
+            self.generation = 0;
+        }
+        self.generation += 1;
     }
 
     /// The current document is done (in this piece).
@@ -62,8 +103,6 @@ impl DocumentTally {
         let Some(document) = self.current.take() else {
             return;
         };
-        self.terms.sort_unstable();
-        self.terms.dedup();
         if self.first_in_piece {
             self.keep_open(document);
         } else {
@@ -72,24 +111,27 @@ impl DocumentTally {
             }
             self.documents += 1;
         }
-        self.terms.clear();
+        self.next_generation();
         self.first_in_piece = false;
     }
 
+    /// Adds the current part's terms to `document`'s open list. The list is
+    /// deduplicated only when it has doubled since (a document read in many
+    /// batches would otherwise sort its whole vocabulary once per batch), and in
+    /// full before it is read.
     fn keep_open(&mut self, document: u32) {
         let open = self.open.entry(document).or_default();
-        open.extend_from_slice(&self.terms);
-        open.sort_unstable();
-        open.dedup();
+        open.terms.extend_from_slice(&self.terms);
+        if open.terms.len() >= 2 * open.distinct.max(1024) {
+            open.dedup();
+        }
     }
 
     /// The worker's piece ends: its last document may go on in another.
     pub(super) fn end_piece(&mut self) {
         if let Some(document) = self.current.take() {
-            self.terms.sort_unstable();
-            self.terms.dedup();
             self.keep_open(document);
-            self.terms.clear();
+            self.next_generation();
         }
         self.first_in_piece = true;
     }
@@ -103,10 +145,11 @@ impl DocumentTally {
             }
         }
         self.documents += other.documents;
-        for (document, terms) in other.open {
+        for (document, mut terms) in other.open {
+            terms.dedup();
             let open = self.open.entry(document).or_default();
-            open.extend(terms.into_iter().map(|t| remap[t as usize]));
-            open.sort_unstable();
+            open.terms
+                .extend(terms.terms.into_iter().map(|t| remap[t as usize]));
             open.dedup();
         }
     }
@@ -127,8 +170,9 @@ impl DocumentTally {
     /// ids) and the number of documents.
     pub(super) fn finish(mut self) -> (Vec<u64>, u64) {
         self.end_piece();
-        for terms in self.open.into_values() {
-            for t in terms {
+        for mut terms in self.open.into_values() {
+            terms.dedup();
+            for t in terms.terms {
                 bump(&mut self.frequency, t, 1);
             }
             self.documents += 1;

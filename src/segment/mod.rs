@@ -97,7 +97,12 @@ pub fn edge_scores(units: &[Vec<(TermId, u64)>], options: &SegmentOptions) -> Ve
             *df.entry(term).or_default() += 1;
         }
     }
-    let idf = |term: TermId| ((1.0 + n as f64) / (1.0 + df[&term] as f64)).ln() + 1.0;
+    // Each term's idf once, not once per edge it is near.
+    let mut idfs = vec![0.0; df.keys().max().map_or(0, |&t| t as usize + 1)];
+    for (&term, &d) in &df {
+        idfs[term as usize] = ((1.0 + n as f64) / (1.0 + d as f64)).ln() + 1.0;
+    }
+    let idf = |term: TermId| idfs[term as usize];
     let block = options.block.max(1);
     let sims: Vec<f64> = (1..n)
         .map(|g| {

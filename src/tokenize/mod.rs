@@ -195,15 +195,25 @@ impl TokenFilter for PossessiveFilter {
         } else {
             0
         };
-        // `display` holds the same word with its case: the suffix is as long there.
-        if cut > 0 && token.text.len() > cut {
-            token.text.truncate(token.text.len() - cut);
-            let display_cut = token.display.len().saturating_sub(cut);
-            if token.display.is_char_boundary(display_cut) {
-                token.display.truncate(display_cut);
-            }
+        if token.text.len() > cut {
+            PossessiveFilter::cut(token, cut);
         }
         Ok(())
+    }
+}
+
+impl PossessiveFilter {
+    /// Cuts `cut` bytes (a possessive) from the token's text and display.
+    fn cut(token: &mut Token, cut: usize) {
+        if cut == 0 {
+            return;
+        }
+        token.text.truncate(token.text.len() - cut);
+        // `display` holds the same word with its case: the suffix is as long there.
+        let display_cut = token.display.len().saturating_sub(cut);
+        if token.display.is_char_boundary(display_cut) {
+            token.display.truncate(display_cut);
+        }
     }
 }
 
@@ -377,7 +387,31 @@ pub struct Analyzer {
     filters: Vec<Box<dyn TokenFilter>>,
     aliases: Option<Aliases>,
     protected: Option<Protected>,
+    /// This analyzer among the process's, for its per-thread word cache.
+    id: usize,
+    /// Whether every filter of the chain depends on the token's text alone (the
+    /// chains [`Analyzer::for_language`] builds), so that the outcome of a word
+    /// can be cached per distinct word.
+    pure: bool,
 }
+
+/// What the filter chain does to a word, cached per distinct case-folded word.
+#[derive(Debug, Clone)]
+enum Fate {
+    /// Dropped, and whether it is a connector.
+    Dropped(DropReason, Option<&'static str>),
+    /// Kept: bytes the possessive filter cut from its end, and its term.
+    Kept { cut: u8, term: Box<str> },
+}
+
+/// One analyzer's word cache on one thread: case-folded word → its fate.
+type Fates = rustc_hash::FxHashMap<Box<str>, Fate>;
+
+/// Distinct words a thread caches per analyzer; past it the cache starts afresh,
+/// so its memory is bounded whatever the vocabulary.
+const MAX_FATES: usize = 1 << 20;
+
+static ANALYZERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// A word found in the text, before filtering.
 #[derive(Debug, Clone)]
@@ -405,6 +439,10 @@ struct Scratch {
     starts: Vec<usize>,
     /// Alias repairs of the current piece: (first word, words, replacement).
     repairs: Vec<(usize, usize, usize)>,
+    /// The token handed to the callback, its strings kept from text to text.
+    token: Token,
+    /// The word caches of the analyzers this thread used, by analyzer id.
+    fates: Vec<(usize, Fates)>,
 }
 
 impl Scratch {
@@ -440,12 +478,16 @@ impl Analyzer {
             filters: Vec::new(),
             aliases: None,
             protected: None,
+            id: ANALYZERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            pure: false,
         }
     }
 
     /// Appends a filter to the chain.
     pub fn with_filter(mut self, filter: impl TokenFilter + 'static) -> Self {
         self.filters.push(Box::new(filter));
+        // A filter of unknown kind may read more than the text: no word cache.
+        self.pure = false;
         self
     }
 
@@ -478,11 +520,14 @@ impl Analyzer {
         if !options.keep_numbers {
             analyzer = analyzer.with_filter(NumberFilter);
         }
-        Ok(analyzer
+        let mut analyzer = analyzer
             .with_filter(MinLengthFilter {
                 min_chars: options.min_token_len,
             })
-            .with_filter(StemFilter::new(language)))
+            .with_filter(StemFilter::new(language));
+        // Possessives, stop words, numbers, length and stems read the text alone.
+        analyzer.pure = true;
+        Ok(analyzer)
     }
 
     /// The words of `text[piece]` (between stage directions) into `scratch`:
@@ -529,7 +574,8 @@ impl Analyzer {
         scratch: &mut Scratch,
         mut on_event: impl FnMut(Event<'_>),
     ) {
-        let mut token = Token::default();
+        let mut token = std::mem::take(&mut scratch.token);
+        let mut fates = self.take_fates(scratch);
         let mut last_end: Option<usize> = None;
         split_stage_directions(text, stats, &mut scratch.pieces);
         let pieces = std::mem::take(&mut scratch.pieces);
@@ -584,7 +630,7 @@ impl Analyzer {
                         token.display.push_str(canonical);
                         token.offset = word.start;
                         token.protected = false;
-                        self.filter(&mut token, stats, &mut on_event);
+                        self.filter(&mut token, stats, fates.as_mut(), &mut on_event);
                     }
                     last_end = Some(scratch.words[i + len - 1].end);
                     i += len;
@@ -603,38 +649,106 @@ impl Analyzer {
                     stats.protected += 1;
                     on_event(Event::Token(&token));
                 } else {
-                    self.filter(&mut token, stats, &mut on_event);
+                    self.filter(&mut token, stats, fates.as_mut(), &mut on_event);
                 }
                 last_end = Some(word.end);
                 i += 1;
             }
         }
         scratch.pieces = pieces;
+        scratch.token = token;
+        if let Some(fates) = fates {
+            scratch.fates.push((self.id, fates));
+        }
         stats.settle();
         on_event(Event::Break);
     }
 
-    /// Runs one word through the filter chain and reports the outcome.
+    /// This analyzer's word cache on this thread, taken out of `scratch` (and
+    /// put back by the caller); none when its chain is not [`Analyzer::pure`].
+    fn take_fates(&self, scratch: &mut Scratch) -> Option<Fates> {
+        if !self.pure {
+            return None;
+        }
+        let fates = match scratch.fates.iter().position(|(id, _)| *id == self.id) {
+            Some(i) => scratch.fates.swap_remove(i).1,
+            None => Fates::default(),
+        };
+        Some(fates)
+    }
+
+    /// Runs one word through the filter chain, or looks its fate up in `fates`,
+    /// and reports the outcome.
     fn filter(
         &self,
         token: &mut Token,
         stats: &mut TokenStats,
+        fates: Option<&mut Fates>,
         on_event: &mut impl FnMut(Event<'_>),
     ) {
         stats.words += 1;
+        let Some(fates) = fates else {
+            let fate = self.run_filters(token);
+            Analyzer::report(&fate, token, stats, on_event);
+            return;
+        };
+        if let Some(fate) = fates.get(token.text.as_str()) {
+            match fate {
+                Fate::Dropped(..) => {}
+                Fate::Kept { cut, term } => {
+                    PossessiveFilter::cut(token, *cut as usize);
+                    token.term.clear();
+                    token.term.push_str(term);
+                }
+            }
+            Analyzer::report(fate, token, stats, on_event);
+            return;
+        }
+        let word: Box<str> = token.text.as_str().into();
+        let fate = self.run_filters(token);
+        if fates.len() >= MAX_FATES {
+            fates.clear();
+        }
+        Analyzer::report(&fate, token, stats, on_event);
+        fates.insert(word, fate);
+    }
+
+    /// The filter chain on `token`: its fate (the token rewritten when kept).
+    fn run_filters(&self, token: &mut Token) -> Fate {
         token.term.clear();
+        let before = token.text.len();
         match self.filters.iter().try_for_each(|f| f.apply(token)) {
             Ok(()) => {
                 // Without a stemmer in the chain a token is its own term.
                 if token.term.is_empty() {
                     token.term.push_str(&token.text);
                 }
+                Fate::Kept {
+                    cut: (before - token.text.len()) as u8,
+                    term: token.term.as_str().into(),
+                }
+            }
+            Err(reason) => {
+                let connector = CONNECTOR_WORDS.iter().find(|c| **c == token.text).copied();
+                Fate::Dropped(reason, connector)
+            }
+        }
+    }
+
+    /// Counts and reports a word's fate.
+    fn report(
+        fate: &Fate,
+        token: &Token,
+        stats: &mut TokenStats,
+        on_event: &mut impl FnMut(Event<'_>),
+    ) {
+        match fate {
+            Fate::Kept { .. } => {
                 stats.kept += 1;
                 on_event(Event::Token(token));
             }
-            Err(reason) => {
+            &Fate::Dropped(reason, connector) => {
                 stats.dropped_fast[reason as usize] += 1;
-                let connector = CONNECTOR_WORDS.iter().find(|c| **c == token.text).copied();
                 on_event(Event::Dropped { connector });
             }
         }
