@@ -923,7 +923,14 @@ fn directory_files(
             Ok(meta) if meta.is_file() => files.push(path),
             // Directories are read one level deep: subdirectories are not inputs.
             Ok(meta) if meta.is_dir() => {}
-            Ok(_) => unreadable.push((path, "not a regular file".to_string())),
+            // A FIFO would block the open and a device never end: never opened.
+            Ok(meta) => unreadable.push((
+                path,
+                format!(
+                    "not a regular file ({})",
+                    input::not_regular(&meta).unwrap_or("not a file")
+                ),
+            )),
             Err(e) => unreadable.push((path, e.to_string())),
         }
     }
@@ -1033,11 +1040,16 @@ fn read_source(reader: &mut FileReader<'_>, bytes: &[u8]) -> Result<(), IngestEr
     if bytes.contains(&0) {
         reader.source.lines.total = total;
         reader.skip(total, DiagnosticKind::BinaryFile);
-        return reader.warn(
-            0,
-            DiagnosticKind::BinaryFile,
-            format!("binary file (contains NUL bytes); skipped {total} lines"),
-        );
+        // Standard input and compressed files stop being read at their first
+        // NUL (see `input`): their lines are the ones read until then.
+        let message = if reader.source.path == input::STDIN_NAME {
+            format!(
+                "binary input (a NUL byte; reading stopped there); skipped the {total} lines read"
+            )
+        } else {
+            format!("binary file (contains NUL bytes); skipped {total} lines")
+        };
+        return reader.warn(0, DiagnosticKind::BinaryFile, message);
     }
     let text = decode(reader, bytes)?;
     if text.trim().is_empty() {

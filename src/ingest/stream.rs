@@ -113,26 +113,47 @@ fn scan_bytes(path: &Path) -> std::io::Result<Bytes> {
     let mut line = Vec::new();
     let mut line_no: u32 = 0;
     loop {
-        line.clear();
-        let n = input.read_until(b'\n', &mut line)?;
-        if n == 0 {
+        // A buffer at a time, not `read_until`: a compressed file of zeros with
+        // no newline would otherwise unpack into one line of gigabytes before
+        // its first NUL is seen.
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            if !line.is_empty() {
+                line_no = line_no.saturating_add(1);
+                scan_line(&mut found, &line, line_no);
+            }
             return Ok(found);
         }
-        found.size += n as u64;
-        line_no = line_no.saturating_add(1);
-        let bytes = if line_no == 1 {
-            line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line)
-        } else {
-            &line
-        };
-        if bytes.contains(&0) {
+        if buffer.contains(&0) {
             found.nul = true;
             return Ok(found);
         }
-        found.text |= bytes.iter().any(|b| !b.is_ascii_whitespace());
-        if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
-            found.invalid.push(line_no);
+        let (piece, ends) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buffer[..=i], true),
+            None => (buffer, false),
+        };
+        line.extend_from_slice(piece);
+        let n = piece.len();
+        input.consume(n);
+        found.size += n as u64;
+        if ends {
+            line_no = line_no.saturating_add(1);
+            scan_line(&mut found, &line, line_no);
+            line.clear();
         }
+    }
+}
+
+/// What one line (NUL-free) adds to a scan: text, or bytes that are not UTF-8.
+fn scan_line(found: &mut Bytes, line: &[u8], line_no: u32) {
+    let bytes = if line_no == 1 {
+        line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
+    } else {
+        line
+    };
+    found.text |= bytes.iter().any(|b| !b.is_ascii_whitespace());
+    if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
+        found.invalid.push(line_no);
     }
 }
 
