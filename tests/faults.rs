@@ -3,7 +3,8 @@
 //! naming them instead of hanging on the open or reading until memory runs out,
 //! whether named as arguments, met in a directory walk or listed in a
 //! configuration file's `inputs`; endless bytes on standard input and files of
-//! compressed zeros stop at their first NUL byte instead of filling memory.
+//! compressed zeros stop at their first NUL byte instead of filling memory. A
+//! run never reads its own outputs back, when `--out` is an input directory.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -282,4 +283,92 @@ fn a_socket_in_a_directory_is_a_counted_skip() {
         r.stderr
     );
     assert!(r.stderr.contains("1 unreadable_file"), "{}", r.stderr);
+}
+
+#[test]
+fn out_in_an_input_directory_is_never_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(kubecon(), inputs.join("k.txt")).unwrap();
+    let args = ["--no-config".as_ref(), inputs.as_os_str()];
+    let first = run(&args, &inputs);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(!first.stderr.contains("own_output"), "{}", first.stderr);
+    let windows = std::fs::read(inputs.join("windows.csv")).unwrap();
+    let terms = std::fs::read(inputs.join("terms.csv")).unwrap();
+    // Twice more: the outputs of the run before are in the directory now.
+    for _ in 0..2 {
+        let again = run(&args, &inputs);
+        assert_eq!(again.code, 0, "{}", again.stderr);
+        assert!(
+            again.stderr.contains("holds 9 output(s) of this run"),
+            "{}",
+            again.stderr
+        );
+        assert!(again.stderr.contains("1 own_output"), "{}", again.stderr);
+        assert!(!again.stderr.contains("malformed"), "{}", again.stderr);
+        assert_eq!(std::fs::read(inputs.join("windows.csv")).unwrap(), windows);
+        assert_eq!(std::fs::read(inputs.join("terms.csv")).unwrap(), terms);
+        let timeline: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(inputs.join("timeline.json")).unwrap()).unwrap();
+        assert_eq!(timeline["meta"]["inputs"].as_array().unwrap().len(), 1);
+    }
+    // A shell glob over the directory names the outputs: still not read.
+    let mut named: Vec<std::path::PathBuf> = std::fs::read_dir(&inputs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    named.sort();
+    let mut args: Vec<&std::ffi::OsStr> =
+        vec!["--no-config".as_ref(), "--format".as_ref(), "csv".as_ref()];
+    args.extend(named.iter().map(|p| p.as_os_str()));
+    let globbed = run(&args, &inputs);
+    assert_eq!(globbed.code, 0, "{}", globbed.stderr);
+    // The report.html and others of formats not chosen this time count too.
+    assert!(
+        globbed.stderr.contains("9 own_output"),
+        "{}",
+        globbed.stderr
+    );
+    assert_eq!(std::fs::read(inputs.join("windows.csv")).unwrap(), windows);
+}
+
+#[test]
+fn a_shard_written_into_the_input_directory_is_not_counted_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(kubecon(), inputs.join("k.txt")).unwrap();
+    let shard = inputs.join("shard.json");
+    let mut shards = Vec::new();
+    for _ in 0..2 {
+        let output = Command::cargo_bin("themeline")
+            .unwrap()
+            .args(["count", "--no-config"])
+            .arg(&inputs)
+            .arg("--out")
+            .arg(&shard)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        let mut value: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&shard).unwrap()).unwrap();
+        // The note about the earlier shard is the only difference allowed.
+        let counted = value["counted"].as_object_mut().unwrap();
+        let notes = counted.remove("diagnostics").unwrap().to_string();
+        counted.remove("diagnostic_counts");
+        shards.push((value, notes));
+    }
+    assert!(!shards[0].1.contains("own_output"), "{}", shards[0].1);
+    assert!(shards[1].1.contains("own_output"), "{}", shards[1].1);
+    assert!(shards[1].1.contains("shard.json"), "{}", shards[1].1);
+    assert_eq!(
+        shards[1].0["counted"]["sources"].as_array().unwrap().len(),
+        1
+    );
+    // Not printed on failure: a shard is megabytes of JSON.
+    assert!(shards[0].0 == shards[1].0, "the second shard counted more");
 }
