@@ -5,6 +5,7 @@
 //! configuration file's `inputs`; endless bytes on standard input and files of
 //! compressed zeros stop at their first NUL byte instead of filling memory. A
 //! run never reads its own outputs back, when `--out` is an input directory.
+//! File names that are not UTF-8 keep distinct, escaped names in every output.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -371,4 +372,68 @@ fn a_shard_written_into_the_input_directory_is_not_counted_again() {
     );
     // Not printed on failure: a shard is megabytes of JSON.
     assert!(shards[0].0 == shards[1].0, "the second shard counted more");
+}
+
+/// Every output file of `dir`, by name.
+fn outputs(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn file_names_that_are_not_utf8_stay_two_sources_with_two_names() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let text = "0:01 kubernetes clusters scale\n0:40 gateway api routes traffic\n1:30 kubernetes gateway again\n";
+    for name in [&b"a\xe9.txt"[..], &b"a\xff.txt"[..]] {
+        std::fs::write(inputs.join(std::ffi::OsStr::from_bytes(name)), text).unwrap();
+    }
+    let mut runs = Vec::new();
+    // Held, again, and read again from disk by each pass (which must open the
+    // file by its real name, not the escaped one).
+    for stream in ["0", "0", "10"] {
+        let out = dir.path().join(format!("out-{}", runs.len()));
+        let args = [
+            "--no-config".as_ref(),
+            "--group-by".as_ref(),
+            "source".as_ref(),
+            "--stream-bytes".as_ref(),
+            stream.as_ref(),
+            inputs.as_os_str(),
+        ];
+        let r = run(&args, &out);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stderr.contains("2 input(s)"), "{}", r.stderr);
+        runs.push(outputs(&out));
+    }
+    for (file, bytes) in &runs[0] {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains('\u{FFFD}'),
+            "{file} has a replacement character"
+        );
+        if ["shifts.csv", "themes.csv"].contains(&file.as_str()) {
+            continue; // No source column.
+        }
+        // JSON writes the backslash as `\\`.
+        let escaped = |n: &str| {
+            text.contains(&format!("a\\x{n}.txt")) || text.contains(&format!("a\\\\x{n}.txt"))
+        };
+        assert!(
+            escaped("E9") && escaped("FF"),
+            "{file} lacks a name:\n{text}"
+        );
+    }
+    assert!(runs[0] == runs[1], "two runs differ");
+    assert!(runs[0] == runs[2], "streamed differs from held");
 }

@@ -59,6 +59,35 @@ pub fn inner_name(name: &str) -> &str {
     }
 }
 
+/// The name `path` goes by in sources, messages and every output: the path as
+/// given when it is UTF-8; otherwise its bytes that are not UTF-8 are written
+/// `\xHH` (`a\xE9.txt`), so that two files whose names differ only there keep
+/// two names, the same on every run. (`Path::display` would turn both into
+/// `a\u{FFFD}.txt`.)
+pub fn name_of(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        if let Ok(name) = std::str::from_utf8(bytes) {
+            return name.to_string();
+        }
+        let mut name = String::with_capacity(bytes.len() + 8);
+        for chunk in bytes.utf8_chunks() {
+            name.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                write!(name, "\\x{byte:02X}").expect("a String takes any text");
+            }
+        }
+        name
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
+    }
+}
+
 /// Whether `path` is `-`, standard input.
 pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
@@ -67,10 +96,12 @@ pub fn is_stdin(path: &Path) -> bool {
 /// Whether a directory's file is read: its extension (under any compression
 /// ending) is one of [`super::DIRECTORY_EXTENSIONS`].
 pub fn known_extension(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+    // Lossy: only the ending is looked at, and a name that is not UTF-8
+    // elsewhere (`a\xE9.txt`) is as much a text file as any other.
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
         return false;
     };
-    inner_name(name).rsplit_once('.').is_some_and(|(_, e)| {
+    inner_name(&name).rsplit_once('.').is_some_and(|(_, e)| {
         super::DIRECTORY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
     })
 }
@@ -295,6 +326,12 @@ mod tests {
         assert!(known_extension(Path::new("a.json3")));
         assert!(!known_extension(Path::new("archive.tar.gz")));
         assert!(!known_extension(Path::new("notes.pdf")));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let latin1 = std::ffi::OsStr::from_bytes(b"dir/caf\xe9.txt");
+            assert!(known_extension(Path::new(latin1)));
+        }
     }
 
     #[test]
@@ -428,5 +465,19 @@ mod tests {
         let raw = std::fs::read(&path).unwrap();
         let bytes = read_stdin(&mut raw.as_slice()).unwrap();
         assert!(bytes.len() <= CHUNK, "{}", bytes.len());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_keep_their_bytes_escaped() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |bytes: &[u8]| name_of(Path::new(std::ffi::OsStr::from_bytes(bytes)));
+        assert_eq!(name(b"dir/a\xe9.txt"), "dir/a\\xE9.txt");
+        assert_eq!(name(b"a\xff.txt"), "a\\xFF.txt");
+        assert_ne!(name(b"a\xe9.txt"), name(b"a\xff.txt"));
+        // A truncated multi-byte character: each byte is escaped.
+        assert_eq!(name(b"caf\xc3"), "caf\\xC3");
+        // Valid UTF-8 is left alone, including characters beyond ASCII.
+        assert_eq!(name("café.txt".as_bytes()), "café.txt");
     }
 }

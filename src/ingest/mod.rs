@@ -814,7 +814,7 @@ pub fn read_paths_with(
             continue;
         }
         let meta = std::fs::metadata(path).map_err(|source| IngestError::Io {
-            path: path.display().to_string(),
+            path: input::name_of(path),
             source,
         })?;
         if meta.is_dir() {
@@ -824,8 +824,8 @@ pub fn read_paths_with(
                 }
                 match input::read(&file) {
                     Ok(bytes) => {
-                        let name = file.display().to_string();
-                        stream::read_or_scan(&name, &bytes, &mut ingested, options)?;
+                        let name = input::name_of(&file);
+                        stream::read_or_scan(&file, &name, &bytes, &mut ingested, options)?;
                         progress.report(&ProgressEvent::Read {
                             path: &name,
                             bytes: input::disk_size(&file).unwrap_or(bytes.len() as u64),
@@ -833,7 +833,7 @@ pub fn read_paths_with(
                     }
                     Err(e) => ingested.report(
                         Diagnostic {
-                            file: file.display().to_string(),
+                            file: input::name_of(&file),
                             line: 0,
                             kind: DiagnosticKind::UnreadableFile,
                             message: format!("cannot read: {e}; skipped"),
@@ -847,11 +847,11 @@ pub fn read_paths_with(
             ingested.report(own.diagnostic(path), options)?;
         } else if !stream::scan(path, &mut ingested, options)? {
             let bytes = input::read(path).map_err(|source| IngestError::Io {
-                path: path.display().to_string(),
+                path: input::name_of(path),
                 source,
             })?;
-            let name = path.display().to_string();
-            stream::read_or_scan(&name, &bytes, &mut ingested, options)?;
+            let name = input::name_of(path);
+            stream::read_or_scan(path, &name, &bytes, &mut ingested, options)?;
             progress.report(&ProgressEvent::Read {
                 path: &name,
                 bytes: meta.len(),
@@ -933,7 +933,7 @@ impl OwnOutputs {
 
     fn diagnostic(&self, path: &Path) -> Diagnostic {
         Diagnostic {
-            file: path.display().to_string(),
+            file: input::name_of(path),
             line: 0,
             kind: DiagnosticKind::OwnOutput,
             message: "an output of this run (in `out`): not read, as themeline never reads its own outputs"
@@ -949,7 +949,7 @@ fn directory_files(
     options: &IngestOptions,
 ) -> Result<Vec<PathBuf>, IngestError> {
     let io_error = |source| IngestError::Io {
-        path: dir.display().to_string(),
+        path: input::name_of(dir),
         source,
     };
     let mut files = Vec::new();
@@ -982,7 +982,7 @@ fn directory_files(
     for (path, reason) in unreadable {
         ingested.report(
             Diagnostic {
-                file: path.display().to_string(),
+                file: input::name_of(&path),
                 line: 0,
                 kind: DiagnosticKind::UnreadableFile,
                 message: format!("cannot read: {reason}; skipped"),
@@ -1000,11 +1000,11 @@ fn directory_files(
         let names: Vec<String> = outputs
             .iter()
             .filter_map(|p| p.file_name())
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| input::name_of(Path::new(n)))
             .collect();
         ingested.report(
             Diagnostic {
-                file: dir.display().to_string(),
+                file: input::name_of(dir),
                 line: 0,
                 kind: DiagnosticKind::OwnOutput,
                 message: format!(
@@ -1027,7 +1027,7 @@ fn directory_files(
         } else {
             ingested.report(
                 Diagnostic {
-                    file: path.display().to_string(),
+                    file: input::name_of(&path),
                     line: 0,
                     kind: DiagnosticKind::IgnoredFile,
                     message: format!(

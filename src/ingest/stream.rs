@@ -55,8 +55,10 @@ pub struct StreamedSource {
     pub reread: Reread,
     /// Its index in [`Ingested::sources`].
     pub source: u32,
-    /// The file.
+    /// The file's name in sources and messages ([`input::name_of`]).
     pub path: String,
+    /// The file on disk, read again by this path: its name may not be UTF-8.
+    pub file: std::path::PathBuf,
     /// Its document (a transcript is one).
     pub document: u32,
     /// Segments read from it.
@@ -75,11 +77,12 @@ pub struct StreamedSource {
 
 impl StreamedSource {
     /// The next source and document of `ingested`, before any segment is seen.
-    fn next_in(ingested: &Ingested, reread: Reread, path: String) -> Self {
+    fn next_in(ingested: &Ingested, reread: Reread, path: String, file: &Path) -> Self {
         StreamedSource {
             reread,
             source: u32::try_from(ingested.sources.len()).expect("fewer than 2^32 sources"),
             path,
+            file: file.to_path_buf(),
             document: ingested.documents,
             segments: 0,
             start: Millis::MAX,
@@ -159,7 +162,7 @@ fn scan_line(found: &mut Bytes, line: &[u8], line_no: u32) {
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> IngestError + '_ {
     move |source| IngestError::Io {
-        path: path.display().to_string(),
+        path: input::name_of(path),
         source,
     }
 }
@@ -174,7 +177,7 @@ pub(super) fn scan(
     options: &IngestOptions,
 ) -> Result<bool, IngestError> {
     let size = std::fs::metadata(path).map_err(io_error(path))?.len();
-    let name = path.display().to_string();
+    let name = input::name_of(path);
     let compressed = input::compression(&name) != Compression::None;
     // A compressed file's size is known once it is decompressed (below).
     if options.stream_bytes == 0 || (size < options.stream_bytes && !compressed) {
@@ -210,6 +213,7 @@ pub(super) fn scan(
         ingested,
         Reread::Lines,
         name.clone(),
+        path,
     ));
     let mut sink = |segment: Segment| observe(&mut found.borrow_mut(), &segment);
     let mut reader = FileReader {
@@ -255,6 +259,7 @@ pub(super) fn scan(
 /// holds at most [`IngestOptions::stream_bytes`] of input, else keeps only what
 /// planning needs and lets later passes read it again.
 pub(super) fn read_or_scan(
+    file: &Path,
     name: &str,
     bytes: &[u8],
     ingested: &mut Ingested,
@@ -268,6 +273,7 @@ pub(super) fn read_or_scan(
         ingested,
         Reread::Whole,
         name.to_string(),
+        file,
     ));
     let mut sink = |segment: Segment| observe(&mut found.borrow_mut(), &segment);
     let speakers = super::read_bytes_into(name, bytes, ingested, options, Some(&mut sink))?;
@@ -337,7 +343,7 @@ pub fn replay_all(
                 text = 0;
             }
         };
-        let path = Path::new(&streamed.path);
+        let path = streamed.file.as_path();
         let mut scratch = Ingested {
             documents: streamed.document,
             ..Ingested::default()
