@@ -2,7 +2,7 @@
 //! and reports on stderr.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::CommandFactory;
@@ -55,9 +55,11 @@ fn report_diagnostics(corpus: &Corpus) {
     }
 }
 
-/// A pipeline for `settings`, reporting its progress to a new reporter.
-fn start(settings: &Settings) -> Result<(Pipeline, Reporter)> {
+/// A pipeline for `settings`, reporting its progress to a new reporter, that
+/// never reads the files the command writes (`outputs`) as input.
+fn start(settings: &Settings, outputs: Vec<PathBuf>) -> Result<(Pipeline, Reporter)> {
     let mut pipeline = Pipeline::new(settings.config.clone())?;
+    pipeline.skip_outputs(outputs);
     let reporter = Reporter::start(settings.quiet, settings.progress_interval);
     pipeline.set_progress(reporter.hook());
     Ok((pipeline, reporter))
@@ -81,7 +83,7 @@ pub fn run(cli: &Cli, args: &RunArgs) -> Result<()> {
     };
     let settings = settings(cli, &args.options, given)?;
     check_outputs(&settings)?;
-    let (pipeline, reporter) = start(&settings)?;
+    let (pipeline, reporter) = start(&settings, own_outputs(&settings))?;
     let corpus = read(&pipeline, &settings, &reporter)?;
     let timeline = pipeline.run_corpus(corpus)?;
     let written = pipeline
@@ -90,6 +92,20 @@ pub fn run(cli: &Cli, args: &RunArgs) -> Result<()> {
     drop(reporter);
     finish(&pipeline, &settings, &timeline, &written, started);
     Ok(())
+}
+
+/// Every file a run may write into its output directory, of any format: those of
+/// a format not chosen this time may be left from an earlier run, and are no
+/// more input than the rest.
+fn own_outputs(settings: &Settings) -> Vec<PathBuf> {
+    if settings.to_stdout() {
+        return Vec::new();
+    }
+    themeline::emit::OutputFormat::ALL
+        .iter()
+        .flat_map(|format| format.files())
+        .map(|file| settings.out.join(file))
+        .collect()
 }
 
 fn finish(
@@ -220,7 +236,7 @@ pub fn count(cli: &Cli, args: &CountArgs) -> Result<()> {
         ..Given::default()
     };
     let settings = settings(cli, &args.options, given)?;
-    let (pipeline, reporter) = start(&settings)?;
+    let (pipeline, reporter) = start(&settings, vec![args.out.clone()])?;
     let corpus = read(&pipeline, &settings, &reporter)?;
     let shard = pipeline.count(corpus)?;
     drop(reporter);
@@ -253,7 +269,7 @@ pub fn merge(cli: &Cli, args: &MergeArgs) -> Result<()> {
     };
     let settings = settings(cli, &args.options, given)?;
     check_outputs(&settings)?;
-    let (pipeline, reporter) = start(&settings)?;
+    let (pipeline, reporter) = start(&settings, Vec::new())?;
     let timeline = pipeline.merge(shards)?;
     let written = pipeline
         .timings()
@@ -270,7 +286,7 @@ pub fn mine(cli: &Cli, args: &MineArgs) -> Result<()> {
         ..Given::default()
     };
     let settings = settings(cli, &args.options, given)?;
-    let (pipeline, reporter) = start(&settings)?;
+    let (pipeline, reporter) = start(&settings, vec![args.out.clone()])?;
     let corpus = read(&pipeline, &settings, &reporter)?;
     let file = pipeline.mine(corpus)?;
     drop(reporter);

@@ -48,6 +48,9 @@ impl Config {
             stream_bytes: self.stream_bytes,
             record_languages: self.language == crate::stem::LanguageChoice::Auto,
             dates: self.dates.clone().map(crate::ingest::dates::DatesFile::new),
+            // Where the outputs go is the command's business, not the options':
+            // it sets them with `Pipeline::skip_outputs`.
+            outputs: Vec::new(),
         }
     }
 

@@ -336,6 +336,8 @@ pub enum DiagnosticKind {
     /// A record without its time or text field, or a CSV row with fewer columns
     /// than the header; skipped.
     MissingField,
+    /// A file the run itself writes (an output in the `out` directory); not read.
+    OwnOutput,
 }
 
 impl DiagnosticKind {
@@ -353,6 +355,7 @@ impl DiagnosticKind {
             DiagnosticKind::UnreadableFile => "unreadable_file",
             DiagnosticKind::MalformedRecord => "malformed_record",
             DiagnosticKind::MissingField => "missing_field",
+            DiagnosticKind::OwnOutput => "own_output",
         }
     }
 }
@@ -470,6 +473,10 @@ pub struct IngestOptions {
     pub record_languages: bool,
     /// A side file of dates for documents ([`dates`]), loaded on first use.
     pub dates: Option<dates::DatesFile>,
+    /// The files the run writes: never read as input, whether named or met in a
+    /// directory, so that `--out` pointing into an input directory does not feed
+    /// one run's outputs to the next. Each one met is an [`DiagnosticKind::OwnOutput`].
+    pub outputs: Vec<PathBuf>,
 }
 
 impl Default for IngestOptions {
@@ -484,6 +491,7 @@ impl Default for IngestOptions {
             stream_bytes: 64 << 20,
             record_languages: false,
             dates: None,
+            outputs: Vec::new(),
         }
     }
 }
@@ -806,24 +814,25 @@ pub fn read_paths_with(
     if let Some(dates) = &options.dates {
         dates.table(&options.zone)?;
     }
+    let own = OwnOutputs::new(&options.outputs);
     for path in paths {
         if input::is_stdin(path) {
             read_stdin(&mut ingested, options, progress)?;
             continue;
         }
         let meta = std::fs::metadata(path).map_err(|source| IngestError::Io {
-            path: path.display().to_string(),
+            path: input::name_of(path),
             source,
         })?;
         if meta.is_dir() {
-            for file in directory_files(path, &mut ingested, options)? {
+            for file in directory_files(path, &own, &mut ingested, options)? {
                 if stream::scan(&file, &mut ingested, options)? {
                     continue;
                 }
                 match input::read(&file) {
                     Ok(bytes) => {
-                        let name = file.display().to_string();
-                        stream::read_or_scan(&name, &bytes, &mut ingested, options)?;
+                        let name = input::name_of(&file);
+                        stream::read_or_scan(&file, &name, &bytes, &mut ingested, options)?;
                         progress.report(&ProgressEvent::Read {
                             path: &name,
                             bytes: input::disk_size(&file).unwrap_or(bytes.len() as u64),
@@ -831,7 +840,7 @@ pub fn read_paths_with(
                     }
                     Err(e) => ingested.report(
                         Diagnostic {
-                            file: file.display().to_string(),
+                            file: input::name_of(&file),
                             line: 0,
                             kind: DiagnosticKind::UnreadableFile,
                             message: format!("cannot read: {e}; skipped"),
@@ -840,13 +849,16 @@ pub fn read_paths_with(
                     )?,
                 }
             }
+        } else if own.holds(path) {
+            // Named, as a shell glob over the output directory names them.
+            ingested.report(own.diagnostic(path), options)?;
         } else if !stream::scan(path, &mut ingested, options)? {
             let bytes = input::read(path).map_err(|source| IngestError::Io {
-                path: path.display().to_string(),
+                path: input::name_of(path),
                 source,
             })?;
-            let name = path.display().to_string();
-            stream::read_or_scan(&name, &bytes, &mut ingested, options)?;
+            let name = input::name_of(path);
+            stream::read_or_scan(path, &name, &bytes, &mut ingested, options)?;
             progress.report(&ProgressEvent::Read {
                 path: &name,
                 bytes: meta.len(),
@@ -906,13 +918,45 @@ fn planned_size(paths: &[PathBuf]) -> (u64, u64) {
     (files, bytes)
 }
 
+/// The run's own outputs that exist, by their canonical paths: a file is one of
+/// them when it is the same file, whatever path (relative, through a symbolic
+/// link) reaches it.
+struct OwnOutputs(std::collections::HashSet<PathBuf>);
+
+impl OwnOutputs {
+    fn new(outputs: &[PathBuf]) -> Self {
+        OwnOutputs(
+            outputs
+                .iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect(),
+        )
+    }
+
+    /// Whether `path` is one of the run's outputs.
+    fn holds(&self, path: &Path) -> bool {
+        !self.0.is_empty() && std::fs::canonicalize(path).is_ok_and(|p| self.0.contains(&p))
+    }
+
+    fn diagnostic(&self, path: &Path) -> Diagnostic {
+        Diagnostic {
+            file: input::name_of(path),
+            line: 0,
+            kind: DiagnosticKind::OwnOutput,
+            message: "an output of this run (in `out`): not read, as themeline never reads its own outputs"
+                .into(),
+        }
+    }
+}
+
 fn directory_files(
     dir: &Path,
+    own: &OwnOutputs,
     ingested: &mut Ingested,
     options: &IngestOptions,
 ) -> Result<Vec<PathBuf>, IngestError> {
     let io_error = |source| IngestError::Io {
-        path: dir.display().to_string(),
+        path: input::name_of(dir),
         source,
     };
     let mut files = Vec::new();
@@ -930,7 +974,14 @@ fn directory_files(
             Ok(meta) if meta.is_file() => files.push(path),
             // Directories are read one level deep: subdirectories are not inputs.
             Ok(meta) if meta.is_dir() => {}
-            Ok(_) => unreadable.push((path, "not a regular file".to_string())),
+            // A FIFO would block the open and a device never end: never opened.
+            Ok(meta) => unreadable.push((
+                path,
+                format!(
+                    "not a regular file ({})",
+                    input::not_regular(&meta).unwrap_or("not a file")
+                ),
+            )),
             Err(e) => unreadable.push((path, e.to_string())),
         }
     }
@@ -938,7 +989,7 @@ fn directory_files(
     for (path, reason) in unreadable {
         ingested.report(
             Diagnostic {
-                file: path.display().to_string(),
+                file: input::name_of(&path),
                 line: 0,
                 kind: DiagnosticKind::UnreadableFile,
                 message: format!("cannot read: {reason}; skipped"),
@@ -948,6 +999,30 @@ fn directory_files(
     }
     files.sort();
     let mut readable = Vec::new();
+    // The outputs are one note for the directory, not one each: a run into its
+    // input directory would otherwise spend the printed warnings on them.
+    let (outputs, files): (Vec<PathBuf>, Vec<PathBuf>) =
+        files.into_iter().partition(|path| own.holds(path));
+    if !outputs.is_empty() {
+        let names: Vec<String> = outputs
+            .iter()
+            .filter_map(|p| p.file_name())
+            .map(|n| input::name_of(Path::new(n)))
+            .collect();
+        ingested.report(
+            Diagnostic {
+                file: input::name_of(dir),
+                line: 0,
+                kind: DiagnosticKind::OwnOutput,
+                message: format!(
+                    "holds {} output(s) of this run (it is `out`): {}; not read, as themeline never reads its own outputs",
+                    names.len(),
+                    names.join(", ")
+                ),
+            },
+            options,
+        )?;
+    }
     for path in files {
         if input::known_extension(&path) {
             readable.push(path);
@@ -959,7 +1034,7 @@ fn directory_files(
         } else {
             ingested.report(
                 Diagnostic {
-                    file: path.display().to_string(),
+                    file: input::name_of(&path),
                     line: 0,
                     kind: DiagnosticKind::IgnoredFile,
                     message: format!(
@@ -1041,11 +1116,16 @@ fn read_source(reader: &mut FileReader<'_>, bytes: &[u8]) -> Result<(), IngestEr
     if bytes.contains(&0) {
         reader.source.lines.total = total;
         reader.skip(total, DiagnosticKind::BinaryFile);
-        return reader.warn(
-            0,
-            DiagnosticKind::BinaryFile,
-            format!("binary file (contains NUL bytes); skipped {total} lines"),
-        );
+        // Standard input and compressed files stop being read at their first
+        // NUL (see `input`): their lines are the ones read until then.
+        let message = if reader.source.path == input::STDIN_NAME {
+            format!(
+                "binary input (a NUL byte; reading stopped there); skipped the {total} lines read"
+            )
+        } else {
+            format!("binary file (contains NUL bytes); skipped {total} lines")
+        };
+        return reader.warn(0, DiagnosticKind::BinaryFile, message);
     }
     let text = decode(reader, bytes)?;
     if text.trim().is_empty() {
@@ -1266,6 +1346,41 @@ mod tests {
         let err = read_bytes("empty.txt", b"", &mut ingested, &strict).unwrap_err();
         assert!(matches!(err, IngestError::Strict(_)));
         assert!(err.to_string().contains("empty.txt"));
+    }
+
+    #[test]
+    fn the_runs_own_outputs_are_never_read_however_they_are_reached() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "0:01 the input\n").unwrap();
+        // An earlier run's chapters.txt reads as a transcript: it must not be.
+        std::fs::write(dir.path().join("chapters.txt"), "0:00 Opening\n").unwrap();
+        std::fs::write(dir.path().join("report.html"), "<html>").unwrap();
+        let options = IngestOptions {
+            outputs: ["chapters.txt", "report.html", "timeline.json"]
+                .iter()
+                .map(|f| dir.path().join(f))
+                .collect(),
+            ..options()
+        };
+        let ingested = read_paths(&[dir.path().to_path_buf()], &options).unwrap();
+        let texts: Vec<_> = ingested.segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["the input"]);
+        assert_eq!(ingested.sources.len(), 1);
+        // One note for the directory, naming both (not an ignored report.html).
+        assert_eq!(ingested.diagnostics.len(), 1, "{:?}", ingested.diagnostics);
+        let note = &ingested.diagnostics[0];
+        assert_eq!(note.kind, DiagnosticKind::OwnOutput);
+        assert_eq!(note.file, dir.path().display().to_string());
+        assert!(note.message.contains("2 output(s)"), "{note}");
+        assert!(note.message.contains("chapters.txt, report.html"), "{note}");
+        // Named, by another spelling of the same path: skipped too.
+        let named = dir.path().join(".").join("chapters.txt");
+        let ingested = read_paths(&[named, dir.path().join("a.txt")], &options).unwrap();
+        assert_eq!(ingested.sources.len(), 1);
+        assert_eq!(ingested.diagnostics[0].kind, DiagnosticKind::OwnOutput);
+        // Without outputs set, chapters.txt is an input like any other.
+        let ingested = read_paths(&[dir.path().to_path_buf()], &super::tests::options()).unwrap();
+        assert_eq!(ingested.sources.len(), 2);
     }
 
     #[test]

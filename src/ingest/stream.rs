@@ -55,8 +55,10 @@ pub struct StreamedSource {
     pub reread: Reread,
     /// Its index in [`Ingested::sources`].
     pub source: u32,
-    /// The file.
+    /// The file's name in sources and messages ([`input::name_of`]).
     pub path: String,
+    /// The file on disk, read again by this path: its name may not be UTF-8.
+    pub file: std::path::PathBuf,
     /// Its document (a transcript is one).
     pub document: u32,
     /// Segments read from it.
@@ -75,11 +77,12 @@ pub struct StreamedSource {
 
 impl StreamedSource {
     /// The next source and document of `ingested`, before any segment is seen.
-    fn next_in(ingested: &Ingested, reread: Reread, path: String) -> Self {
+    fn next_in(ingested: &Ingested, reread: Reread, path: String, file: &Path) -> Self {
         StreamedSource {
             reread,
             source: u32::try_from(ingested.sources.len()).expect("fewer than 2^32 sources"),
             path,
+            file: file.to_path_buf(),
             document: ingested.documents,
             segments: 0,
             start: Millis::MAX,
@@ -113,32 +116,53 @@ fn scan_bytes(path: &Path) -> std::io::Result<Bytes> {
     let mut line = Vec::new();
     let mut line_no: u32 = 0;
     loop {
-        line.clear();
-        let n = input.read_until(b'\n', &mut line)?;
-        if n == 0 {
+        // A buffer at a time, not `read_until`: a compressed file of zeros with
+        // no newline would otherwise unpack into one line of gigabytes before
+        // its first NUL is seen.
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            if !line.is_empty() {
+                line_no = line_no.saturating_add(1);
+                scan_line(&mut found, &line, line_no);
+            }
             return Ok(found);
         }
-        found.size += n as u64;
-        line_no = line_no.saturating_add(1);
-        let bytes = if line_no == 1 {
-            line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line)
-        } else {
-            &line
-        };
-        if bytes.contains(&0) {
+        if buffer.contains(&0) {
             found.nul = true;
             return Ok(found);
         }
-        found.text |= bytes.iter().any(|b| !b.is_ascii_whitespace());
-        if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
-            found.invalid.push(line_no);
+        let (piece, ends) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buffer[..=i], true),
+            None => (buffer, false),
+        };
+        line.extend_from_slice(piece);
+        let n = piece.len();
+        input.consume(n);
+        found.size += n as u64;
+        if ends {
+            line_no = line_no.saturating_add(1);
+            scan_line(&mut found, &line, line_no);
+            line.clear();
         }
+    }
+}
+
+/// What one line (NUL-free) adds to a scan: text, or bytes that are not UTF-8.
+fn scan_line(found: &mut Bytes, line: &[u8], line_no: u32) {
+    let bytes = if line_no == 1 {
+        line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
+    } else {
+        line
+    };
+    found.text |= bytes.iter().any(|b| !b.is_ascii_whitespace());
+    if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
+        found.invalid.push(line_no);
     }
 }
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> IngestError + '_ {
     move |source| IngestError::Io {
-        path: path.display().to_string(),
+        path: input::name_of(path),
         source,
     }
 }
@@ -153,7 +177,7 @@ pub(super) fn scan(
     options: &IngestOptions,
 ) -> Result<bool, IngestError> {
     let size = std::fs::metadata(path).map_err(io_error(path))?.len();
-    let name = path.display().to_string();
+    let name = input::name_of(path);
     let compressed = input::compression(&name) != Compression::None;
     // A compressed file's size is known once it is decompressed (below).
     if options.stream_bytes == 0 || (size < options.stream_bytes && !compressed) {
@@ -189,6 +213,7 @@ pub(super) fn scan(
         ingested,
         Reread::Lines,
         name.clone(),
+        path,
     ));
     let mut sink = |segment: Segment| observe(&mut found.borrow_mut(), &segment);
     let mut reader = FileReader {
@@ -234,6 +259,7 @@ pub(super) fn scan(
 /// holds at most [`IngestOptions::stream_bytes`] of input, else keeps only what
 /// planning needs and lets later passes read it again.
 pub(super) fn read_or_scan(
+    file: &Path,
     name: &str,
     bytes: &[u8],
     ingested: &mut Ingested,
@@ -247,6 +273,7 @@ pub(super) fn read_or_scan(
         ingested,
         Reread::Whole,
         name.to_string(),
+        file,
     ));
     let mut sink = |segment: Segment| observe(&mut found.borrow_mut(), &segment);
     let speakers = super::read_bytes_into(name, bytes, ingested, options, Some(&mut sink))?;
@@ -316,7 +343,7 @@ pub fn replay_all(
                 text = 0;
             }
         };
-        let path = Path::new(&streamed.path);
+        let path = streamed.file.as_path();
         let mut scratch = Ingested {
             documents: streamed.document,
             ..Ingested::default()

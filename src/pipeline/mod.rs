@@ -278,6 +278,12 @@ impl Pipeline {
         self.timings.progress()
     }
 
+    /// Never reads `files` as input (they are what the run will write; see
+    /// [`ingest::IngestOptions::outputs`]).
+    pub fn skip_outputs(&mut self, files: Vec<PathBuf>) {
+        self.ingest_options.outputs = files;
+    }
+
     /// Reads files and directories.
     pub fn read(&self, paths: &[PathBuf]) -> Result<Corpus, Error> {
         let ingested = self.timings.time("ingest", || {
