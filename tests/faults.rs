@@ -426,8 +426,15 @@ fn file_names_that_are_not_utf8_stay_two_sources_with_two_names() {
             continue; // No source column.
         }
         // JSON writes the backslash as `\\`.
+        // The chart's title names a source by its file name without extensions.
+        let suffix = if file == "timeline.vl.json" {
+            ""
+        } else {
+            ".txt"
+        };
         let escaped = |n: &str| {
-            text.contains(&format!("a\\x{n}.txt")) || text.contains(&format!("a\\\\x{n}.txt"))
+            text.contains(&format!("a\\x{n}{suffix}"))
+                || text.contains(&format!("a\\\\x{n}{suffix}"))
         };
         assert!(
             escaped("E9") && escaped("FF"),

@@ -142,12 +142,10 @@ pub fn title(meta: &Meta) -> String {
 }
 
 /// A path's file name without its extensions (`talks/a.en.vtt.gz` -> `a`), or
-/// the path itself when that leaves nothing.
+/// the path itself when that leaves nothing. Only `/` separates: a backslash in
+/// a source's name is the escape of a byte that is not UTF-8 (`a\xE9.txt`).
 fn stem(path: &str) -> &str {
-    let name = path
-        .rsplit(['/', '\\'])
-        .find(|p| !p.is_empty())
-        .unwrap_or(path);
+    let name = path.rsplit('/').find(|p| !p.is_empty()).unwrap_or(path);
     match name.split('.').next() {
         Some(stem) if !stem.is_empty() => stem,
         _ => name,
