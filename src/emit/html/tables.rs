@@ -82,17 +82,7 @@ fn heat_row(
     );
     match column.dominant(&series.names).filter(|_| dominant_column) {
         Some(dominant) => {
-            let swatch = names
-                .iter()
-                .position(|n| n == dominant)
-                .map(|i| {
-                    format!(
-                        "<span class=\"sw\" style=\"background:{}\"></span>",
-                        colour(i)
-                    )
-                })
-                .unwrap_or_default();
-            let _ = write!(row, "<td class=\"dom\">{swatch}{}</td>", escape(dominant));
+            let _ = write!(row, "<td class=\"dom\">{}</td>", swatched(names, dominant));
         }
         None if dominant_column => row.push_str("<td class=\"muted\">—</td>"),
         None => {}
@@ -338,19 +328,7 @@ pub(super) fn chapter_table(
     )?;
     for chapter in chapters.iter().take(LISTED_CHAPTERS) {
         let dominant = match chapter.dominant.as_deref() {
-            Some(dominant) => {
-                let swatch = names
-                    .iter()
-                    .position(|n| n == dominant)
-                    .map(|i| {
-                        format!(
-                            "<span class=\"sw\" style=\"background:{}\"></span>",
-                            colour(i)
-                        )
-                    })
-                    .unwrap_or_default();
-                format!("{swatch}{}", escape(dominant))
-            }
+            Some(dominant) => swatched(names, dominant),
             None => "—".to_string(),
         };
         writeln!(
@@ -372,4 +350,20 @@ pub(super) fn chapter_table(
         )?;
     }
     Ok(())
+}
+
+/// A theme's name, escaped, after a swatch of its colour (none for a name not
+/// among `names`).
+fn swatched(names: &[String], theme: &str) -> String {
+    let swatch = names
+        .iter()
+        .position(|n| n == theme)
+        .map(|i| {
+            format!(
+                "<span class=\"sw\" style=\"background:{}\"></span>",
+                colour(i)
+            )
+        })
+        .unwrap_or_default();
+    format!("{swatch}{}", escape(theme))
 }
