@@ -107,7 +107,11 @@ struct Paused {
 
 impl Paused {
     fn start(out: &Path, extra: &[&str], pause_ms: u64) -> Paused {
-        let mut child = run_command(out, extra)
+        Paused::spawn(run_command(out, extra), pause_ms)
+    }
+
+    fn spawn(mut command: Command, pause_ms: u64) -> Paused {
+        let mut child = command
             .env(PAUSE_VAR, pause_ms.to_string())
             .stderr(Stdio::piped())
             .spawn()
@@ -251,13 +255,14 @@ fn interrupted_runs_remove_their_staged_files_and_leave_the_outputs_alone() {
     let out = tmp.path().join("out");
     run(&out, OLD);
     let before = files(&out);
-    for signal in ["INT", "TERM", "HUP"] {
+    // The exit status a shell gives a command the signal ended: 128 + its number.
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
         let mut paused = Paused::start(&out, NEW, 300);
         let line = paused.until("themeline-test: staging ");
         let staging = PathBuf::from(line.trim_start_matches("themeline-test: staging "));
         assert!(staging.is_dir(), "{}", staging.display());
         let status = paused.signal(signal);
-        assert_eq!(status.code(), Some(130), "SIG{signal}");
+        assert_eq!(status.code(), Some(code), "SIG{signal}");
         assert!(
             !staging.exists(),
             "SIG{signal}: {} is left",
@@ -266,6 +271,54 @@ fn interrupted_runs_remove_their_staged_files_and_leave_the_outputs_alone() {
         assert_eq!(names(tmp.path()), ["out"], "SIG{signal}");
         assert!(files(&out) == before, "SIG{signal}: the outputs changed");
     }
+}
+
+/// `themeline count` of the bundled transcript into the shard file `out`.
+fn count_command(out: &Path) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("themeline"));
+    cmd.current_dir(root())
+        .args(["count", "--no-config", "--quiet", "--threads", "1"])
+        .arg("data/kubecon-eu-2024-recap.txt")
+        .arg("--out")
+        .arg(out)
+        .env_remove(PAUSE_VAR)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    cmd
+}
+
+#[test]
+fn shard_files_appear_whole_and_interrupted_or_killed_writes_leave_nothing_lasting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shard = tmp.path().join("part.shard.json");
+    let mut child = count_command(&shard).spawn().unwrap();
+    assert!(wait(&mut child).success());
+    let whole = std::fs::read(&shard).unwrap();
+    assert!(whole.ends_with(b"}\n"), "a complete JSON shard");
+    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+        let mut paused = Paused::spawn(count_command(&shard), 300);
+        let line = paused.until("themeline-test: staging ");
+        let staging = PathBuf::from(line.trim_start_matches("themeline-test: staging "));
+        assert!(staging.is_file(), "{}", staging.display());
+        assert_eq!(staging.parent(), shard.parent(), "staged beside the shard");
+        let status = paused.signal(signal);
+        assert_eq!(status.code(), Some(code), "SIG{signal}");
+        assert_eq!(names(tmp.path()), ["part.shard.json"], "SIG{signal}");
+        assert!(
+            std::fs::read(&shard).unwrap() == whole,
+            "SIG{signal}: the shard changed"
+        );
+    }
+    // SIGKILL runs no handler: the staging file stays until the next write of
+    // the same shard, which removes it and replaces the shard whole.
+    let mut paused = Paused::spawn(count_command(&shard), 300);
+    paused.until("themeline-test: staging ");
+    paused.kill();
+    assert_eq!(names(tmp.path()).len(), 2, "{:?}", names(tmp.path()));
+    let mut child = count_command(&shard).spawn().unwrap();
+    assert!(wait(&mut child).success());
+    assert_eq!(names(tmp.path()), ["part.shard.json"]);
+    assert!(std::fs::read(&shard).unwrap() == whole);
 }
 
 #[test]

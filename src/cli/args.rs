@@ -138,7 +138,7 @@ With --group-by source, skip mine and select: each shard mines its own sources."
 pub struct CountArgs {
     /// Input files or directories [default: inputs in the config file, else data]
     pub inputs: Vec<PathBuf>,
-    /// The shard file to write (replaced atomically).
+    /// The shard file to write (appears whole or not at all).
     #[arg(long, short, value_name = "FILE")]
     pub out: PathBuf,
     /// Print nothing on success.
@@ -163,7 +163,7 @@ pub struct MergeArgs {
 pub struct MineArgs {
     /// Input files or directories [default: inputs in the config file, else data]
     pub inputs: Vec<PathBuf>,
-    /// The candidate shard to write (replaced atomically).
+    /// The candidate shard to write (appears whole or not at all).
     #[arg(long, short, value_name = "FILE")]
     pub out: PathBuf,
     /// Print nothing on success.
@@ -178,7 +178,7 @@ pub struct SelectArgs {
     /// Candidate shards written by `themeline mine`.
     #[arg(required = true)]
     pub candidates: Vec<PathBuf>,
-    /// The phrase list to write, for `--phrase-list` (replaced atomically).
+    /// The phrase list to write, for `--phrase-list` (appears whole or not at all).
     #[arg(long, short, value_name = "FILE")]
     pub out: PathBuf,
     /// Print nothing on success.
@@ -201,8 +201,9 @@ pub struct RunArgs {
 /// Where the outputs go and what is said on the way: `run` and `merge`.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Directory for the outputs (created if needed; files replaced atomically), or
-    /// - for one format on stdout [default: out in the config file, else output]
+    /// Directory for the outputs (created if needed; the new set replaces the old
+    /// one whole, see the README's Outputs), or - for one format on stdout
+    /// [default: out in the config file, else output]
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Outputs to write, comma-separated or repeated: csv (terms, windows, themes,

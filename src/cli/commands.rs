@@ -207,24 +207,13 @@ impl<W: Write> Write for PipeWriter<W> {
     }
 }
 
-/// Writes `value` as JSON to `path` atomically: a temporary file beside it, then a rename.
+/// Writes `value` as JSON to `path`, which appears whole or not at all (see
+/// [`themeline::emit::StagedFile`]).
 fn write_json_atomically(path: &Path, value: &impl serde::Serialize) -> Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut file = themeline::emit::readable(&mut tempfile::Builder::new())
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    {
-        let mut out = io::BufWriter::new(file.as_file_mut());
-        serde_json::to_writer(&mut out, value).context("cannot write JSON")?;
-        out.write_all(b"\n")?;
-        out.flush()?;
-    }
-    file.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let mut file = themeline::emit::StagedFile::create(path).map_err(themeline::Error::from)?;
+    serde_json::to_writer(&mut *file.writer(), value).context("cannot write JSON")?;
+    file.writer().write_all(b"\n")?;
+    file.commit().map_err(themeline::Error::from)?;
     Ok(())
 }
 

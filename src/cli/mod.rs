@@ -109,16 +109,47 @@ pub(crate) fn flags_for_keys(message: &str) -> String {
     out
 }
 
-/// Runs the command line and returns the process exit code.
-pub fn main() -> ExitCode {
-    // SIGINT, SIGTERM, SIGHUP: a run's staged files are not outputs yet, so they go
-    // (after a commit under way, which takes milliseconds, has finished); then exit
-    // 130 as a shell does for an interrupted command.
+/// SIGINT, SIGTERM, SIGHUP: a run's staged files are not outputs yet, so they go
+/// (after a commit under way, which takes milliseconds, has finished); then the
+/// run exits with 128 + the signal's number, the status a shell gives a command
+/// the signal ended (130 for Ctrl-C, 143 for `kill`, 129 for a closed terminal).
+#[cfg(unix)]
+fn on_signals_remove_staging() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    // The handler itself only wakes this thread, so the removal runs outside the
+    // signal context, where taking the staging lock and deleting files are safe.
+    let _ = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                themeline::emit::remove_staging();
+                let name = match signal {
+                    SIGINT => "interrupted",
+                    SIGTERM => "terminated",
+                    _ => "hung up",
+                };
+                report(&format!("themeline: {name}\n"));
+                std::process::exit(128 + signal);
+            }
+        });
+}
+
+/// Ctrl-C, where there are no Unix signals: the same removal, exit 130.
+#[cfg(not(unix))]
+fn on_signals_remove_staging() {
     let _ = ctrlc::set_handler(|| {
         themeline::emit::remove_staging();
         report("themeline: interrupted\n");
         std::process::exit(130);
     });
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    on_signals_remove_staging();
     let matches = Cli::command().get_matches();
     // A bare `themeline` is `themeline run` with every default.
     let matches = if matches.subcommand().is_none() {

@@ -23,6 +23,10 @@
 //! of [`OutputFormat`], never other files) are removed, so an old `report.html`
 //! never stands beside a new `timeline.json`.
 //!
+//! Each file is synced before any name points at it, and the directory after,
+//! so a set that was committed survives a power loss whole. [`StagedFile`] gives
+//! a single file (a shard) the same guarantees.
+//!
 //! Staging directories left by a killed run (its process gone) are swept by the
 //! next run into the same directory, as are the `.NAME.XXXXXX.tmp` files of
 //! versions before this one. A sweep removes only themeline's own file names and
@@ -62,6 +66,11 @@ pub const PAUSE_VAR: &str = "_THEMELINE_TEST_COMMIT_PAUSE_MS";
 pub fn remove_staging() {
     let mut staging = registry();
     for dir in staging.drain(..) {
+        if fs::symlink_metadata(&dir).is_ok_and(|m| m.is_file()) {
+            // A [`StagedFile`].
+            let _ = fs::remove_file(&dir);
+            continue;
+        }
         // A writer may add a file while the directory is being emptied.
         for _ in 0..10 {
             match fs::remove_dir_all(&dir) {
@@ -228,6 +237,127 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
+/// Flushes a file's data, or a directory's entries, to the disk.
+fn sync_path(path: &Path) -> io::Result<()> {
+    match File::open(path)?.sync_all() {
+        // Some file systems cannot sync a directory opened read-only.
+        Err(e) if path.is_dir() && e.kind() != io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// One file that appears at its path whole or not at all: written under a
+/// staging name beside it (`.NAME.themeline-PID-RANDOM.tmp`), then synced and
+/// renamed over it. Until then [`remove_staging`] removes it on a signal, dropping
+/// it unfinished removes it, and one that a killed run left is removed by the next
+/// [`StagedFile::create`] for the same path. For the single files of `count`,
+/// `mine` and `select`.
+#[derive(Debug)]
+pub struct StagedFile {
+    /// The final path, as given.
+    path: PathBuf,
+    /// Where the bytes are written until the commit.
+    staging: PathBuf,
+    /// The open staging file.
+    file: Option<BufWriter<File>>,
+}
+
+impl StagedFile {
+    /// Creates the staging file beside `path` (and `path`'s directory if needed),
+    /// after removing what killed runs left there for the same name.
+    pub fn create(path: &Path) -> Result<StagedFile, EmitError> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let io_error = |source| EmitError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        fs::create_dir_all(dir).map_err(io_error)?;
+        let name = path
+            .file_name()
+            .ok_or_else(|| io_error(io::Error::other("not a file name")))?;
+        let mut prefix = beside_prefix(name);
+        sweep_files(dir, &prefix);
+        prefix.push(format!("{}-", std::process::id()));
+        let mut registry = registry();
+        let (file, staging) =
+            super::readable(tempfile::Builder::new().prefix(&prefix).suffix(".tmp"))
+                .tempfile_in(dir)
+                .map_err(io_error)?
+                .keep()
+                .map_err(|e| io_error(e.error))?;
+        registry.push(staging.clone());
+        drop(registry);
+        if let Some(ms) = std::env::var(PAUSE_VAR).ok().and_then(|v| v.parse().ok()) {
+            eprintln!("themeline-test: staging {}", staging.display());
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+        Ok(StagedFile {
+            path: path.to_path_buf(),
+            staging,
+            file: Some(BufWriter::new(file)),
+        })
+    }
+
+    /// The writer of the staging file.
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.file
+            .as_mut()
+            .expect("a staged file is open until commit")
+    }
+
+    /// Flushes and syncs the file, then renames it over the final path.
+    pub fn commit(mut self) -> Result<(), EmitError> {
+        let io_error = |source| EmitError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let writer = self.file.take().expect("a staged file is committed once");
+        let file = writer.into_inner().map_err(|e| io_error(e.into_error()))?;
+        file.sync_all().map_err(io_error)?;
+        drop(file);
+        let mut registry = registry();
+        let renamed = fs::rename(&self.staging, &self.path);
+        registry.retain(|p| p != &self.staging);
+        drop(registry);
+        renamed.map_err(io_error)?;
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = sync_path(dir);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        if self.file.is_some() {
+            self.file = None;
+            registry().retain(|p| p != &self.staging);
+            let _ = fs::remove_file(&self.staging);
+        }
+    }
+}
+
+/// Removes the staging files in `dir` named `prefix` + the id of a process that
+/// is gone.
+fn sweep_files(dir: &Path, prefix: &OsStr) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if entry.file_type().is_ok_and(|t| t.is_file())
+            && name.as_encoded_bytes().ends_with(b".tmp")
+            && let Some(pid) = staging_pid(&name, prefix)
+            && abandoned(pid, &entry.path())
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// How a commit put the files in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommitMode {
@@ -331,12 +461,23 @@ impl OutputDir {
     }
 
     fn commit_locked(&mut self) -> Result<CommitMode, EmitError> {
+        // The files' bytes reach the disk before any name points at them, so a
+        // power loss after the commit cannot leave a committed file empty.
+        for name in &self.names {
+            sync_path(&self.staging.join(name)).map_err(|source| EmitError::Io {
+                path: self.dir.join(name),
+                source,
+            })?;
+        }
         self.step(0, "files written")?;
         if self.swappable() {
             match exchange(&self.staging, &self.real) {
                 Ok(()) => {
                     // The staging name now holds the previous set.
                     self.done = true;
+                    if let Some(parent) = self.real.parent() {
+                        let _ = sync_path(parent);
+                    }
                     self.step(1, "directories exchanged")?;
                     clear_dir(&self.staging, Some(&self.real));
                     return Ok(CommitMode::Swap);
@@ -360,6 +501,7 @@ impl OutputDir {
         self.done = true;
         self.remove_stale_formats();
         let _ = fs::remove_dir(&self.staging);
+        let _ = sync_path(&self.real);
         Ok(CommitMode::InPlace)
     }
 

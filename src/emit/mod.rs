@@ -28,7 +28,7 @@ use crate::timeline::{
     WindowReport,
 };
 pub use chapters::ChaptersText;
-pub use commit::{CommitMode, OutputDir, remove_staging};
+pub use commit::{CommitMode, OutputDir, StagedFile, remove_staging};
 pub use csv::{ChaptersCsv, ShiftsCsv, TermsCsv, ThemesCsv, WindowsCsv};
 pub use html::HtmlReport;
 pub use json::TimelineJson;
