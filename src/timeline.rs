@@ -272,6 +272,10 @@ pub struct DiscoveryReport {
     pub relative_error: f64,
     /// Multiplicative-update iterations.
     pub iterations: usize,
+    /// The share of the chunks' tokens the background took (the vocabulary the
+    /// whole corpus shares, in no theme), when themes were learned over one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_share: Option<f64>,
 }
 
 /// Totals over the whole run.

@@ -297,3 +297,51 @@ fn lexicon_themes_under_language_auto_match_those_of_the_detected_language() {
     );
     assert_eq!(tokens(&auto), tokens(&english));
 }
+
+/// The dominant discovered theme of each year of the 405-talk pyvideo sample
+/// (2009–2025), with or without the background.
+fn dominant_by_year(background: bool) -> Vec<String> {
+    use themeline::stem::LanguageChoice;
+    let mut config = Config {
+        window: "year".parse().unwrap(),
+        language: LanguageChoice::Auto,
+        background,
+        ..Config::default()
+    };
+    config.discover = Some(8);
+    let timeline = Pipeline::new(config)
+        .unwrap()
+        .run(&[root().join("tests/fixtures/pyvideo-sample.jsonl")])
+        .unwrap();
+    let discovery = &timeline.meta.statistics.discovery[0];
+    assert_eq!(discovery.background_share.is_some(), background);
+    timeline
+        .windows
+        .iter()
+        .filter_map(|w| w.dominant.clone())
+        .collect()
+}
+
+/// How many windows the most frequent dominant theme leads.
+fn most_led(dominant: &[String]) -> usize {
+    let mut counts = std::collections::BTreeMap::new();
+    for name in dominant {
+        *counts.entry(name).or_insert(0) += 1;
+    }
+    counts.into_values().max().unwrap_or(0)
+}
+
+#[test]
+fn the_vocabulary_a_collection_shares_does_not_dominate_every_year() {
+    // Plain NMF's first theme is the collection itself ("code / learning / ..."):
+    // the largest share of nearly every year, so the dominant theme never moves.
+    let plain = dominant_by_year(false);
+    assert!(plain.len() >= 15, "{plain:?}");
+    assert!(most_led(&plain) * 4 >= plain.len() * 3, "{plain:?}");
+    // Learned over the background, the years are led by what they talk about.
+    let themes = dominant_by_year(true);
+    assert_eq!(themes.len(), plain.len());
+    assert!(most_led(&themes) * 2 < themes.len(), "{themes:?}");
+    let distinct: std::collections::BTreeSet<&String> = themes.iter().collect();
+    assert!(distinct.len() >= 4, "{themes:?}");
+}

@@ -144,6 +144,11 @@ macro_rules! for_each_option {
                 [count] themes: opt String = None, "FILE", "Themes and shifts", check no_check;
                 /// Discover K themes by NMF (even when a lexicon is configured; 0: no themes).
                 [after] discover: opt usize = None, "K", "Themes and shifts", check no_check;
+                /// Learn discovered themes over a background, the corpus's mean chunk, that
+                /// takes the vocabulary all of it shares, so that no theme is the corpus
+                /// itself dominating every window; false: plain NMF.
+                [after] background: flag bool = true, "BOOL", "Themes and shifts",
+                    check no_check;
                 /// How a lexicon theme counts its members: idf (each count weighted by the
                 /// member's IDF over windows) or count.
                 [after] theme_weight: one ThemeWeight = ThemeWeight::Idf, "HOW",

@@ -132,6 +132,7 @@ impl Config {
         let k = self.discover.unwrap_or(DiscoverOptions::default().k);
         (k > 0).then(|| DiscoverOptions {
             k,
+            background: self.background,
             ..DiscoverOptions::default()
         })
     }

@@ -118,6 +118,7 @@ impl Pipeline {
             terms: found.shape.1,
             relative_error: found.relative_error,
             iterations: found.iterations,
+            background_share: found.background_share,
         };
         Ok((found.themes, found.windows, Some(report)))
     }

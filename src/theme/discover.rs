@@ -7,7 +7,14 @@
 //! TF-IDF weights (scikit-learn's `TfidfTransformer` defaults: raw counts, smooth
 //! IDF over chunks, rows of unit length) over the run's most frequent terms that
 //! occur in at least two chunks and in at most 95% of them; NMF ([`super::nmf`])
-//! factorises that matrix into `k` themes. A theme is named by three of its
+//! factorises that matrix into `k` themes learned over a fixed *background*
+//! row, the mean chunk ([`super::nmf::factorise_over`]). Without it, the first
+//! component NMF finds in a collection is the collection itself (its leading
+//! singular direction: "code / development / tools" in most years of Python
+//! talks, the language of government in every decade of State of the Union
+//! addresses), which then takes the largest share of every window and is the
+//! dominant theme throughout. The background takes the shared vocabulary, is no
+//! theme, and its share of the tokens is reported. A theme is named by three of its
 //! heaviest terms, the ones most particular to it (Sievert and Shirley's
 //! relevance), each word in one name only: a word every theme carries would name
 //! them all and tell them apart by none. A window's tokens of a theme are the tokens of its chunks, each chunk's
@@ -16,7 +23,7 @@
 
 use std::ops::Range;
 
-use super::nmf::{Factors, NmfOptions, SparseRows, factorise};
+use super::nmf::{Factors, NmfOptions, SparseRows, factorise_over};
 use super::{Origin, Theme, ThemeWindow};
 use crate::count::{Counts, TermId};
 
@@ -44,6 +51,9 @@ pub struct DiscoverOptions {
     pub max_terms: usize,
     /// Multiplicative-update iterations and tolerance.
     pub nmf: NmfOptions,
+    /// Learn the themes over a fixed background, the mean chunk: the vocabulary
+    /// every chunk shares goes to it, not to a theme of its own.
+    pub background: bool,
 }
 
 impl Default for DiscoverOptions {
@@ -54,6 +64,7 @@ impl Default for DiscoverOptions {
             max_chunks: 5000,
             max_terms: 3000,
             nmf: NmfOptions::default(),
+            background: true,
         }
     }
 }
@@ -147,6 +158,9 @@ pub struct Discovered {
     pub relative_error: f64,
     /// Iterations run.
     pub iterations: usize,
+    /// The share of the chunks' tokens the background took, when themes were
+    /// learned over one ([`DiscoverOptions::background`]).
+    pub background_share: Option<f64>,
 }
 
 /// Sievert and Shirley's (2014) relevance weight: a name term should be both
@@ -159,6 +173,18 @@ const NAME_CANDIDATES: usize = 30;
 
 /// Terms a discovered theme's name holds.
 const NAME_TERMS: usize = 3;
+
+/// The mean row of `matrix`: the corpus's shared vocabulary, the background
+/// themes are learned over.
+fn mean_row(matrix: &SparseRows) -> Vec<f64> {
+    let mut sums = vec![0.0f64; matrix.columns];
+    for &(c, v) in matrix.rows.iter().flatten() {
+        sums[c as usize] += v;
+    }
+    let m = matrix.rows.len().max(1) as f64;
+    sums.iter_mut().for_each(|s| *s /= m);
+    sums
+}
 
 /// Each column's share of the matrix's total weight: the corpus-wide
 /// distribution a theme's name terms must stand out from.
@@ -269,6 +295,7 @@ pub fn discover(
             shape: (m, n),
             relative_error: 0.0,
             iterations: 0,
+            background_share: None,
         };
     }
     let Factors {
@@ -276,13 +303,19 @@ pub fn discover(
         h,
         error,
         iterations,
-    } = factorise(
-        &built.matrix,
-        &NmfOptions {
-            k: options.k,
-            ..options.nmf
-        },
-    );
+    } = {
+        let background = options.background.then(|| mean_row(&built.matrix));
+        factorise_over(
+            &built.matrix,
+            &NmfOptions {
+                k: options.k,
+                ..options.nmf
+            },
+            background.as_deref(),
+        )
+    };
+    // Row 0 of `h` is the background when there is one: it is no theme.
+    let fixed = usize::from(options.background);
     let k = h.len();
     // Tokens each chunk gives each theme, summed per window.
     let mut tokens = vec![vec![0.0f64; k]; windows];
@@ -300,7 +333,9 @@ pub fn discover(
     }
     // Order themes by their tokens over the run, ties by their index.
     let totals: Vec<f64> = (0..k).map(|t| tokens.iter().map(|w| w[t]).sum()).collect();
-    let mut order: Vec<usize> = (0..k).collect();
+    let all_tokens: f64 = totals.iter().sum();
+    let background_share = (options.background && all_tokens > 0.0).then(|| totals[0] / all_tokens);
+    let mut order: Vec<usize> = (fixed..k).collect();
     order.sort_by(|&a, &b| totals[b].total_cmp(&totals[a]).then(a.cmp(&b)));
     let marginal = column_shares(&built.matrix);
     let names = theme_names(
@@ -362,6 +397,7 @@ pub fn discover(
         shape: (m, n),
         relative_error: if norm > 0.0 { error / norm } else { 0.0 },
         iterations,
+        background_share,
     }
 }
 
@@ -514,10 +550,120 @@ mod tests {
         assert_ne!(ai, security);
         assert_eq!(found.windows[0].dominant(), Some(ai));
         assert_eq!(found.windows[3].dominant(), Some(security));
-        // All of a window's tokens are split between the themes.
+        // A window's tokens are split between the themes and the background.
         let tokens: f64 = found.windows[0].tokens.iter().sum();
-        assert!((tokens - chunks[..3].iter().map(|c| c.tokens as f64).sum::<f64>()).abs() < 1e-9);
+        let window: f64 = chunks[..3].iter().map(|c| c.tokens as f64).sum();
+        let background = found.background_share.expect("a background share");
+        assert!(
+            tokens < window && tokens > 0.3 * window,
+            "{tokens} of {window}"
+        );
+        assert!(background > 0.0 && background < 0.7, "{background}");
         assert!(found.relative_error < 0.5);
+        // Without the background, all of them go to the themes.
+        let plain = discover(
+            &chunks,
+            &counts,
+            &mask,
+            &vec![false; counts.terms.len()],
+            &DiscoverOptions {
+                k: 2,
+                background: false,
+                ..DiscoverOptions::default()
+            },
+        );
+        let tokens: f64 = plain.windows[0].tokens.iter().sum();
+        assert!((tokens - window).abs() < 1e-9);
+        assert_eq!(plain.background_share, None);
+    }
+
+    /// A collection in four windows: every chunk speaks mostly the collection's
+    /// shared language (ten of sixty common words, a different ten each time, so
+    /// that no word is cut as too common), and a little of its window's topic:
+    /// war in windows 0-1, tariffs in 2-3.
+    fn collection() -> (Vec<Chunk>, Counts) {
+        let shared: Vec<String> = (0..60).map(|j| format!("common{j}")).collect();
+        let war = ["war", "armi", "navi"];
+        let tariff = ["tariff", "revenu", "duti"];
+        let mut b = CountBuilder::new();
+        for w in 0..4 {
+            for word in shared.iter().map(String::as_str).chain(war).chain(tariff) {
+                b.add(word, word, w..w + 1);
+            }
+        }
+        let counts = b.finish(4);
+        let mut chunks = Vec::new();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for w in 0..4 {
+            for i in 0..12usize {
+                let mut picked = std::collections::BTreeSet::new();
+                while picked.len() < 10 {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    picked.insert((state >> 33) as usize % shared.len());
+                }
+                let mut terms: Vec<(TermId, u64)> = picked
+                    .iter()
+                    .map(|&j| (counts.find(&shared[j]).unwrap(), 1))
+                    .collect();
+                let topic = if w < 2 { &war } else { &tariff };
+                for (n, word) in topic.iter().enumerate() {
+                    terms.push((counts.find(word).unwrap(), 1 + u64::from((i + n) % 3 == 0)));
+                }
+                terms.sort_unstable();
+                chunks.push(Chunk {
+                    windows: w..w + 1,
+                    tokens: terms.iter().map(|t| t.1).sum(),
+                    terms,
+                });
+            }
+        }
+        (chunks, counts)
+    }
+
+    #[test]
+    fn the_shared_language_of_a_collection_goes_to_the_background_not_a_theme() {
+        let (chunks, counts) = collection();
+        let mask = vec![true; counts.terms.len()];
+        let run = |background| {
+            discover(
+                &chunks,
+                &counts,
+                &mask,
+                &vec![false; counts.terms.len()],
+                &DiscoverOptions {
+                    k: 2,
+                    background,
+                    ..DiscoverOptions::default()
+                },
+            )
+        };
+        let dominant_names = |found: &Discovered| -> Vec<String> {
+            found
+                .windows
+                .iter()
+                .map(|w| found.themes[w.dominant().unwrap()].name.clone())
+                .collect()
+        };
+        let found = run(true);
+        let names = dominant_names(&found);
+        for (w, name) in names.iter().enumerate() {
+            let topic = if w < 2 { "war" } else { "tariff" };
+            assert!(name.contains(topic), "window {w}: {names:?}");
+        }
+        assert!(
+            found.background_share.unwrap() > 0.1,
+            "{:?}",
+            found.background_share
+        );
+        // No theme is named by the shared words: the background holds them.
+        assert!(
+            found.themes.iter().all(|t| !t.name.starts_with("common")),
+            "{:?}",
+            found.themes.iter().map(|t| &t.name).collect::<Vec<_>>()
+        );
+        assert_eq!(run(false).background_share, None);
     }
 
     #[test]

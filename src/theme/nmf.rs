@@ -385,8 +385,30 @@ fn gram_of_rows(w: &[Vec<f64>], k: usize) -> Vec<Vec<f64>> {
 
 /// Factorises `a` into `k` non-negative themes.
 pub fn factorise(a: &SparseRows, options: &NmfOptions) -> Factors {
-    let k = options.k.min(a.rows.len()).min(a.columns).max(1);
+    factorise_over(a, options, None)
+}
+
+/// Factorises `a` into `k` themes learned over a fixed `background` row: row 0 of
+/// `H` is `background` and never changes, rows `1..=k` are learned, and column 0
+/// of `W` says how much of each row the background explains. A corpus's shared
+/// vocabulary then goes to the background instead of forming a theme of its own
+/// (NNDSVD's first component, the leading singular pair, is that mean direction,
+/// and updates keep it: a theme that is the corpus itself). With `None`, plain
+/// [`factorise`]'s `k` themes.
+pub fn factorise_over(a: &SparseRows, options: &NmfOptions, background: Option<&[f64]>) -> Factors {
+    let fixed = usize::from(background.is_some());
+    let k = options.k.min(a.rows.len()).min(a.columns).max(1) + fixed;
     let (mut w, mut h) = nndsvda(a, k);
+    if let Some(background) = background {
+        // The leading component is replaced by the background, each row's weight
+        // on it by the row's projection onto it.
+        let squared = dot(background, background).max(1e-300);
+        h[0] = background.to_vec();
+        for (row, wr) in a.rows.iter().zip(w.iter_mut()) {
+            let along: f64 = row.iter().map(|&(c, v)| v * background[c as usize]).sum();
+            wr[0] = (along / squared).max(a.mean());
+        }
+    }
     let initial = reconstruction_error(a, &w, &h);
     let mut previous = initial;
     let mut iterations = 0;
@@ -423,6 +445,9 @@ pub fn factorise(a: &SparseRows, options: &NmfOptions) -> Factors {
         h = (0..k)
             .into_par_iter()
             .map(|t| {
+                if t < fixed {
+                    return h[t].clone();
+                }
                 (0..a.columns)
                     .map(|c| {
                         let denominator: f64 = (0..k).map(|s| wtw[t][s] * h[s][c]).sum();
@@ -471,6 +496,35 @@ mod tests {
             // One column no row uses, so the matrix is wider than tall.
             columns: 7,
         }
+    }
+
+    #[test]
+    fn a_fixed_background_row_stays_and_the_blocks_are_learned_beside_it() {
+        let a = blocks();
+        let background: Vec<f64> = vec![0.2; a.columns];
+        let f = factorise_over(
+            &a,
+            &NmfOptions {
+                k: 2,
+                ..NmfOptions::default()
+            },
+            Some(&background),
+        );
+        assert_eq!(f.h.len(), 3);
+        assert_eq!(f.h[0], background, "the background never changes");
+        assert!(f.w.iter().all(|row| row.len() == 3));
+        // Each block is one learned row: its columns' weight is in one of them.
+        for block in [0..3, 3..6] {
+            let weight = |t: usize| block.clone().map(|c| f.h[t][c]).sum::<f64>();
+            let (w1, w2) = (weight(1), weight(2));
+            assert!(w1.max(w2) > 10.0 * w1.min(w2).max(1e-12), "{w1} {w2}");
+        }
+        // Plain factorise is factorise_over without one.
+        let options = NmfOptions {
+            k: 2,
+            ..NmfOptions::default()
+        };
+        assert_eq!(factorise(&a, &options), factorise_over(&a, &options, None));
     }
 
     #[test]
