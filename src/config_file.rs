@@ -640,7 +640,7 @@ mod tests {
 
     #[test]
     fn defaults_are_shown_as_a_file_writes_them() {
-        assert_eq!(ConfigFile::default_text("window").as_deref(), Some("5m"));
+        assert_eq!(ConfigFile::default_text("window").as_deref(), Some("auto"));
         assert_eq!(
             ConfigFile::default_text("language").as_deref(),
             Some("english")

@@ -168,3 +168,36 @@ fn one_timeline_per_source() {
     );
     assert!(column(&windows, "window").iter().all(|w| *w == "0"));
 }
+
+#[test]
+fn without_a_window_dated_documents_get_decades_and_a_shard_must_choose() {
+    // 1790 to 2020: years would be 231 windows, decades 24 (at most 50).
+    let (_, windows, json) = run(&["--no-config"]);
+    let labels = column(&windows, "label");
+    assert_eq!(labels.first(), Some(&"1790s"));
+    assert_eq!(labels.last(), Some(&"2020s"));
+    assert_eq!(labels.len(), 24);
+    assert_eq!(
+        json["meta"]["options"]["window"], "decade",
+        "the length chosen"
+    );
+    // The same decades as asked for by name.
+    let (_, asked, _) = run(&["--no-config", "--window", "decade"]);
+    assert_eq!(windows, asked);
+    // A shard sees only its part of the span, so auto cannot choose for it.
+    let out = tempfile::tempdir().unwrap();
+    let refused = Command::cargo_bin("themeline")
+        .unwrap()
+        .args(["count", "--no-config", "--quiet"])
+        .arg(sotu())
+        .arg("--out")
+        .arg(out.path().join("shard.json"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr);
+    assert!(
+        stderr.contains("auto") && stderr.contains("shard"),
+        "{stderr}"
+    );
+    assert!(!out.path().join("shard.json").exists());
+}

@@ -264,7 +264,7 @@ fn progress_off_a_terminal_is_plain_log_lines() {
 fn config_show_reads_back_and_layers_file_env_and_flags() {
     let dir = tempfile::tempdir().unwrap();
     let shown = stdout(themeline().args(["config", "show"]));
-    assert!(shown.contains("window = \"5m\"  # default\n"), "{shown}");
+    assert!(shown.contains("window = \"auto\"  # default\n"), "{shown}");
     // The demo lexicon comes from the bundled data's own file, and says so.
     assert!(
         shown.contains("themes = \"data/themes/cloud-native.toml\"  # data/themeline.toml\n"),

@@ -273,7 +273,7 @@ fn shards_counted_differently_are_refused_with_the_reason() {
     let no_discovery = ["--discover", "0"];
     let stderr = merge_fails(&["five.json", "two.json"], &no_discovery);
     assert!(
-        stderr.contains("two.json") && stderr.contains("window: \"2m\" vs \"5m\""),
+        stderr.contains("two.json") && stderr.contains("window: \"2m\" vs \"auto\""),
         "{stderr}"
     );
     // Each shard mined its own phrases: merging them would not be the whole's run.

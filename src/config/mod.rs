@@ -380,6 +380,15 @@ impl Config {
                     format!("must be at most the window ({})", Span(size)),
                 ));
             }
+            (WindowLength::Auto, Some(step), _) if step.0 > crate::window::AUTO_RECORDING => {
+                return Err(ConfigError::new(
+                    "step",
+                    format!(
+                        "must be at most the window (auto: {} for recordings)",
+                        Span(crate::window::AUTO_RECORDING)
+                    ),
+                ));
+            }
             _ => {}
         }
         Ok(())

@@ -21,9 +21,11 @@ macro_rules! for_each_option {
         $m! {
             $($($extra)*)?
             options {
-                /// Window length: a duration (5m, 90s, 1h30m, 90d, 2w, PT5M, seconds) or a
+                /// Window length: auto (5m for recordings; for dated documents the shortest
+                /// of 1m, 5m, 15m, 1h, day, week, month, quarter, year, decade giving at most
+                /// 50 windows), a duration (5m, 90s, 1h30m, 90d, 2w, PT5M, seconds) or a
                 /// calendar unit for dated input (day, week, month, quarter, year, decade).
-                [count] window: one WindowLength = WindowLength::Duration(5 * 60_000),
+                [count] window: one WindowLength = WindowLength::Auto,
                     "LENGTH", "Windows", check positive_window;
                 /// Start a window every DURATION, for overlapping windows (at most `window`).
                 [count] step: opt Span = None, "DURATION", "Windows", check positive_step;

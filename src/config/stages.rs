@@ -29,6 +29,10 @@ impl Config {
                 unit,
                 zone: self.tz.clone(),
             },
+            WindowLength::Auto => WindowSpec::Auto {
+                step: self.step.map(|step| step.0),
+                zone: self.tz.clone(),
+            },
         }
     }
 
@@ -147,6 +151,7 @@ mod tests {
     #[test]
     fn window_specs_follow_the_options() {
         let sliding = Config {
+            window: WindowLength::Duration(300_000),
             step: Some(Span(60_000)),
             ..Config::default()
         };
@@ -155,6 +160,17 @@ mod tests {
             WindowSpec::Span {
                 size: 300_000,
                 step: 60_000
+            }
+        );
+        let auto = Config {
+            step: Some(Span(60_000)),
+            ..Config::default()
+        };
+        assert_eq!(
+            auto.window_spec(),
+            WindowSpec::Auto {
+                step: Some(60_000),
+                zone: auto.tz.clone()
             }
         );
         let bins = Config {

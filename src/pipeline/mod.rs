@@ -325,7 +325,13 @@ impl Pipeline {
     pub fn count(&self, corpus: Corpus) -> Result<ShardFile, Error> {
         self.pool.install(|| {
             let mut ingested = corpus.ingested;
-            let (counted, _) = self.count_ingested(&mut ingested)?;
+            let (counted, plan) = self.count_ingested(&mut ingested)?;
+            // A shard sees part of the span that `window` auto would choose by.
+            if self.config.window == WindowLength::Auto
+                && plan.axis == crate::time::TimeAxis::Instant
+            {
+                return Err(crate::window::WindowError::AutoInShard.into());
+            }
             Ok(ShardFile::new(counted, self.counting_options()))
         })
     }

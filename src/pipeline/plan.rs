@@ -104,6 +104,10 @@ impl Pipeline {
                 passages: None,
             };
             group.passages = self.passage_counts(ingested, &group)?;
+            // `window` auto: recordings by five minutes, dated documents by
+            // their span.
+            let recordings = group.grids.iter().any(Option::is_some);
+            let spec = spec.settle(axis, extent, recordings)?;
             let mut failed = None;
             group.windows = Windows::resolve(&spec, axis, extent, &self.config.tz, |bins| {
                 let mut pairs = Vec::new();

@@ -27,7 +27,7 @@ use crate::timeline::{
     WindowReport,
 };
 use crate::tokenize::TokenStats;
-use crate::window::{Extent, Windows};
+use crate::window::{Extent, WindowLength, Windows};
 
 /// How many unassigned terms a timeline reports.
 const UNASSIGNED: usize = 20;
@@ -46,6 +46,22 @@ impl Pipeline {
     /// The stages after counting, on counted timelines laid over `windows`. With
     /// the text (`ingested` and its plan), themes can be discovered; without it
     /// only a lexicon's themes can be measured.
+    /// The run's options as they were applied: `window` auto becomes the length
+    /// it chose (that of the first timeline), so the outputs say which.
+    fn settled_options(&self, group_windows: &[Windows]) -> crate::Config {
+        let mut options = self.config.clone();
+        if options.window == WindowLength::Auto {
+            match group_windows.first() {
+                Some(Windows::Grid(grid)) => options.window = WindowLength::Duration(grid.size),
+                Some(Windows::Calendar { unit, .. }) => {
+                    options.window = WindowLength::Calendar(*unit);
+                }
+                _ => {}
+            }
+        }
+        options
+    }
+
     pub(crate) fn assemble(
         &self,
         counted: Counted,
@@ -53,6 +69,7 @@ impl Pipeline {
         text: Option<(&Ingested, &Plan)>,
     ) -> Result<Timeline, Error> {
         let axis = counted.axis;
+        let options = self.settled_options(&group_windows);
         self.progress()
             .scoring(counted.groups.iter().map(|g| g.counts.windows.len()).sum());
         let mut windows = Vec::new();
@@ -236,7 +253,7 @@ impl Pipeline {
                 version: env!("CARGO_PKG_VERSION"),
                 time_axis: axis,
                 inputs: counted.sources,
-                options: self.config.clone(),
+                options,
                 statistics,
                 diagnostics: counted.diagnostics,
             },

@@ -19,6 +19,8 @@
 //! ([`token_time`]). A segment that straddles a window boundary thus splits its
 //! words between the two windows instead of dumping all of them into one.
 
+mod auto;
+pub use auto::{AUTO_LADDER, AUTO_RECORDING, AUTO_WINDOWS};
 use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
@@ -137,13 +139,18 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// The length of a window, as given to the `window` option: a duration or a calendar unit.
+/// The length of a window, as given to the `window` option: a duration, a
+/// calendar unit, or `auto`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowLength {
     /// A fixed duration (`5m`, `90d`).
     Duration(Millis),
     /// A calendar unit (`month`, `decade`).
     Calendar(CalendarUnit),
+    /// Chosen by the data's shape ([`WindowSpec::settle`]): [`AUTO_RECORDING`]
+    /// for recordings, and for dated documents the shortest of [`AUTO_LADDER`]
+    /// that gives at most [`AUTO_WINDOWS`] windows.
+    Auto,
 }
 
 impl FromStr for WindowLength {
@@ -151,6 +158,9 @@ impl FromStr for WindowLength {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
+        if lower == "auto" {
+            return Ok(WindowLength::Auto);
+        }
         if let Some(unit) = CalendarUnit::ALL.into_iter().find(|u| u.name() == lower) {
             return Ok(WindowLength::Calendar(unit));
         }
@@ -192,6 +202,7 @@ impl fmt::Display for WindowLength {
         match self {
             WindowLength::Duration(ms) => Span(*ms).fmt(f),
             WindowLength::Calendar(unit) => f.write_str(unit.name()),
+            WindowLength::Auto => f.write_str("auto"),
         }
     }
 }
@@ -218,10 +229,10 @@ impl schemars::JsonSchema for WindowLength {
         schemars::json_schema!({
             "type": "string",
             "description": format!(
-                "A window length: a duration (5m, 90s, 1h30m, 90d, 2w, PT5M, seconds) or a calendar unit ({}).",
+                "A window length: auto (by the data's shape), a duration (5m, 90s, 1h30m, 90d, 2w, PT5M, seconds) or a calendar unit ({}).",
                 units.join(", ")
             ),
-            "examples": ["5m", "month"],
+            "examples": ["auto", "5m", "month"],
         })
     }
 }
@@ -263,6 +274,14 @@ pub enum WindowSpec {
         /// Equal in time or in tokens.
         by: BinBy,
     },
+    /// [`WindowLength::Auto`]: one of the others, once the data is known
+    /// ([`WindowSpec::settle`]).
+    Auto {
+        /// Distance between window starts, when recordings' windows overlap.
+        step: Option<Millis>,
+        /// The zone whose midnights bound calendar units.
+        zone: Zone,
+    },
 }
 
 /// The most windows one timeline may have. A stray date (year 1 in a corpus of
@@ -297,6 +316,23 @@ pub enum WindowError {
         /// The unit asked for.
         unit: &'static str,
     },
+    /// `step` with `window` auto on dated documents, whose window may be a
+    /// calendar unit.
+    #[error(
+        "`step` needs a duration `window` on dated documents (`window` auto chose {chosen} \
+         here): give `window` {chosen} or another duration with it"
+    )]
+    AutoStep {
+        /// The window auto chose.
+        chosen: String,
+    },
+    /// `window` auto on dated documents in a shard.
+    #[error(
+        "`window` auto chooses dated documents' windows by the span of the whole corpus, which \
+         one shard does not see: give every `count` and the `merge` the same `window` (year, \
+         month, ...)"
+    )]
+    AutoInShard,
 }
 
 /// The extent of a timeline's data: `[start, end)`.
@@ -413,6 +449,8 @@ impl Windows {
         zone: &Zone,
         token_edges: impl FnOnce(usize) -> Vec<Millis>,
     ) -> Result<Windows, WindowError> {
+        let settled = spec.settle(axis, extent, false)?;
+        let spec = &settled;
         let needed = windows_needed(spec, axis, extent, zone);
         if needed > MAX_WINDOWS as u128 {
             let label = |t| match axis {
@@ -480,6 +518,7 @@ impl Windows {
                 edges.dedup();
                 Windows::Edges(edges)
             }
+            WindowSpec::Auto { .. } => unreachable!("settled above"),
         })
     }
 
@@ -566,6 +605,11 @@ fn windows_needed(spec: &WindowSpec, axis: TimeAxis, extent: Extent, zone: &Zone
         }
         WindowSpec::Calendar { .. } => 0,
         WindowSpec::Bins { count, .. } => *count as u128,
+        // Never more than the ladder's cap, or a recording's five minutes.
+        WindowSpec::Auto { step, .. } if axis == TimeAxis::Offset => {
+            span / step.unwrap_or(AUTO_RECORDING).max(1) as u128 + 2
+        }
+        WindowSpec::Auto { .. } => AUTO_WINDOWS,
     }
 }
 
