@@ -423,6 +423,7 @@ mod tests {
     fn report(terms: Vec<RankedTerm>) -> WindowReport {
         WindowReport {
             source: None,
+            speaker: None,
             index: 2,
             start: TimeValue::Seconds(600.0),
             end: TimeValue::Seconds(900.0),
@@ -552,6 +553,7 @@ mod tests {
         let timeline = testing::Builder::new().input("t", None, 1).build();
         let shift = ShiftReport {
             source: None,
+            speaker: None,
             at: TimeValue::Seconds(2100.0),
             at_ms: 2_100_000,
             until: TimeValue::Seconds(2400.0),
@@ -625,6 +627,7 @@ mod tests {
             window.themes[0].theme = "+theme".into();
             let shift = ShiftReport {
                 source: None,
+                speaker: None,
                 at: TimeValue::Seconds(600.0),
                 at_ms: 600_000,
                 until: TimeValue::Seconds(900.0),

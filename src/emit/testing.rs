@@ -66,6 +66,7 @@ impl Builder {
                 shifts: Vec::new(),
                 chapters: Vec::new(),
                 unassigned: Vec::new(),
+                speakers: Vec::new(),
             },
         }
     }
@@ -159,6 +160,7 @@ impl Builder {
             .map(|t| t.theme.clone());
         self.timeline.windows.push(WindowReport {
             source: source.map(String::from),
+            speaker: None,
             index,
             start: TimeValue::new(start_ms, TimeAxis::Offset),
             end: TimeValue::new(end_ms, TimeAxis::Offset),
@@ -228,6 +230,7 @@ impl Builder {
         let theme_event = kind != ShiftKind::Burst;
         self.timeline.shifts.push(ShiftReport {
             source: source.map(String::from),
+            speaker: None,
             at: w.start.clone(),
             at_ms: w.start_ms,
             until: w.end.clone(),

@@ -281,29 +281,58 @@ pub fn lexicon_windows(
     weighting: ThemeWeight,
     as_of: bool,
 ) -> Vec<ThemeWindow> {
-    let members: Vec<Vec<(u32, f64)>> = themes
+    let idf = member_idf(themes, counts, weighting, as_of);
+    measure(themes, counts, &idf)
+}
+
+/// Theme strengths per window of each of `parts` (counts of parts of the
+/// timeline of `counts`, such as its speakers', on its windows), each member
+/// weighted by its IDF over the whole timeline's windows: the theme tokens of
+/// the parts of a window add up to the window's.
+pub fn lexicon_part_windows(
+    themes: &[Theme],
+    counts: &Counts,
+    parts: &[&Counts],
+    weighting: ThemeWeight,
+    as_of: bool,
+) -> Vec<Vec<ThemeWindow>> {
+    let idf = member_idf(themes, counts, weighting, as_of);
+    parts.iter().map(|part| measure(themes, part, &idf)).collect()
+}
+
+/// A term's count in one window.
+fn count_in(window: &crate::count::WindowCounts, id: u32) -> u64 {
+    window
+        .terms
+        .binary_search_by_key(&id, |&(t, _)| t)
+        .map_or(0, |i| window.terms[i].1)
+}
+
+/// Per window, theme and member (in the order of [`Theme::members`]): the
+/// member's IDF factor in that window (1 when counting).
+fn member_idf(
+    themes: &[Theme],
+    counts: &Counts,
+    weighting: ThemeWeight,
+    as_of: bool,
+) -> Vec<Vec<Vec<f64>>> {
+    let members: Vec<Vec<Option<u32>>> = themes
         .iter()
         .map(|theme| {
             theme
                 .members
                 .iter()
-                .filter_map(|(term, weight)| counts.find(term).map(|id| (id, *weight)))
+                .map(|(term, _)| counts.find(term))
                 .collect()
         })
         .collect();
-    let count_in = |window: &crate::count::WindowCounts, id: u32| {
-        window
-            .terms
-            .binary_search_by_key(&id, |&(t, _)| t)
-            .map_or(0, |i| window.terms[i].1)
-    };
     // Per theme and member: the windows (so far) the member occurs in.
     let mut df: Vec<Vec<u64>> = members.iter().map(|m| vec![0; m.len()]).collect();
     if weighting == ThemeWeight::Idf && !as_of {
         for window in &counts.windows {
             for (theme, members) in df.iter_mut().zip(&members) {
-                for (d, &(id, _)) in theme.iter_mut().zip(members) {
-                    *d += u64::from(count_in(window, id) > 0);
+                for (d, id) in theme.iter_mut().zip(members) {
+                    *d += u64::from(id.is_some_and(|id| count_in(window, id) > 0));
                 }
             }
         }
@@ -315,23 +344,56 @@ pub fn lexicon_windows(
         .enumerate()
         .map(|(w, window)| {
             let n = if as_of { w + 1 } else { total } as f64;
-            let tokens = members
+            members
                 .iter()
                 .zip(df.iter_mut())
                 .map(|(members, df)| {
                     members
                         .iter()
                         .zip(df.iter_mut())
-                        .map(|(&(id, weight), df)| {
-                            let count = count_in(window, id);
-                            if as_of && count > 0 {
+                        .map(|(id, df)| {
+                            if as_of && id.is_some_and(|id| count_in(window, id) > 0) {
                                 *df += 1;
                             }
-                            let idf = match weighting {
+                            match weighting {
                                 ThemeWeight::Count => 1.0,
                                 ThemeWeight::Idf => ((1.0 + n) / (1.0 + *df as f64)).ln() + 1.0,
-                            };
-                            weight * idf * count as f64
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Each window's theme tokens in `counts`: members' counts times weight and the
+/// IDF factors of `idf` (from [`member_idf`]).
+fn measure(themes: &[Theme], counts: &Counts, idf: &[Vec<Vec<f64>>]) -> Vec<ThemeWindow> {
+    let members: Vec<Vec<(Option<u32>, f64)>> = themes
+        .iter()
+        .map(|theme| {
+            theme
+                .members
+                .iter()
+                .map(|(term, weight)| (counts.find(term), *weight))
+                .collect()
+        })
+        .collect();
+    counts
+        .windows
+        .iter()
+        .zip(idf)
+        .map(|(window, idf)| {
+            let tokens = members
+                .iter()
+                .zip(idf)
+                .map(|(members, idf)| {
+                    members
+                        .iter()
+                        .zip(idf)
+                        .filter_map(|(&(id, weight), &idf)| {
+                            id.map(|id| weight * idf * count_in(window, id) as f64)
                         })
                         .sum()
                 })
