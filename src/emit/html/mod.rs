@@ -36,6 +36,7 @@
 mod aggregate;
 mod chart;
 mod markup;
+mod speakers;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -45,7 +46,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use super::{EmitError, Sink, Summary};
-use crate::timeline::{ChapterReport, Meta, ShiftReport, ThemeReport, WindowReport};
+use crate::timeline::{ChapterReport, GroupBy, Meta, ShiftReport, ThemeReport, WindowReport};
 pub use aggregate::NameList;
 use aggregate::{Column, Run, Series};
 pub use markup::{colour, escape};
@@ -185,10 +186,18 @@ impl Group<'_> {
     }
 }
 
-fn groups<'a>(run: &'a Run, summary: &Summary<'a>, names: &[String]) -> Vec<Group<'a>> {
+/// The timelines as the page shows them. A speaker's timeline (`per_speaker`)
+/// has the run's themes and its recording's chapters.
+fn groups<'a>(
+    run: &'a Run,
+    summary: &Summary<'a>,
+    names: &[String],
+    per_speaker: bool,
+) -> Vec<Group<'a>> {
     let mut groups = Vec::new();
     for series in &run.series {
-        let source = series.source.as_deref();
+        let timeline = series.source.as_deref();
+        let source = if per_speaker { None } else { timeline };
         let themes_reports: Vec<&ThemeReport> = summary
             .themes
             .iter()
@@ -217,7 +226,7 @@ fn groups<'a>(run: &'a Run, summary: &Summary<'a>, names: &[String]) -> Vec<Grou
             shifts: summary
                 .shifts
                 .iter()
-                .filter(|s| s.source.as_deref() == source)
+                .filter(|s| s.timeline() == timeline)
                 .collect(),
             themes_reports,
             chapters: chapters_of(summary.chapters, source),
@@ -298,6 +307,8 @@ table.shifts td{border-bottom:1px solid #eef1f4}
 table.shifts{font-size:13px}
 table.chapters{font-size:13px}
 table.chapters td{border-bottom:1px solid #eef1f4}
+table.speakers{font-size:13px}
+table.speakers td{border-bottom:1px solid #eef1f4;overflow-wrap:anywhere}
 .kind{display:inline-block;padding:0 6px;border-radius:9px;font-size:11.5px;font-weight:600;background:#eef1f4}
 .kind-dominant{background:#1f2328;color:#fff}
 .kind-rising{background:#dff3e4;color:#1a7f37}
@@ -317,7 +328,8 @@ footer{margin-top:36px;color:var(--muted);font-size:12px}
 /// The whole page.
 fn render(out: &mut dyn Write, meta: &Meta, run: &Run, summary: &Summary<'_>) -> io::Result<()> {
     let names = theme_names(summary.themes, &run.names);
-    let groups = groups(run, summary, &names);
+    let per_speaker = meta.options.group_by == GroupBy::Speaker;
+    let groups = groups(run, summary, &names, per_speaker);
     let title = title(meta);
     out.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
     out.write_all(b"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")?;
@@ -334,9 +346,10 @@ fn render(out: &mut dyn Write, meta: &Meta, run: &Run, summary: &Summary<'_>) ->
     out.write_all(b"</style>\n</head>\n<body>\n<main>\n")?;
     writeln!(out, "<h1>{}</h1>", escape(&title))?;
     overview(out, meta, run.windows, summary)?;
+    speakers::speaker_table(out, summary.speakers, &names)?;
     let per_source = groups.iter().any(|g| g.source().is_some());
     for group in &groups {
-        section(out, meta, group, &names, per_source)?;
+        section(out, meta, group, &names, per_source, per_speaker)?;
     }
     if groups.is_empty() {
         out.write_all(b"<p>The run has no windows.</p>\n")?;
@@ -403,10 +416,13 @@ fn section(
     group: &Group<'_>,
     names: &[String],
     per_source: bool,
+    per_speaker: bool,
 ) -> io::Result<()> {
     out.write_all(b"<section class=\"timeline\">\n")?;
     let series = group.series;
-    if let Some(source) = group.source() {
+    if let (Some(name), true) = (group.source(), per_speaker) {
+        writeln!(out, "<h2>{}</h2>", speakers::speaker_name(name))?;
+    } else if let Some(source) = group.source() {
         let input_title = meta
             .inputs
             .iter()
