@@ -142,13 +142,14 @@ pub fn merge(a: Vec<SpeakerCounts>, b: Vec<SpeakerCounts>) -> Vec<SpeakerCounts>
 mod tests {
     use super::*;
 
-    /// Counts `(speaker, window, term)` tokens, one segment and document each,
-    /// numbering documents from `first`.
+    /// Counts `(speaker, window, term)` tokens, one segment and document each, a
+    /// second apart, numbering documents (and seconds) from `first`.
     fn build_from(tokens: &[(Option<u32>, usize, &str)], first: u32) -> SpeakerBuilder {
         let mut b = SpeakerBuilder::new();
         for (i, &(speaker, w, term)) in tokens.iter().enumerate() {
-            let start = i as Millis * 1000;
-            b.add_segment(speaker, w..w + 1, first + i as u32, start, start + 500)
+            let n = first + i as u32;
+            let start = Millis::from(n) * 1000;
+            b.add_segment(speaker, w..w + 1, n, start, start + 500)
                 .add(term, term, w..w + 1);
         }
         b

@@ -206,10 +206,7 @@ impl OutputFormat {
     /// Every file this format may write: [`OutputFormat::files`], then
     /// [`OutputFormat::optional_files`].
     pub fn all_files(self) -> impl Iterator<Item = &'static str> {
-        self.files()
-            .iter()
-            .chain(self.optional_files())
-            .copied()
+        self.files().iter().chain(self.optional_files()).copied()
     }
 }
 

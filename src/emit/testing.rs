@@ -492,7 +492,10 @@ pub(crate) fn with_speakers() -> Timeline {
             windows,
         }
     };
-    timeline.speakers = vec![speaker("", 0.4, &timeline), speaker("=Host", 0.6, &timeline)];
+    timeline.speakers = vec![
+        speaker("", 0.4, &timeline),
+        speaker("=Host", 0.6, &timeline),
+    ];
     timeline
 }
 

@@ -359,8 +359,7 @@ impl Pipeline {
             };
             self.timings.progress().stage("count");
             let started = std::time::Instant::now();
-            let (builder, by_speaker, spoken) =
-                self.counting_pass(
+            let (builder, by_speaker, spoken) = self.counting_pass(
                 &feed,
                 placing,
                 self.config.group_by == crate::config::GroupBy::Speaker

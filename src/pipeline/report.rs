@@ -13,8 +13,8 @@ use super::chapters::{ChapterInput, place_shifts};
 use super::plan::Plan;
 use super::speakers::remask;
 use super::themes::SpeakerParts;
-use crate::config::GroupBy;
 use crate::Error;
+use crate::config::GroupBy;
 use crate::count::claim::Phrase;
 use crate::count::{Counts, TermId};
 use crate::ingest::{Ingested, LineCounts};
@@ -296,8 +296,7 @@ impl Pipeline {
         let (histories, events) = self.timings.time("shift", || {
             self.shift(counts, &scores, themes, theme_windows, &view.labels)
         });
-        let reports =
-            self.window_reports(view, counts, scores, &histories, themes, theme_windows);
+        let reports = self.window_reports(view, counts, scores, &histories, themes, theme_windows);
         (reports, shift_reports(view, events))
     }
 

@@ -75,7 +75,11 @@ impl Pipeline {
         // and theme, everyone's.
         let totals: Vec<Vec<f64>> = windows
             .iter()
-            .map(|w| (0..k).map(|t| w.iter().map(|x| x.tokens[t]).sum()).collect())
+            .map(|w| {
+                (0..k)
+                    .map(|t| w.iter().map(|x| x.tokens[t]).sum())
+                    .collect()
+            })
             .collect();
         let everyone: Vec<f64> = (0..k).map(|t| totals.iter().map(|s| s[t]).sum()).collect();
         let in_window: Vec<Vec<f64>> = (0..counts.windows.len())
@@ -104,13 +108,15 @@ impl Pipeline {
                 let leads = (0..k)
                     .filter(|&t| {
                         totals[s][t] > 0.0
-                            && totals
-                                .iter()
-                                .enumerate()
-                                .all(|(o, other)| other[t] < totals[s][t] || (other[t] == totals[s][t] && o >= s))
+                            && totals.iter().enumerate().all(|(o, other)| {
+                                other[t] < totals[s][t] || (other[t] == totals[s][t] && o >= s)
+                            })
                     })
                     .fold(None, |best: Option<usize>, t| match best {
-                        Some(b) if part(totals[s][b], everyone[b]) >= part(totals[s][t], everyone[t]) => {
+                        Some(b)
+                            if part(totals[s][b], everyone[b])
+                                >= part(totals[s][t], everyone[t]) =>
+                        {
                             Some(b)
                         }
                         _ => Some(t),
@@ -211,8 +217,11 @@ fn distinctive(
         .filter(|&(g2, _)| g2 > 0.0)
         .collect();
     scored.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then_with(|| counts.terms[a.1 as usize].term.cmp(&counts.terms[b.1 as usize].term))
+        b.0.total_cmp(&a.0).then_with(|| {
+            counts.terms[a.1 as usize]
+                .term
+                .cmp(&counts.terms[b.1 as usize].term)
+        })
     });
     scored
         .into_iter()
@@ -230,7 +239,11 @@ fn distinctive(
 pub(super) fn remask(whole: &Counts, boilerplate: &[bool], part: &Counts) -> Vec<bool> {
     part.terms
         .iter()
-        .map(|t| whole.find(&t.term).is_some_and(|id| boilerplate[id as usize]))
+        .map(|t| {
+            whole
+                .find(&t.term)
+                .is_some_and(|id| boilerplate[id as usize])
+        })
         .collect()
 }
 

@@ -305,7 +305,10 @@ fn speaker_theme_windows(
     let index = |speaker: Option<u32>| {
         let name = match speaker {
             None => UNKNOWN,
-            Some(id) => speakers.names.get(id as usize).map_or(UNKNOWN, |n| n.as_str()),
+            Some(id) => speakers
+                .names
+                .get(id as usize)
+                .map_or(UNKNOWN, |n| n.as_str()),
         };
         speakers
             .speakers

@@ -297,7 +297,10 @@ pub fn lexicon_part_windows(
     as_of: bool,
 ) -> Vec<Vec<ThemeWindow>> {
     let idf = member_idf(themes, counts, weighting, as_of);
-    parts.iter().map(|part| measure(themes, part, &idf)).collect()
+    parts
+        .iter()
+        .map(|part| measure(themes, part, &idf))
+        .collect()
 }
 
 /// A term's count in one window.

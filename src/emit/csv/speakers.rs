@@ -141,7 +141,8 @@ mod tests {
         );
         let rows: Vec<&str> = lines.collect();
         assert!(
-            rows.iter().any(|r| r.starts_with("'=Host,0,0,150,0:00:00,")),
+            rows.iter()
+                .any(|r| r.starts_with("'=Host,0,0,150,0:00:00,")),
             "{text}"
         );
         assert!(

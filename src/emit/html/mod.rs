@@ -307,8 +307,6 @@ table.shifts td{border-bottom:1px solid #eef1f4}
 table.shifts{font-size:13px}
 table.chapters{font-size:13px}
 table.chapters td{border-bottom:1px solid #eef1f4}
-table.speakers{font-size:13px}
-table.speakers td{border-bottom:1px solid #eef1f4;overflow-wrap:anywhere}
 .kind{display:inline-block;padding:0 6px;border-radius:9px;font-size:11.5px;font-weight:600;background:#eef1f4}
 .kind-dominant{background:#1f2328;color:#fff}
 .kind-rising{background:#dff3e4;color:#1a7f37}
@@ -336,6 +334,9 @@ fn render(out: &mut dyn Write, meta: &Meta, run: &Run, summary: &Summary<'_>) ->
     writeln!(out, "<title>{} · themeline</title>", escape(&title))?;
     out.write_all(b"<style>")?;
     out.write_all(STYLE.as_bytes())?;
+    if !summary.speakers.is_empty() {
+        out.write_all(speakers::STYLE.as_bytes())?;
+    }
     // Hovering a legend entry fades the other bands of its chart (CSS only).
     if !names.is_empty() {
         let selectors: Vec<String> = (0..names.len())

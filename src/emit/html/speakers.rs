@@ -12,6 +12,11 @@ use super::markup::{escape, percent};
 use super::tables::swatched;
 use crate::timeline::SpeakerReport;
 
+/// The table's style, added to the page's only when it has the table (a run
+/// without speakers writes the page it always did).
+pub(super) const STYLE: &str = "table.speakers{font-size:13px}\n\
+table.speakers td{border-bottom:1px solid #eef1f4;overflow-wrap:anywhere}\n";
+
 /// The most speakers the table lists.
 const LISTED_SPEAKERS: usize = 25;
 
