@@ -233,7 +233,7 @@ fn group_by_speaker_gives_each_speaker_a_timeline_on_the_run_s_windows() {
         std::fs::read(whole.join("speakers.csv")).unwrap(),
         std::fs::read(per.join("speakers.csv")).unwrap()
     );
-    check_sums(&per);
+    check_sums(&whole);
 }
 
 /// Mines, selects, counts and merges `parts` with the CLI into `out`.

@@ -13,6 +13,11 @@
 //! Numeric cells never change (a negative G² stays `-7.38`); in a column that holds
 //! numbers or text (`from` and `to` of `shifts.csv`), a cell that is a plain number
 //! is left alone.
+//!
+//! With `--group-by source` every table but `chapters.csv` opens with a `source`
+//! column; with `--group-by speaker` with a `speaker` column instead (speakers'
+//! timelines share the recording's chapters). `speakers.csv` is written only when
+//! some input names its speakers (see [`SpeakersCsv`]).
 
 mod speakers;
 

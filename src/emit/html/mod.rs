@@ -4,7 +4,8 @@
 //! person who ran themeline and wants to see the story without setting anything up.
 //! It is one self-contained file (inline CSS and SVG, no script, no fonts, nothing
 //! fetched), so it can be mailed, attached to an issue or opened from a CI
-//! artifact. Each timeline (one, or one per source with `--group-by source`) gets a
+//! artifact. A run with speakers opens with a small table of them (`speakers`).
+//! Each timeline (one, or one per source or speaker with `--group-by`) gets a
 //! stacked-area chart of its themes' shares by window start, with the changes of
 //! the dominant theme drawn as labelled vertical lines and rising themes and term
 //! bursts as ticks under the axis; a legend; a heat table of each window's top
