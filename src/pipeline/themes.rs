@@ -391,3 +391,65 @@ impl Piece {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count::WindowCounts;
+
+    fn speaker(name: &str, tokens: &[u64]) -> SpeakerCounts {
+        SpeakerCounts {
+            name: name.into(),
+            spoken: 0,
+            counts: Counts {
+                windows: tokens
+                    .iter()
+                    .map(|&tokens| WindowCounts {
+                        tokens,
+                        ..WindowCounts::default()
+                    })
+                    .collect(),
+                ..Counts::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_chunk_s_themes_go_to_its_speakers_in_proportion_to_their_tokens() {
+        let chunk = |windows: Range<usize>, tokens| Chunk {
+            windows,
+            tokens,
+            terms: Vec::new(),
+        };
+        let chunks = [chunk(0..1, 10), chunk(1..2, 4), chunk(1..2, 6)];
+        // Theme rows of W and their sums; the third chunk gave no theme anything.
+        let chunk_themes = [
+            Some((vec![3.0, 1.0], 4.0)),
+            Some((vec![0.0, 2.0], 2.0)),
+            None,
+        ];
+        let chunk_speakers = vec![
+            vec![(Some(0), 6), (None, 4)],
+            vec![(Some(0), 4)],
+            vec![(None, 6)],
+        ];
+        let speakers = [speaker("", &[4, 6]), speaker("Ann", &[6, 4])];
+        let names = ["Ann".to_string()];
+        let windows = speaker_theme_windows(
+            2,
+            &chunk_themes,
+            &chunks,
+            &chunk_speakers,
+            SpeakerParts {
+                speakers: &speakers,
+                names: &names,
+            },
+        );
+        assert_eq!(windows[1][0].tokens, [4.5, 1.5], "Ann: 6 of chunk 0's 10");
+        assert_eq!(windows[0][0].tokens, [3.0, 1.0]);
+        assert_eq!(windows[1][1].tokens, [0.0, 4.0]);
+        assert_eq!(windows[0][1].tokens, [0.0, 0.0], "chunk 2 has no themes");
+        assert_eq!(windows[0][1].share, [0.0, 0.0]);
+        assert_eq!(windows[1][0].window_tokens, 6);
+    }
+}

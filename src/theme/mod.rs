@@ -507,4 +507,55 @@ mod tests {
         );
         assert_eq!(windows[2].share, [0.0, 0.0]);
     }
+
+    #[test]
+    fn parts_are_measured_with_the_whole_s_weights_and_add_up_to_it() {
+        // Two speakers: "ai" in both windows (low IDF), "secur" in one.
+        let (mut whole, mut a, mut b) = (
+            CountBuilder::new(),
+            CountBuilder::new(),
+            CountBuilder::new(),
+        );
+        for (part, w, term) in [
+            (0, 0, "ai"),
+            (1, 0, "secur"),
+            (1, 0, "other"),
+            (0, 1, "ai"),
+            (0, 1, "ai"),
+            (1, 1, "other"),
+        ] {
+            whole.add(term, term, w..w + 1);
+            [&mut a, &mut b][part].add(term, term, w..w + 1);
+        }
+        let (whole, a, b) = (whole.finish(2), a.finish(2), b.finish(2));
+        let theme = |name: &str, members: &[(&str, f64)]| Theme {
+            name: name.into(),
+            origin: Origin::Lexicon,
+            description: None,
+            members: members.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
+            unmatched: Vec::new(),
+            top_terms: Vec::new(),
+        };
+        let themes = [
+            theme("AI", &[("ai", 1.0)]),
+            theme("security", &[("secur", 1.0)]),
+        ];
+        for as_of in [false, true] {
+            let windows = lexicon_windows(&themes, &whole, ThemeWeight::Idf, as_of);
+            let parts = lexicon_part_windows(&themes, &whole, &[&a, &b], ThemeWeight::Idf, as_of);
+            for (w, window) in windows.iter().enumerate() {
+                for t in 0..themes.len() {
+                    let sum = parts[0][w].tokens[t] + parts[1][w].tokens[t];
+                    assert!((sum - window.tokens[t]).abs() < 1e-12, "{w} {t}");
+                }
+                assert_eq!(
+                    parts[0][w].window_tokens + parts[1][w].window_tokens,
+                    window.window_tokens
+                );
+            }
+            // The part's shares are its own: speaker b only speaks of security.
+            assert_eq!(parts[1][0].share, [0.0, 1.0]);
+            assert_eq!(parts[0][1].dominant(), Some(0));
+        }
+    }
 }
