@@ -359,6 +359,8 @@ impl Pipeline {
             };
             self.timings.progress().stage("count");
             let started = std::time::Instant::now();
+            // Counting per speaker costs a second count of every token: only for
+            // text that names its speakers, or when timelines are per speaker.
             let (builder, by_speaker, spoken) = self.counting_pass(
                 &feed,
                 placing,

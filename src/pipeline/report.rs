@@ -121,6 +121,9 @@ impl Pipeline {
                     )
                 })?;
             let mut timelines = Vec::new();
+            // A speaker's timeline is cut from the recording's: its windows,
+            // themes and chapters stay shared, so speakers compare window by
+            // window; only terms and shifts are the speaker's own.
             if self.config.group_by == GroupBy::Speaker {
                 for (speaker, windows) in speakers.iter().zip(&speaker_windows) {
                     let view = GroupView {
