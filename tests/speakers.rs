@@ -1,8 +1,9 @@
 //! Speakers as a dimension, end to end on real Deepgram WebVTT transcripts with
 //! `<v Speaker N>` voice tags (`tests/fixtures/rawkode-*-excerpt.vtt`): the rows
 //! of `speakers.csv` add up to the windows', timelines per speaker, shards that
-//! merge into the whole run byte for byte, any thread count, the schema, and no
-//! `speakers.csv` for a run without speakers.
+//! merge into the whole run byte for byte, any thread count, the schema, no
+//! `speakers.csv` for a run without speakers, and the speakers of the other
+//! readers (speaker turns, Podcasting 2.0, AWS Transcribe, Whisper diarization).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -391,4 +392,39 @@ fn a_run_without_speakers_writes_no_speakers_csv_and_removes_a_stale_one() {
     assert!(out.join("speakers.csv").exists());
     run(&[kpt_unnamed()], &["--window", "2m"], &out);
     assert!(!out.join("speakers.csv").exists() && out.join("notes.txt").exists());
+}
+
+/// The speakers `themeline inspect --what segments` shows for `input`.
+fn inspected_speakers(input: &Path) -> BTreeSet<String> {
+    let out = themeline()
+        .args(["inspect", "--no-config", "--what", "segments"])
+        .arg(input)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&out.get_output().stdout)
+        .lines()
+        .map(|line| {
+            let segment: serde_json::Value = serde_json::from_str(line).unwrap();
+            segment["speaker"].as_str().unwrap_or("").to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn every_reader_s_speakers_reach_speakers_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    for input in [
+        "asr/speaker_turns/changelog-go-time-334.cut.md",
+        "asr/speaker_turns/otter-ladybug-38.tail.md",
+        "asr/podcasting20/podnews_weekly_review_2023-05-05.json",
+        "asr/aws_transcribe/aws_docs_diarization_example.json",
+        "asr/whisper/dosparlants.diarization.json",
+    ] {
+        let input = fixture(input);
+        let out = dir.path().join(input.file_name().unwrap());
+        run(std::slice::from_ref(&input), &["--window", "1m"], &out);
+        let names = check_sums(&out);
+        assert_eq!(names, inspected_speakers(&input), "{}", input.display());
+        assert!(names.len() >= 2, "{}: {names:?}", input.display());
+    }
 }
