@@ -438,7 +438,8 @@ pub struct SpeakerReport {
     pub source: Option<String>,
     /// The name the input gives (`""`: no name given).
     pub name: String,
-    /// Their tokens (kept words), over the timeline's windows.
+    /// Their tokens (kept words), each once (with overlapping windows a token
+    /// counts in every window it falls in, but here once).
     pub tokens: u64,
     /// Their part of the timeline's tokens, 0 to 1.
     pub share: f64,

@@ -157,6 +157,10 @@ fn speakers_csv_adds_up_to_the_windows_and_their_themes() {
             &["--window", "1m", "--themes", "cloud-native"][..],
         ),
         ("discovered", &["--window", "90s"][..]),
+        (
+            "overlapping",
+            &["--window", "2m", "--step", "1m", "--themes", "cloud-native"][..],
+        ),
     ] {
         let out = dir.path().join(name);
         run(&[universal_blue()], args, &out);
@@ -164,6 +168,21 @@ fn speakers_csv_adds_up_to_the_windows_and_their_themes() {
         assert_eq!(
             names,
             BTreeSet::from(["Speaker 0".to_string(), "Speaker 1".to_string()])
+        );
+        // Each token once, however many windows it falls in.
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("timeline.json")).unwrap())
+                .unwrap();
+        let spoken: u64 = json["speakers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["tokens"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            spoken,
+            json["meta"]["statistics"]["tokens"].as_u64().unwrap(),
+            "{name}"
         );
     }
     // Text without a speaker is the unnamed speaker's, never dropped.

@@ -68,7 +68,7 @@ impl Pipeline {
         let whole = term_totals(counts, counts, &mask);
         let whole_n: u64 = whole.iter().sum();
         let window_tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
-        let all_tokens: u64 = window_tokens.iter().sum();
+        let all_tokens: u64 = speakers.iter().map(|s| tokens_once(&s.counts)).sum();
         let all_spoken: i64 = speakers.iter().map(|s| s.spoken).sum();
         let k = themes.len();
         // Per speaker and theme, their theme tokens over the timeline; per window
@@ -103,7 +103,7 @@ impl Pipeline {
                 let own = term_totals(counts, &speaker.counts, &mask);
                 let own_n: u64 = own.iter().sum();
                 let terms = distinctive(counts, &own, &whole, own_n, whole_n);
-                let tokens: u64 = speaker.counts.windows.iter().map(|w| w.tokens).sum();
+                let tokens = tokens_once(&speaker.counts);
                 let overall = ThemeWindow::from_tokens(totals[s].clone(), tokens);
                 let leads = (0..k)
                     .filter(|&t| {
@@ -175,6 +175,17 @@ impl Pipeline {
             })
             .collect()
     }
+}
+
+/// The tokens of `counts`, each once however many windows it falls in: its
+/// words' totals (phrases claim window counts, never the totals).
+fn tokens_once(counts: &Counts) -> u64 {
+    counts
+        .terms
+        .iter()
+        .filter(|t| !t.is_phrase())
+        .map(|t| t.total)
+        .sum()
 }
 
 /// Each term of `whole`'s vocabulary (by its ids) counted over the windows of
