@@ -178,7 +178,12 @@ mod tests {
     fn the_streamed_document_is_the_timeline_pretty_printed() {
         let mut empty = testing::talk();
         empty.windows.clear();
-        for timeline in [testing::talk(), testing::two_sources(), empty] {
+        for timeline in [
+            testing::talk(),
+            testing::two_sources(),
+            testing::with_speakers(),
+            empty,
+        ] {
             let whole = serde_json::to_string_pretty(&timeline).unwrap() + "\n";
             assert!(json(&timeline) == whole, "{}", json(&timeline));
         }
