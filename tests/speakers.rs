@@ -244,6 +244,12 @@ fn group_by_speaker_gives_each_speaker_a_timeline_on_the_run_s_windows() {
         let text = std::fs::read_to_string(per.join(file)).unwrap();
         assert!(text.starts_with("speaker,"), "{file}: {text:.80}");
     }
+    let report = std::fs::read_to_string(per.join("report.html")).unwrap();
+    assert!(report.contains("<h2>Speaker 0</h2>") && report.contains("<h2>Speaker 1</h2>"));
+    let chart: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(per.join("timeline.vl.json")).unwrap())
+            .unwrap();
+    assert_eq!(chart["facet"]["row"]["field"], "speaker");
     // Chapters stay the recording's.
     assert_eq!(
         std::fs::read(whole.join("chapters.csv")).unwrap(),
