@@ -24,6 +24,7 @@ use crate::tokenize::TokenStats;
 pub mod claim;
 mod documents;
 mod filed;
+pub mod speakers;
 pub mod units;
 
 use documents::DocumentTally;

@@ -33,9 +33,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::config::CountingOptions;
-use crate::count::{Counts, UnitGrid};
+use crate::count::speakers::{self, SpeakerCounts, UNKNOWN};
+use crate::count::{Counts, UnitCounts, UnitGrid};
 use crate::ingest::{Diagnostic, Source};
-use crate::time::{TimeAxis, Zone};
+use crate::time::{Millis, TimeAxis, Zone};
 use crate::tokenize::phrases::Miner;
 use crate::window::{Extent, WindowSpec, Windows};
 
@@ -47,8 +48,8 @@ pub const CANDIDATES_FORMAT: &str = "themeline-candidates";
 pub const PHRASES_FORMAT: &str = "themeline-phrases";
 /// The version of all three formats; bumped on any incompatible change (2: the
 /// input format option is `input_format` in the counting options; 3: the
-/// recordings' unit counts, for chapters).
-pub const VERSION: u32 = 3;
+/// recordings' unit counts, for chapters; 4: counts per speaker).
+pub const VERSION: u32 = 4;
 
 /// Why shards cannot be read or merged.
 #[derive(Debug, thiserror::Error)]
@@ -179,6 +180,14 @@ pub struct CountedGroup {
     /// source an index into [`Counted::sources`]), which its unit counts follow.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grids: Vec<(u32, UnitGrid)>,
+    /// Its counts per speaker, sorted by name, when any of its segments names
+    /// its speaker (none otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speakers: Vec<SpeakerCounts>,
+    /// How long its segments last, summed, in milliseconds: what a shard without
+    /// speakers gives the unnamed speaker when merged with shards that have them.
+    #[serde(default)]
+    pub spoken: Millis,
 }
 
 /// A shard of counts, as `themeline count` writes it.
@@ -475,28 +484,59 @@ fn merge_group(
     let windows = resolve(extent)?;
     let len = windows.len_to(extent.end);
     let mut total = Counts::default();
+    let mut by_speaker: Vec<SpeakerCounts> = Vec::new();
+    let mut spoken = 0;
+    // Where a shard with speakers meets one without, the latter's text is the
+    // unnamed speaker's, as in a run over all of it.
+    let with_speakers = members.iter().any(|(_, g)| !g.speakers.is_empty());
     // Each shard numbers its recordings' units from 0; the merge puts them one
     // after another.
     let mut grids: Vec<(u32, UnitGrid)> = Vec::new();
     let mut next_unit = 0u32;
     for (path, group) in members {
         let own = resolve(group.extent)?;
-        let mut counts = group.counts;
-        let mut placed = vec![crate::count::WindowCounts::default(); len];
-        for (k, window) in counts.windows.drain(..).enumerate() {
-            let start = own.window(k).start;
-            let Some(j) = windows
-                .containing(start)
-                .find(|&j| windows.window(j).start == start)
-            else {
-                return Err(ShardError::Windows(format!(
-                    "{path}: its window starting at {start} ms is not a window of the merged timeline; \
-                     pin the windows' origin with `start`"
-                )));
-            };
-            placed[j] = window;
+        let place = |mut counts: Counts| -> Result<Counts, ShardError> {
+            let mut placed = vec![crate::count::WindowCounts::default(); len];
+            for (k, window) in counts.windows.drain(..).enumerate() {
+                let start = own.window(k).start;
+                let Some(j) = windows
+                    .containing(start)
+                    .find(|&j| windows.window(j).start == start)
+                else {
+                    return Err(ShardError::Windows(format!(
+                        "{path}: its window starting at {start} ms is not a window of the merged timeline; \
+                         pin the windows' origin with `start`"
+                    )));
+                };
+                placed[j] = window;
+            }
+            counts.windows = placed;
+            Ok(counts)
+        };
+        let mut group_speakers = group.speakers;
+        if with_speakers && group_speakers.is_empty() {
+            group_speakers.push(SpeakerCounts {
+                name: UNKNOWN.to_string(),
+                spoken: group.spoken,
+                counts: Counts {
+                    tokens: Default::default(),
+                    units: UnitCounts::default(),
+                    ..group.counts.clone()
+                },
+            });
         }
-        counts.windows = placed;
+        let group_speakers = group_speakers
+            .into_iter()
+            .map(|s| {
+                Ok(SpeakerCounts {
+                    counts: place(s.counts)?,
+                    ..s
+                })
+            })
+            .collect::<Result<Vec<_>, ShardError>>()?;
+        by_speaker = speakers::merge(by_speaker, group_speakers);
+        spoken += group.spoken;
+        let mut counts = place(group.counts)?;
         let shift = next_unit;
         for &(source, grid) in &group.grids {
             grids.push((
@@ -525,5 +565,7 @@ fn merge_group(
         phrases,
         counts: total,
         grids,
+        speakers: by_speaker,
+        spoken,
     })
 }

@@ -22,8 +22,9 @@ pub use crate::time::TimeAxis;
 use crate::time::rfc3339;
 pub use crate::tokenize::DropReason;
 /// Version of the `timeline.json` layout; bumped on breaking changes (2: the
-/// input format option is `input_format` in `meta.options`; 3: `chapters[]`).
-pub const SCHEMA_VERSION: u32 = 3;
+/// input format option is `input_format` in `meta.options`; 3: `chapters[]`;
+/// 4: `speakers[]`, and `speaker` on the rows of timelines per speaker).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// How many diagnostics `timeline.json` lists one by one (all are counted).
 pub const MAX_LISTED_DIAGNOSTICS: usize = 1000;
@@ -97,6 +98,10 @@ pub struct WindowReport {
     /// The source this window's timeline belongs to, with `--group-by source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The speaker this window's timeline belongs to, with `--group-by speaker`
+    /// (`""` for the text of no named speaker).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
     /// Position in its timeline, from 0.
     pub index: usize,
     /// Start: seconds into the recording, or an RFC 3339 instant.
@@ -204,6 +209,9 @@ pub struct ShiftReport {
     /// The timeline it belongs to, with `--group-by source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The speaker whose timeline it belongs to, with `--group-by speaker`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
     /// When: the start of the window where it happens (where a burst begins).
     pub at: TimeValue,
     /// `at` in milliseconds on the run's axis.
@@ -245,6 +253,9 @@ pub struct UnassignedTerm {
     /// The timeline, with `--group-by source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The speaker's timeline, with `--group-by speaker`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
     /// The term.
     pub term: String,
     /// How people read it.
@@ -399,4 +410,105 @@ pub struct Timeline {
     pub chapters: Vec<ChapterReport>,
     /// The best-scoring terms that belong to no lexicon theme, best first.
     pub unassigned: Vec<UnassignedTerm>,
+    /// Who speaks, per timeline (absent when no input names its speakers).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub speakers: Vec<SpeakerReport>,
+}
+
+impl WindowReport {
+    /// The timeline it belongs to: its source or its speaker, when timelines are
+    /// per source or per speaker.
+    pub fn timeline(&self) -> Option<&str> {
+        self.source.as_deref().or(self.speaker.as_deref())
+    }
+}
+
+impl ShiftReport {
+    /// The timeline it belongs to: its source or its speaker.
+    pub fn timeline(&self) -> Option<&str> {
+        self.source.as_deref().or(self.speaker.as_deref())
+    }
+}
+
+/// A speaker of a timeline: how much they said, what they said more than the
+/// others, the themes they carry, and all of it per window.
+///
+/// Segments whose input names no speaker belong to the speaker named `""`
+/// (listed when there are any), so a timeline's tokens add up over its speakers.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct SpeakerReport {
+    /// The timeline, with `--group-by source`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The name the input gives (`""`: no name given).
+    pub name: String,
+    /// Their tokens (kept words), each once (with overlapping windows a token
+    /// counts in every window it falls in, but here once).
+    pub tokens: u64,
+    /// Their part of the timeline's tokens, 0 to 1.
+    pub share: f64,
+    /// How long their segments last, summed, in seconds (0 for dated documents).
+    pub seconds: f64,
+    /// Their part of the time everyone's segments last, 0 to 1.
+    pub time_share: f64,
+    /// What they say more than everyone else: terms by signed G² of their counts
+    /// against the other speakers', best first (only terms they over-use).
+    pub terms: Vec<SpeakerTerm>,
+    /// The theme with the largest share of their theme tokens, if any.
+    pub dominant: Option<String>,
+    /// The theme they lead most: of the themes where their tokens outnumber every
+    /// other speaker's, the one where theirs are the largest part of all; `None`
+    /// when they lead none.
+    pub leads: Option<String>,
+    /// Their tokens of each theme over the timeline, in the order of the themes.
+    pub themes: Vec<SpeakerTheme>,
+    /// The windows where they speak, in time order.
+    pub windows: Vec<SpeakerWindow>,
+}
+
+/// A distinctive term of a speaker.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct SpeakerTerm {
+    /// The term.
+    pub term: String,
+    /// How people read it.
+    pub label: String,
+    /// Its count in what they say.
+    pub count: u64,
+    /// Signed G² against the other speakers (positive: they use it more).
+    pub g2: f64,
+}
+
+/// A theme in what one speaker says in one window (or the whole timeline).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct SpeakerTheme {
+    /// The theme's name.
+    pub theme: String,
+    /// The theme's part of the speaker's theme strength, 0 to 1: the window's
+    /// `share`, computed on the speaker's words alone.
+    pub share: f64,
+    /// The (weighted) tokens of the theme in the speaker's words.
+    pub tokens: f64,
+    /// The speaker's part of the theme's tokens among all speakers, 0 to 1 (0
+    /// when nobody speaks of it): who drives the theme.
+    pub share_of_theme: f64,
+}
+
+/// One speaker in one window.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct SpeakerWindow {
+    /// The window's index in its timeline.
+    pub window: usize,
+    /// Its start, as in `windows[]`.
+    pub start: TimeValue,
+    /// Its end, as in `windows[]`.
+    pub end: TimeValue,
+    /// Its label, as in `windows[]`.
+    pub label: String,
+    /// The speaker's tokens in it.
+    pub tokens: u64,
+    /// Their part of the window's tokens, 0 to 1.
+    pub share_of_window: f64,
+    /// Every theme, in the order of the themes.
+    pub themes: Vec<SpeakerTheme>,
 }

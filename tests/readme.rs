@@ -1,7 +1,8 @@
 //! The README's examples are tests: every `themeline` command in its `sh` blocks
 //! and in `themeline run --help` runs as written (in a scratch directory where the
 //! files the examples name exist: `talk.txt` is the bundled transcript, `part-1/`
-//! and `part-2/` halves of the State of the Union addresses), and the outputs the
+//! and `part-2/` halves of the State of the Union addresses, `speakers.vtt` a
+//! speaker-tagged WebVTT excerpt), and the outputs the
 //! README quotes are the committed `output/`'s, recomputed here from its CSV files
 //! (the DuckDB tables) so a change of the default run cannot leave the README
 //! telling an old story.
@@ -60,6 +61,10 @@ fn sandbox() -> tempfile::TempDir {
     link(
         root().join("tests/fixtures/pyvideo-sample.jsonl"),
         "talks.jsonl",
+    );
+    link(
+        root().join("tests/fixtures/rawkode-jc8t4h91wok4bgq10t1s3fiv-excerpt.vtt"),
+        "speakers.vtt",
     );
     std::fs::copy(
         root().join("data/kubecon-eu-2024-recap.txt"),

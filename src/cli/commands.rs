@@ -103,7 +103,7 @@ fn own_outputs(settings: &Settings) -> Vec<PathBuf> {
     }
     themeline::emit::OutputFormat::ALL
         .iter()
-        .flat_map(|format| format.files())
+        .flat_map(|format| format.all_files())
         .map(|file| settings.out.join(file))
         .collect()
 }

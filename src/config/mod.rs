@@ -51,7 +51,7 @@ impl ConfigError {
     }
 }
 
-/// Whether the run makes one timeline or one per source.
+/// Whether the run makes one timeline, one per source, or one per speaker.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
 )]
@@ -62,6 +62,10 @@ pub enum GroupBy {
     None,
     /// One timeline per input file, each with its own windows and IDF.
     Source,
+    /// One timeline per speaker (named by voice tags, turns or labels; `""` for
+    /// text whose input names none), on the windows of the whole run, with the
+    /// run's themes and the recordings' chapters.
+    Speaker,
 }
 
 /// The shape of an option's value, which decides how it is given on the command

@@ -101,8 +101,8 @@ macro_rules! for_each_option {
                 /// Anchor recordings at this instant (2024-03-20T09:00:00Z, or a date-time in
                 /// `tz`) so they share an axis with dated documents.
                 [count] start: opt Anchor = None, "INSTANT", "Windows", check no_check;
-                /// One timeline over all inputs, or one per input file (adds a `source`
-                /// column).
+                /// One timeline over all inputs, one per input file (adds a `source`
+                /// column), or one per speaker (adds a `speaker` column).
                 [count] group_by: one GroupBy = GroupBy::None, "GROUPS", "Windows",
                     check no_check;
                 /// Remove the rolling duplicates of auto-generated captions (auto: when

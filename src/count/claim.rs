@@ -72,6 +72,38 @@ pub fn select(counts: Counts, options: &PhraseOptions) -> (Counts, Vec<Phrase>) 
         }
     }
 
+    let kept_ids: Vec<TermId> = kept.iter().map(|(id, _)| *id).collect();
+    let counts = claim_kept(counts, &kept_ids, &keep);
+    let mut phrases: Vec<Phrase> = kept.into_iter().map(|(_, p)| p).collect();
+    phrases.sort_by(|a, b| b.count.cmp(&a.count).then(a.term.cmp(&b.term)));
+    (counts, phrases)
+}
+
+/// Lets the phrases `kept` (their terms, as [`select`] kept them over the whole
+/// timeline) claim their words in `counts`, a part of that timeline (one
+/// speaker's), and drops the other phrase candidates: the part is claimed as the
+/// whole was, whatever its own phrase statistics.
+pub fn apply(counts: Counts, kept: &[Phrase]) -> Counts {
+    let kept: rustc_hash::FxHashSet<&str> = kept.iter().map(|p| p.term.as_str()).collect();
+    let is_kept = |term: &str| kept.contains(term);
+    let keep: Vec<bool> = counts
+        .terms
+        .iter()
+        .map(|t| !t.is_phrase() || is_kept(&t.term))
+        .collect();
+    let kept_ids: Vec<TermId> = counts
+        .terms
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_phrase() && is_kept(&t.term))
+        .map(|(id, _)| id as TermId)
+        .collect();
+    claim_kept(counts, &kept_ids, &keep)
+}
+
+/// The kept phrases `kept` claim their words' occurrences, longer phrases first;
+/// then the terms `keep` does not keep go.
+fn claim_kept(counts: Counts, kept: &[TermId], keep: &[bool]) -> Counts {
     // Longer phrases claim first: a kept "open telemetry collector" takes its
     // occurrences from "open telemetry" and from the three words. What a phrase
     // claims: its words, and the shorter kept phrases inside it.
@@ -79,14 +111,14 @@ pub fn select(counts: Counts, options: &PhraseOptions) -> (Counts, Vec<Phrase>) 
     let claims: FxHashMap<TermId, (usize, Vec<TermId>)> = {
         // Phrases that differ only in connectors share their components.
         let mut kept_ids: FxHashMap<&[String], Vec<TermId>> = FxHashMap::default();
-        for (id, _) in &kept {
+        for id in kept {
             kept_ids
                 .entry(counts.terms[*id as usize].components.as_slice())
                 .or_default()
                 .push(*id);
         }
         kept.iter()
-            .map(|&(id, _)| {
+            .map(|&id| {
                 let components = &counts.terms[id as usize].components;
                 let mut claimed: Vec<TermId> = (2..components.len())
                     .flat_map(|n| components.windows(n))
@@ -131,12 +163,10 @@ pub fn select(counts: Counts, options: &PhraseOptions) -> (Counts, Vec<Phrase>) 
         .for_each(|window| claim(&mut window.terms));
     // Units keep their words: segmentation reads words alone, and a chapter's
     // title lets a phrase take the place of its words itself.
-    let mut phrases: Vec<Phrase> = kept.into_iter().map(|(_, p)| p).collect();
-    phrases.sort_by(|a, b| b.count.cmp(&a.count).then(a.term.cmp(&b.term)));
     if keep.iter().all(|&k| k) {
-        return (counts, phrases);
+        return counts;
     }
-    (counts.retain(&keep), phrases)
+    counts.retain(keep)
 }
 
 fn count_in(terms: &[(TermId, u64)], id: TermId) -> Option<u64> {
@@ -202,5 +232,44 @@ mod tests {
         let (counts, phrases) = select(b.finish(1), &options);
         assert!(phrases[0].listed);
         assert!(counts.find("servic mesh").is_some());
+    }
+
+    #[test]
+    fn a_part_is_claimed_by_the_phrases_of_the_whole() {
+        let mut whole = CountBuilder::new();
+        let mut part = CountBuilder::new();
+        for b in [&mut whole, &mut part] {
+            b.add("develop", "developer", 0..1);
+            b.add("experi", "experience", 0..1);
+            b.add_phrase(
+                "develop experi",
+                "developer experience",
+                &["develop", "experi"],
+                0..1,
+            );
+            b.add("alpha", "alpha", 0..1);
+            b.add("beta", "beta", 0..1);
+            b.add_phrase("alpha beta", "alpha beta", &["alpha", "beta"], 0..1);
+        }
+        for _ in 0..4 {
+            whole.add("develop", "developer", 0..1);
+            whole.add("experi", "experience", 0..1);
+            whole.add_phrase(
+                "develop experi",
+                "developer experience",
+                &["develop", "experi"],
+                0..1,
+            );
+        }
+        let (_, phrases) = select(whole.finish(1), &PhraseOptions::default());
+        assert_eq!(phrases.len(), 1);
+        // Once in the part: not a phrase of its own, but one of the whole.
+        let part = apply(part.finish(1), &phrases);
+        let id = |t: &str| part.find(t).unwrap();
+        assert!(part.find("alpha beta").is_none());
+        assert_eq!(
+            part.windows[0].terms,
+            [(id("alpha"), 1), (id("beta"), 1), (id("develop experi"), 1)]
+        );
     }
 }

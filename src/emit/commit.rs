@@ -87,7 +87,7 @@ pub fn remove_staging() {
 pub fn is_output_name(name: &OsStr) -> bool {
     OutputFormat::ALL
         .iter()
-        .flat_map(|f| f.files())
+        .flat_map(|f| f.all_files())
         .any(|known| OsStr::new(known) == name)
 }
 
@@ -103,7 +103,7 @@ fn is_old_temporary(name: &OsStr) -> bool {
     name.ends_with(".tmp")
         && OutputFormat::ALL
             .iter()
-            .flat_map(|f| f.files())
+            .flat_map(|f| f.all_files())
             .any(|known| rest.starts_with(&format!("{known}.")))
 }
 
@@ -507,7 +507,7 @@ impl OutputDir {
 
     /// Removes the output files of formats not written this time.
     fn remove_stale_formats(&self) {
-        for known in OutputFormat::ALL.iter().flat_map(|f| f.files()) {
+        for known in OutputFormat::ALL.iter().flat_map(|f| f.all_files()) {
             if !self.names.iter().any(|n| n == known) {
                 let path = self.real.join(known);
                 if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {

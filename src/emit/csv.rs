@@ -13,6 +13,13 @@
 //! Numeric cells never change (a negative G² stays `-7.38`); in a column that holds
 //! numbers or text (`from` and `to` of `shifts.csv`), a cell that is a plain number
 //! is left alone.
+//!
+//! With `--group-by source` every table but `chapters.csv` opens with a `source`
+//! column; with `--group-by speaker` with a `speaker` column instead (speakers'
+//! timelines share the recording's chapters). `speakers.csv` is written only when
+//! some input names its speakers (see [`SpeakersCsv`]).
+
+mod speakers;
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -20,6 +27,7 @@ use std::io::Write;
 use super::{EmitError, Sink, Summary};
 use crate::timeline::GroupBy;
 use crate::timeline::{Meta, TimeValue, WindowReport};
+pub use speakers::SpeakersCsv;
 
 /// The first characters that make a spreadsheet read a cell as a formula.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -50,11 +58,12 @@ fn number_or_text(raw: bool, cell: &str) -> Cow<'_, str> {
 }
 
 /// A CSV writer that prefixes every record with the `source` column when
-/// timelines are per source: the one thing the four tables share besides the
-/// format itself.
+/// timelines are per source (`speaker` when they are per speaker): the one thing
+/// the tables share besides the format itself.
 #[derive(Debug)]
 struct TidyWriter<W: Write> {
     writer: csv::Writer<W>,
+    /// Whether rows carry their timeline's source or speaker.
     per_source: bool,
     /// Text cells as they are (`raw_csv`), not defused.
     raw: bool,
@@ -72,12 +81,18 @@ impl<W: Write> TidyWriter<W> {
     /// Writes the header, learning from `meta` whether rows carry a source and
     /// whether text cells are written raw.
     fn header(&mut self, meta: &Meta, columns: &[&str]) -> Result<(), EmitError> {
-        self.per_source = meta.options.group_by == GroupBy::Source;
+        let group = match meta.options.group_by {
+            GroupBy::None => None,
+            GroupBy::Source => Some("source"),
+            GroupBy::Speaker => Some("speaker"),
+        };
+        self.per_source = group.is_some();
         self.raw = meta.options.raw_csv;
-        self.row(Some("source"), columns)
+        self.row(group, columns)
     }
 
-    /// Writes one record; `source` is written only when timelines are per source.
+    /// Writes one record; `source` (the source or speaker of its timeline) is
+    /// written only when timelines are per source or per speaker.
     fn row(&mut self, source: Option<&str>, fields: &[&str]) -> Result<(), EmitError> {
         if self.per_source {
             self.writer
@@ -132,7 +147,7 @@ impl<W: Write> Sink for TermsCsv<W> {
         let raw = self.out.raw;
         for term in &window.terms {
             self.out.row(
-                window.source.as_deref(),
+                window.timeline(),
                 &[
                     &index,
                     &start,
@@ -200,7 +215,7 @@ impl<W: Write> Sink for WindowsCsv<W> {
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
         let raw = self.out.raw;
         self.out.row(
-            window.source.as_deref(),
+            window.timeline(),
             &[
                 &window.index.to_string(),
                 &window.start.to_string(),
@@ -257,7 +272,7 @@ impl<W: Write> Sink for ThemesCsv<W> {
         let raw = self.out.raw;
         for theme in &window.themes {
             self.out.row(
-                window.source.as_deref(),
+                window.timeline(),
                 &[
                     &index,
                     &start,
@@ -321,7 +336,7 @@ impl<W: Write> Sink for ShiftsCsv<W> {
         for shift in summary.shifts {
             let at: &TimeValue = &shift.at;
             self.out.row(
-                shift.source.as_deref(),
+                shift.timeline(),
                 &[
                     &at.to_string(),
                     shift.kind.name(),
@@ -423,6 +438,7 @@ mod tests {
     fn report(terms: Vec<RankedTerm>) -> WindowReport {
         WindowReport {
             source: None,
+            speaker: None,
             index: 2,
             start: TimeValue::Seconds(600.0),
             end: TimeValue::Seconds(900.0),
@@ -460,6 +476,7 @@ mod tests {
             shifts,
             chapters: &[],
             unassigned: &[],
+            speakers: &[],
         }
     }
 
@@ -552,6 +569,7 @@ mod tests {
         let timeline = testing::Builder::new().input("t", None, 1).build();
         let shift = ShiftReport {
             source: None,
+            speaker: None,
             at: TimeValue::Seconds(2100.0),
             at_ms: 2_100_000,
             until: TimeValue::Seconds(2400.0),
@@ -625,6 +643,7 @@ mod tests {
             window.themes[0].theme = "+theme".into();
             let shift = ShiftReport {
                 source: None,
+                speaker: None,
                 at: TimeValue::Seconds(600.0),
                 at_ms: 600_000,
                 until: TimeValue::Seconds(900.0),

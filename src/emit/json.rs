@@ -9,7 +9,12 @@
 //! [{at, at_ms, until, until_ms, window, label, until_label?, kind, subject, from, to, strength,
 //! share_before, share_after, evidence}], "chapters": [{source?, chapter, start, end,
 //! start_ms, end_ms, label, end_label, title, terms, dominant, strength}],
-//! "unassigned": [{term, label, score, window, windows}]}`. `terms` lists every term that ranks in some window, with the
+//! "unassigned": [{term, label, score, window, windows}], "speakers"?: [{source?,
+//! name, tokens, share, seconds, time_share, terms: [{term, label, count, g2}],
+//! dominant, leads, themes: [{theme, share, tokens, share_of_theme}], windows:
+//! [{window, start, end, label, tokens, share_of_window, themes}]}]}` (`speakers`
+//! only when some input names its speakers; `speaker` on windows, shifts and
+//! unassigned terms with `--group-by speaker`). `terms` lists every term that ranks in some window, with the
 //! surface forms merged into it and the misspellings aliases repaired into it.
 //! `start`/`end` are seconds for recordings and RFC 3339 (UTC) for dated
 //! documents; `start_ms`/`end_ms` are always integers on the run's axis, and for
@@ -104,6 +109,10 @@ impl<W: Write> Sink for TimelineJson<W> {
         self.nested(&summary.chapters, 1)?;
         self.raw(b",\n  \"unassigned\": ")?;
         self.nested(&summary.unassigned, 1)?;
+        if !summary.speakers.is_empty() {
+            self.raw(b",\n  \"speakers\": ")?;
+            self.nested(&summary.speakers, 1)?;
+        }
         self.raw(b"\n}\n")?;
         self.writer.flush().map_err(serde_json::Error::io)?;
         Ok(())
@@ -169,7 +178,12 @@ mod tests {
     fn the_streamed_document_is_the_timeline_pretty_printed() {
         let mut empty = testing::talk();
         empty.windows.clear();
-        for timeline in [testing::talk(), testing::two_sources(), empty] {
+        for timeline in [
+            testing::talk(),
+            testing::two_sources(),
+            testing::with_speakers(),
+            empty,
+        ] {
             let whole = serde_json::to_string_pretty(&timeline).unwrap() + "\n";
             assert!(json(&timeline) == whole, "{}", json(&timeline));
         }

@@ -24,12 +24,12 @@ mod vegalite;
 use std::path::{Path, PathBuf};
 
 use crate::timeline::{
-    ChapterReport, Meta, ShiftReport, TermReport, ThemeReport, Timeline, UnassignedTerm,
-    WindowReport,
+    ChapterReport, Meta, ShiftReport, SpeakerReport, TermReport, ThemeReport, Timeline,
+    UnassignedTerm, WindowReport,
 };
 pub use chapters::ChaptersText;
 pub use commit::{CommitMode, OutputDir, StagedFile, remove_staging};
-pub use csv::{ChaptersCsv, ShiftsCsv, TermsCsv, ThemesCsv, WindowsCsv};
+pub use csv::{ChaptersCsv, ShiftsCsv, SpeakersCsv, TermsCsv, ThemesCsv, WindowsCsv};
 pub use html::HtmlReport;
 pub use json::TimelineJson;
 pub use ndjson::WindowsNdjson;
@@ -68,6 +68,8 @@ pub struct Summary<'a> {
     pub chapters: &'a [ChapterReport],
     /// High-scoring terms of no lexicon theme.
     pub unassigned: &'a [UnassignedTerm],
+    /// The speakers of each timeline (empty when no input names them).
+    pub speakers: &'a [SpeakerReport],
 }
 
 /// Writes `value` as pretty JSON with a final newline, then flushes.
@@ -110,6 +112,7 @@ pub fn emit(timeline: &Timeline, sinks: &mut [&mut dyn Sink]) -> Result<(), Emit
         shifts: &timeline.shifts,
         chapters: &timeline.chapters,
         unassigned: &timeline.unassigned,
+        speakers: &timeline.speakers,
     };
     for sink in sinks.iter_mut() {
         sink.finish(&summary)?;
@@ -120,7 +123,8 @@ pub fn emit(timeline: &Timeline, sinks: &mut [&mut dyn Sink]) -> Result<(), Emit
 /// An output format: a set of files in the output directory, or one stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OutputFormat {
-    /// `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv` (on stdout: `terms.csv`).
+    /// `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv`, `chapters.csv`, and
+    /// `speakers.csv` when some input names its speakers (on stdout: `terms.csv`).
     Csv,
     /// `timeline.json`: the whole run.
     Json,
@@ -169,7 +173,7 @@ impl OutputFormat {
         }
     }
 
-    /// The files this format writes into an output directory.
+    /// The files this format always writes into an output directory.
     pub fn files(self) -> &'static [&'static str] {
         match self {
             OutputFormat::Csv => &[
@@ -185,6 +189,24 @@ impl OutputFormat {
             OutputFormat::VegaLite => &["timeline.vl.json"],
             OutputFormat::Chapters => &["chapters.txt"],
         }
+    }
+}
+
+impl OutputFormat {
+    /// The files this format writes only for some runs: `speakers.csv`, when an
+    /// input names its speakers. A run that does not write one removes the one
+    /// an earlier run left, as it does the files of a format it does not write.
+    pub fn optional_files(self) -> &'static [&'static str] {
+        match self {
+            OutputFormat::Csv => &["speakers.csv"],
+            _ => &[],
+        }
+    }
+
+    /// Every file this format may write: [`OutputFormat::files`], then
+    /// [`OutputFormat::optional_files`].
+    pub fn all_files(self) -> impl Iterator<Item = &'static str> {
+        self.files().iter().chain(self.optional_files()).copied()
     }
 }
 
@@ -241,7 +263,7 @@ impl<'de> serde::Deserialize<'de> for OutputFormat {
 }
 
 /// Writes `terms.csv`, `windows.csv`, `themes.csv`, `shifts.csv`,
-/// `chapters.csv`, `timeline.json`, `report.html`, `timeline.vl.json` and
+/// `chapters.csv` (and `speakers.csv` when there are speakers), `timeline.json`, `report.html`, `timeline.vl.json` and
 /// `chapters.txt` into `dir` atomically: the [`OutputFormat::DEFAULT`] formats.
 pub fn write_outputs(timeline: &Timeline, dir: &Path) -> Result<Vec<PathBuf>, EmitError> {
     write_formats(timeline, dir, &OutputFormat::DEFAULT)
@@ -267,6 +289,9 @@ pub fn write_formats(
                 sinks.push(Box::new(ThemesCsv::new(out.file("themes.csv")?)));
                 sinks.push(Box::new(ShiftsCsv::new(out.file("shifts.csv")?)));
                 sinks.push(Box::new(ChaptersCsv::new(out.file("chapters.csv")?)));
+                if !timeline.speakers.is_empty() {
+                    sinks.push(Box::new(SpeakersCsv::new(out.file("speakers.csv")?)));
+                }
             }
             OutputFormat::Json => {
                 sinks.push(Box::new(TimelineJson::new(out.file("timeline.json")?)))
@@ -357,6 +382,23 @@ mod tests {
             ]
         );
         assert_eq!(written.len(), 9);
+    }
+
+    #[test]
+    fn speakers_csv_comes_with_speakers_and_goes_without() {
+        let dir = tempfile::tempdir().unwrap();
+        let has = |name: &str| dir.path().join(name).exists();
+        write_outputs(&testing::with_speakers(), dir.path()).unwrap();
+        assert!(has("speakers.csv"));
+        write_outputs(&timeline(), dir.path()).unwrap();
+        assert!(!has("speakers.csv"), "a stale speakers.csv is removed");
+        assert!(has("terms.csv"));
+        // In place too: a file of the user's keeps the directory from being swapped.
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        write_outputs(&testing::with_speakers(), dir.path()).unwrap();
+        assert!(has("speakers.csv"));
+        write_outputs(&timeline(), dir.path()).unwrap();
+        assert!(!has("speakers.csv") && has("notes.txt"));
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! `timeline.ndjson`: one window per line, for streams and log pipelines.
 //!
 //! Each line is one JSON object, exactly an element of `timeline.json`'s
-//! `windows[]` (`source?, index, start, end, start_ms, end_ms, label, end_label?,
+//! `windows[]` (`source?, speaker?, index, start, end, start_ms, end_ms, label, end_label?,
 //! documents, segments, tokens, partial, dominant, terms[], themes[]`), written as
 //! soon as the window comes, so `themeline run --format ndjson --out - | head -3`
 //! stops after three windows' worth of work on the output side. A window per line
 //! (rather than a window × term per line) keeps one object per time step, the shape
 //! time-series tools (`jq`, DuckDB's `read_json`, Vector, Loki) expect, and every
 //! field keeps its `timeline.json` name and meaning: `themeline schema window` is
-//! the schema of a line.
+//! the schema of a line. Speakers are not window fields: their rows per window
+//! are `timeline.json`'s `speakers[].windows[]` and `speakers.csv`.
 
 use std::io::Write;
 

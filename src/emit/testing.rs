@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 
 use crate::time::{Millis, clock_label};
 use crate::timeline::{
-    GroupBy, LineCounts, Meta, Origin, RankedTerm, ShiftKind, ShiftReport, Source, Statistics,
-    TermReport, TermStatus, ThemeMember, ThemeReport, ThemeScore, TimeAxis, TimeValue, Timeline,
-    WindowReport,
+    GroupBy, LineCounts, Meta, Origin, RankedTerm, ShiftKind, ShiftReport, Source, SpeakerReport,
+    SpeakerTerm, SpeakerTheme, SpeakerWindow, Statistics, TermReport, TermStatus, ThemeMember,
+    ThemeReport, ThemeScore, TimeAxis, TimeValue, Timeline, WindowReport,
 };
 
 /// Builds a [`Timeline`] on the offset axis (recordings) one piece at a time.
@@ -66,6 +66,7 @@ impl Builder {
                 shifts: Vec::new(),
                 chapters: Vec::new(),
                 unassigned: Vec::new(),
+                speakers: Vec::new(),
             },
         }
     }
@@ -159,6 +160,7 @@ impl Builder {
             .map(|t| t.theme.clone());
         self.timeline.windows.push(WindowReport {
             source: source.map(String::from),
+            speaker: None,
             index,
             start: TimeValue::new(start_ms, TimeAxis::Offset),
             end: TimeValue::new(end_ms, TimeAxis::Offset),
@@ -228,6 +230,7 @@ impl Builder {
         let theme_event = kind != ShiftKind::Burst;
         self.timeline.shifts.push(ShiftReport {
             source: source.map(String::from),
+            speaker: None,
             at: w.start.clone(),
             at_ms: w.start_ms,
             until: w.end.clone(),
@@ -435,6 +438,65 @@ pub(crate) fn two_sources() -> Timeline {
             meta.options.themes = Some("cloud-native".into());
         })
         .build()
+}
+
+/// [`talk`] spoken by a host whose name starts like a formula (`=Host`, with
+/// three fifths of every window's tokens and themes) and by someone the input
+/// does not name (`""`, the rest).
+pub(crate) fn with_speakers() -> Timeline {
+    let mut timeline = talk();
+    let speaker = |name: &str, part: f64, timeline: &Timeline| {
+        let windows: Vec<SpeakerWindow> = timeline
+            .windows
+            .iter()
+            .map(|w| {
+                let host = w.tokens * 3 / 5;
+                let tokens = if part > 0.5 { host } else { w.tokens - host };
+                SpeakerWindow {
+                    window: w.index,
+                    start: w.start.clone(),
+                    end: w.end.clone(),
+                    label: w.label.clone(),
+                    tokens,
+                    share_of_window: tokens as f64 / w.tokens.max(1) as f64,
+                    themes: w
+                        .themes
+                        .iter()
+                        .map(|t| SpeakerTheme {
+                            theme: t.theme.clone(),
+                            share: t.share,
+                            tokens: t.tokens * part,
+                            share_of_theme: if t.tokens > 0.0 { part } else { 0.0 },
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let tokens: u64 = windows.iter().map(|w| w.tokens).sum();
+        SpeakerReport {
+            source: None,
+            name: name.into(),
+            tokens,
+            share: part,
+            seconds: 450.0 * part,
+            time_share: part,
+            terms: vec![SpeakerTerm {
+                term: "secur".into(),
+                label: "security".into(),
+                count: 3,
+                g2: 1.5,
+            }],
+            dominant: Some("security".into()),
+            leads: (part > 0.5).then(|| "security".into()),
+            themes: Vec::new(),
+            windows,
+        }
+    };
+    timeline.speakers = vec![
+        speaker("", 0.4, &timeline),
+        speaker("=Host", 0.6, &timeline),
+    ];
+    timeline
 }
 
 /// [`talk`]'s windows without any theme, as `--discover 0` without a lexicon gives.

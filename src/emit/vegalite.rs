@@ -9,7 +9,8 @@
 //! the colours of the HTML report, with a tooltip on points at every window start
 //! (theme, start, end, share, strength). For dated corpora `start` is temporal (RFC
 //! 3339 in the CSV); for recordings it is quantitative seconds, labelled
-//! `H:MM:SS`. With `--group-by source` the chart has a row per source.
+//! `H:MM:SS`. With `--group-by source` the chart has a row per source (with
+//! `--group-by speaker`, per speaker).
 //!
 //! The spec is built as a [`serde_json::Value`] and pretty-printed; its content
 //! depends only on the timeline, so it is byte-identical for the same run. Its
@@ -24,7 +25,7 @@ use serde_json::{Value, json};
 use super::html::{NameList, colour, theme_names, title};
 use super::{EmitError, Sink, Summary, write_pretty_json};
 use crate::time::{Millis, TimeAxis};
-use crate::timeline::{Meta, WindowReport};
+use crate::timeline::{GroupBy, Meta, WindowReport};
 
 /// The Vega-Lite schema the spec declares.
 pub const VEGA_LITE_SCHEMA: &str = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -68,7 +69,7 @@ impl<W: Write> Sink for VegaLiteSpec<W> {
         for theme in &window.themes {
             self.names.add(&theme.theme);
         }
-        self.per_source |= window.source.is_some();
+        self.per_source |= window.timeline().is_some();
         self.starts.add(window.start_ms);
         Ok(())
     }
@@ -212,13 +213,18 @@ fn spec(
     let data = json!({"url": "themes.csv", "format": {"type": "csv", "parse": parse}});
     let description = "Theme shares per window from themes.csv, written by themeline";
     if per_source {
+        // themes.csv names the timelines in its first column: a source or a speaker.
+        let field = match meta.options.group_by {
+            GroupBy::Speaker => "speaker",
+            _ => "source",
+        };
         json!({
             "$schema": VEGA_LITE_SCHEMA,
             "title": title(meta),
             "description": description,
             "data": data,
             "transform": [order],
-            "facet": {"row": {"field": "source", "type": "nominal", "title": "source"}},
+            "facet": {"row": {"field": field, "type": "nominal", "title": field}},
             "resolve": {"scale": {"x": "independent"}},
             "spec": {"width": WIDTH, "height": 260, "encoding": encoding, "layer": layers}
         })

@@ -219,7 +219,7 @@ impl Pipeline {
         let options = self.config.discover_options().unwrap_or_default();
         let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
         let chunk_tokens = options.chunk_length(tokens);
-        let chunks = self.chunks(feed, languages, passages, windows, counts, chunk_tokens)?;
+        let (chunks, _) = self.chunks(feed, languages, passages, windows, counts, chunk_tokens)?;
         let mask = vocabulary_mask(counts, self.config.min_count);
         let matrix = chunk_matrix(&chunks, &mask, DiscoverOptions::default().max_terms);
         for (row, &chunk) in matrix.matrix.rows.iter().zip(&matrix.rows) {

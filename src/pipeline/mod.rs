@@ -16,6 +16,7 @@ mod inspect;
 mod passes;
 mod plan;
 mod report;
+mod speakers;
 mod themes;
 
 use std::path::PathBuf;
@@ -364,15 +365,27 @@ impl Pipeline {
             };
             self.timings.progress().stage("count");
             let started = std::time::Instant::now();
-            let counts = self
-                .counting_pass(&feed, placing)?
-                .finish(group.windows.len_to(group.extent.end));
+            // Counting per speaker costs a second count of every token: only for
+            // text that names its speakers, or when timelines are per speaker.
+            let (builder, by_speaker, spoken) = self.counting_pass(
+                &feed,
+                placing,
+                self.config.group_by == crate::config::GroupBy::Speaker
+                    || group.has_speakers(ingested),
+            )?;
+            let windows = group.windows.len_to(group.extent.end);
+            let counts = builder.finish(windows);
+            let speakers = by_speaker
+                .map(|s| s.finish(&ingested.speakers, counts.windows.len()))
+                .unwrap_or_default();
             self.timings.add("count", started.elapsed());
             groups.push(CountedGroup {
                 source: group.source.clone(),
                 extent: group.extent,
                 phrases: kept.keys(),
                 counts,
+                speakers,
+                spoken,
                 grids: group
                     .grids
                     .iter()

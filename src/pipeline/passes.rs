@@ -14,6 +14,7 @@ use super::Pipeline;
 use super::corpus::Feed;
 use crate::Error;
 use crate::count::claim::{self, Phrase};
+use crate::count::speakers::SpeakerBuilder;
 use crate::count::{CountBuilder, Counts, Pause, UnitGrid};
 use crate::ingest::Segment;
 use crate::stem::Language;
@@ -22,6 +23,10 @@ use crate::tokenize::passages::{PassageCounts, without_boilerplate};
 use crate::tokenize::phrases::{Candidates, KeptPhrases, Miner, PhraseMode};
 use crate::tokenize::{Analyzer, DropReason, Event, Token, TokenStats};
 use crate::window::{Windows, token_time};
+
+/// What the counting pass counted: the timeline's counts, its speakers' (when
+/// asked for), and how long its segments last, summed.
+pub(crate) type Counting = (CountBuilder, Option<SpeakerBuilder>, Millis);
 
 /// What analysing a segment carries over to the next one on the same worker.
 #[derive(Debug, Default)]
@@ -179,16 +184,26 @@ impl Pipeline {
 
     /// The counting pass: tokenizes, stems, windows and counts the feed in
     /// parallel, counting the phrases of `placing.kept` beside their words (they
-    /// claim their words later, [`Pipeline::claim`]).
+    /// claim their words later, [`Pipeline::claim`]). With `speakers`, each
+    /// speaker's tokens are also counted on their own (see
+    /// [`crate::count::speakers`]).
     pub(crate) fn counting_pass(
         &self,
         feed: &Feed<'_>,
         placing: Placing<'_>,
-    ) -> Result<CountBuilder, Error> {
-        let mut workers: Vec<(CountBuilder, Analysis)> =
-            (0..self.pool.current_num_threads().max(1))
-                .map(|_| Default::default())
-                .collect();
+        speakers: bool,
+    ) -> Result<Counting, Error> {
+        type Worker = (CountBuilder, Analysis, Option<SpeakerBuilder>, Millis);
+        let mut workers: Vec<Worker> = (0..self.pool.current_num_threads().max(1))
+            .map(|_| {
+                (
+                    CountBuilder::default(),
+                    Analysis::default(),
+                    speakers.then(SpeakerBuilder::new),
+                    0,
+                )
+            })
+            .collect();
         // The segment before each batch, for the silence before its first one.
         let mut before: Option<Segment> = None;
         feed.for_each(|segments| {
@@ -197,53 +212,73 @@ impl Pipeline {
                 .par_chunks(size)
                 .enumerate()
                 .zip(workers.par_iter_mut())
-                .for_each(|((k, piece), (builder, analysis))| {
+                .for_each(|((k, piece), (builder, analysis, by_speaker, spoken))| {
                     // Every chunk but the last is `size` long.
                     let mut previous = match k {
                         0 => before.as_ref(),
                         k => segments.get(k * size - 1),
                     };
                     for segment in piece {
-                        builder.add_segment(
-                            placing.windows.containing(segment.start),
-                            segment.document,
-                            segment.end,
-                        );
+                        let starts_in = placing.windows.containing(segment.start);
+                        builder.add_segment(starts_in.clone(), segment.document, segment.end);
                         self.note_pause(builder, placing, segment, previous);
                         previous = Some(segment);
-                        let builder = std::cell::RefCell::new(&mut *builder);
+                        *spoken += (segment.end - segment.start).max(0);
+                        let speaker = by_speaker.as_mut().map(|s| {
+                            s.add_segment(
+                                segment.speaker,
+                                starts_in,
+                                segment.document,
+                                segment.start,
+                                segment.end,
+                            )
+                        });
+                        let builders = std::cell::RefCell::new((&mut *builder, speaker));
                         self.analyze_segment(
                             segment,
                             placing,
                             analysis,
                             |w, at, token| {
                                 let unit = placing.unit(segment, at);
-                                builder
-                                    .borrow_mut()
-                                    .add_at(&token.term, &token.display, w, unit)
+                                let (builder, speaker) = &mut *builders.borrow_mut();
+                                if let Some(speaker) = speaker {
+                                    speaker.add(&token.term, &token.display, w.clone());
+                                }
+                                builder.add_at(&token.term, &token.display, w, unit)
                             },
                             |w, at, key, surface, components| {
                                 let unit = placing.unit(segment, at);
-                                builder
-                                    .borrow_mut()
-                                    .add_phrase_at(key, surface, components, w, unit)
+                                let (builder, speaker) = &mut *builders.borrow_mut();
+                                if let Some(speaker) = speaker {
+                                    speaker.add_phrase(key, surface, components, w.clone());
+                                }
+                                builder.add_phrase_at(key, surface, components, w, unit)
                             },
                         );
                     }
                     builder.end_piece();
+                    if let Some(s) = by_speaker {
+                        s.end_piece();
+                    }
                 });
             before = segments.last().cloned();
         })?;
         Ok(workers
             .into_par_iter()
-            .map(|(mut builder, analysis)| {
+            .map(|(mut builder, analysis, by_speaker, spoken)| {
                 builder.add_token_stats(&analysis.stats);
-                builder
+                (builder, by_speaker, spoken)
             })
-            .reduce(CountBuilder::new, |mut a, b| {
-                a.merge(b);
-                a
-            }))
+            .reduce(
+                || (CountBuilder::new(), speakers.then(SpeakerBuilder::new), 0),
+                |(mut a, mut sa, ta), (b, sb, tb)| {
+                    a.merge(b);
+                    if let (Some(sa), Some(sb)) = (sa.as_mut(), sb) {
+                        sa.merge(sb);
+                    }
+                    (a, sa, ta + tb)
+                },
+            ))
     }
 
     /// Notes where a chapter boundary could be placed: the start of `segment`,

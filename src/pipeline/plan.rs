@@ -47,6 +47,19 @@ pub(crate) struct Group {
     pub passages: Option<PassageCounts>,
 }
 
+impl Group {
+    /// Whether any of its segments names its speaker: then its counts are also
+    /// kept per speaker.
+    pub(crate) fn has_speakers(&self, ingested: &Ingested) -> bool {
+        self.parts.iter().any(|part| match part {
+            Part::Held(range) => ingested.segments[range.clone()]
+                .iter()
+                .any(|s| s.speaker.is_some()),
+            Part::Streamed(i) => !ingested.streamed[*i].speakers.is_empty(),
+        })
+    }
+}
+
 impl Pipeline {
     /// The segments of `group`, for a pass.
     pub(crate) fn feed<'a>(&'a self, ingested: &'a Ingested, group: &'a Group) -> Feed<'a> {
@@ -69,7 +82,8 @@ impl Pipeline {
         let parts = source_parts(ingested);
         let mut groups_parts: Vec<(Option<String>, Vec<Part>)> = Vec::new();
         match self.config.group_by {
-            GroupBy::None => {
+            // Speakers' timelines are cut from the one timeline's counts.
+            GroupBy::None | GroupBy::Speaker => {
                 let mut all: Vec<Part> = Vec::new();
                 for part in parts.into_iter().flatten() {
                     // Adjacent held runs make one.

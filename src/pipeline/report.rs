@@ -11,7 +11,10 @@ use rayon::prelude::*;
 use super::Pipeline;
 use super::chapters::{ChapterInput, place_shifts};
 use super::plan::Plan;
+use super::speakers::remask;
+use super::themes::SpeakerParts;
 use crate::Error;
+use crate::config::GroupBy;
 use crate::count::claim::Phrase;
 use crate::count::{Counts, TermId};
 use crate::ingest::{Ingested, LineCounts};
@@ -33,13 +36,15 @@ use crate::window::{Extent, WindowLength, Windows};
 const UNASSIGNED: usize = 20;
 
 /// One timeline as the reports see it.
-struct GroupView<'a> {
-    source: &'a Option<String>,
-    windows: &'a Windows,
-    extent: Extent,
-    axis: TimeAxis,
+pub(super) struct GroupView<'a> {
+    pub(super) source: &'a Option<String>,
+    /// The speaker, for a speaker's timeline.
+    pub(super) speaker: Option<String>,
+    pub(super) windows: &'a Windows,
+    pub(super) extent: Extent,
+    pub(super) axis: TimeAxis,
     /// Each window's label.
-    labels: Vec<String>,
+    pub(super) labels: Vec<String>,
 }
 
 impl Pipeline {
@@ -83,12 +88,15 @@ impl Pipeline {
         let paths: Vec<String> = counted.sources.iter().map(|s| s.path.clone()).collect();
         let analysed_in = analysed_in(&counted.sources);
         let mut set_aside: Vec<BoilerplateTerm> = Vec::new();
+        let mut speaker_reports = Vec::new();
         for (index, (counted_group, group_windows)) in
             counted.groups.into_iter().zip(group_windows).enumerate()
         {
             let (counts, phrases) = self.claim(counted_group.counts);
+            let speakers = self.claim_speakers(counted_group.speakers, &phrases);
             let view = GroupView {
                 source: &counted_group.source,
+                speaker: None,
                 windows: &group_windows,
                 extent: counted_group.extent,
                 axis,
@@ -113,36 +121,51 @@ impl Pipeline {
                     of: counts.documents,
                 });
             }
-            let (group_themes, theme_windows, discovered) = self.timings.time("theme", || {
-                self.themes(
-                    feed.as_ref()
-                        .map(|(feed, languages, passages)| (feed, *languages, *passages)),
-                    &analysed_in,
-                    &group_windows,
+            let parts = SpeakerParts {
+                speakers: &speakers,
+                names: text.map_or(&[][..], |(ingested, _)| ingested.speakers.as_slice()),
+            };
+            let ((group_themes, theme_windows, discovered), speaker_windows) =
+                self.timings.time("theme", || {
+                    self.themes(
+                        feed.as_ref()
+                            .map(|(feed, languages, passages)| (feed, *languages, *passages)),
+                        &analysed_in,
+                        &group_windows,
+                        &counts,
+                        &boilerplate,
+                        parts,
+                    )
+                })?;
+            let mut timelines = Vec::new();
+            // A speaker's timeline is cut from the recording's: its windows,
+            // themes and chapters stay shared, so speakers compare window by
+            // window; only terms and shifts are the speaker's own.
+            if self.config.group_by == GroupBy::Speaker {
+                for (speaker, windows) in speakers.iter().zip(&speaker_windows) {
+                    let view = GroupView {
+                        speaker: Some(speaker.name.clone()),
+                        labels: view.labels.clone(),
+                        ..view
+                    };
+                    let masked = remask(&counts, &boilerplate, &speaker.counts);
+                    timelines.push(self.timeline_reports(
+                        &view,
+                        &speaker.counts,
+                        &group_themes,
+                        windows,
+                        &masked,
+                    ));
+                }
+            } else {
+                timelines.push(self.timeline_reports(
+                    &view,
                     &counts,
-                    &boilerplate,
-                )
-            })?;
-            let scores = self
-                .timings
-                .time("score", || self.score(&counts, &boilerplate));
-            let (histories, events) = self.timings.time("shift", || {
-                self.shift(
-                    &counts,
-                    &scores,
                     &group_themes,
                     &theme_windows,
-                    &view.labels,
-                )
-            });
-            let reports = self.window_reports(
-                &view,
-                &counts,
-                scores,
-                &histories,
-                &group_themes,
-                &theme_windows,
-            );
+                    &boilerplate,
+                ));
+            }
             let group_chapters = self.timings.time("segment", || {
                 self.chapters(&ChapterInput {
                     source: view.source,
@@ -157,15 +180,26 @@ impl Pipeline {
                     boilerplate: &boilerplate,
                 })
             });
-            let mut group_shifts = shift_reports(&view, events);
-            if !counted_group.grids.is_empty() {
-                place_shifts(&mut group_shifts, &group_chapters, view.windows, axis);
+            let mut reports = Vec::new();
+            for (timeline_windows, mut group_shifts) in timelines {
+                if !counted_group.grids.is_empty() {
+                    place_shifts(&mut group_shifts, &group_chapters, view.windows, axis);
+                }
+                shifts.extend(group_shifts);
+                if group_themes.iter().any(|t| t.origin == Origin::Lexicon) {
+                    unassigned.extend(unassigned_terms(&group_themes, &timeline_windows));
+                }
+                reports.extend(timeline_windows);
             }
-            shifts.extend(group_shifts);
             chapters.extend(group_chapters);
-            if group_themes.iter().any(|t| t.origin == Origin::Lexicon) {
-                unassigned.extend(unassigned_terms(&group_themes, &reports));
-            }
+            speaker_reports.extend(self.speaker_reports(
+                &view,
+                &counts,
+                &boilerplate,
+                &speakers,
+                &speaker_windows,
+                &group_themes,
+            ));
             themes.extend(theme_reports(&view, &counts, group_themes, &theme_windows));
             discovery.extend(discovered);
             for term in reports.iter().flat_map(|w| &w.terms) {
@@ -263,7 +297,27 @@ impl Pipeline {
             shifts,
             chapters,
             unassigned,
+            speakers: speaker_reports,
         })
+    }
+
+    /// One timeline's windows and shifts: its windows scored, its shifts found.
+    fn timeline_reports(
+        &self,
+        view: &GroupView<'_>,
+        counts: &Counts,
+        themes: &[Theme],
+        theme_windows: &[ThemeWindow],
+        boilerplate: &[bool],
+    ) -> (Vec<WindowReport>, Vec<ShiftReport>) {
+        let scores = self
+            .timings
+            .time("score", || self.score(counts, boilerplate));
+        let (histories, events) = self.timings.time("shift", || {
+            self.shift(counts, &scores, themes, theme_windows, &view.labels)
+        });
+        let reports = self.window_reports(view, counts, scores, &histories, themes, theme_windows);
+        (reports, shift_reports(view, events))
     }
 
     /// The score stage: each window's best terms, ranked.
@@ -354,6 +408,7 @@ impl Pipeline {
                     .collect();
                 WindowReport {
                     source: view.source.clone(),
+                    speaker: view.speaker.clone(),
                     index,
                     start: TimeValue::new(window.start, view.axis),
                     end: TimeValue::new(window.end, view.axis),
@@ -383,6 +438,7 @@ fn shift_reports(view: &GroupView<'_>, events: Vec<Shift>) -> Vec<ShiftReport> {
             let until = view.windows.window(event.end_window).end;
             ShiftReport {
                 source: view.source.clone(),
+                speaker: view.speaker.clone(),
                 at: TimeValue::new(at, view.axis),
                 at_ms: at,
                 until: TimeValue::new(until, view.axis),
@@ -450,6 +506,7 @@ fn unassigned_terms(themes: &[Theme], windows: &[WindowReport]) -> Vec<Unassigne
             }
             let entry = best.entry(&term.term).or_insert_with(|| UnassignedTerm {
                 source: window.source.clone(),
+                speaker: window.speaker.clone(),
                 term: term.term.clone(),
                 label: term.label.clone(),
                 score: term.score,

@@ -10,6 +10,7 @@ use super::Pipeline;
 use super::corpus::Feed;
 use super::passes::{Analysis, Placing};
 use crate::Error;
+use crate::count::speakers::{SpeakerCounts, UNKNOWN};
 use crate::count::{Counts, TermId};
 use crate::score::vocabulary_mask;
 use crate::stem::Language;
@@ -23,6 +24,16 @@ use crate::window::Windows;
 
 /// A timeline's themes, their windows, and how discovery went.
 pub(crate) type GroupThemes = (Vec<Theme>, Vec<ThemeWindow>, Option<DiscoveryReport>);
+
+/// A timeline's speakers: their names and counts (claimed), and the names of the
+/// run's speakers by ingest index, which chunks of the text carry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SpeakerParts<'a> {
+    /// The timeline's speakers, sorted by name.
+    pub speakers: &'a [SpeakerCounts],
+    /// The run's speaker names by ingest index (empty without the text).
+    pub names: &'a [String],
+}
 
 impl Pipeline {
     /// The run's terms for a lexicon entry: its stem (or protected form), or for
@@ -65,7 +76,9 @@ impl Pipeline {
     /// lexicon's, or discovered from chunks of the text, which `feed` hands on
     /// (`None` when only counts are at hand, as in a merge of shards), without
     /// the terms of `boilerplate`. A lexicon's entries are matched in the
-    /// languages of `analysed_in`.
+    /// languages of `analysed_in`. Beside them, each window's theme tokens of
+    /// each of `speakers`, measured the same way: the speakers' tokens of a
+    /// theme in a window add up to the window's.
     pub(crate) fn themes(
         &self,
         feed: Option<(&Feed<'_>, &[Language], Option<&PassageCounts>)>,
@@ -73,7 +86,9 @@ impl Pipeline {
         windows: &Windows,
         counts: &Counts,
         boilerplate: &[bool],
-    ) -> Result<GroupThemes, Error> {
+        speakers: SpeakerParts<'_>,
+    ) -> Result<(GroupThemes, Vec<Vec<ThemeWindow>>), Error> {
+        let parts: Vec<&Counts> = speakers.speakers.iter().map(|s| &s.counts).collect();
         if let Some(lexicon) = &self.lexicon {
             let themes =
                 Theme::from_lexicon(lexicon, counts, |text| self.lexicon_keys(text, analysed_in));
@@ -83,22 +98,33 @@ impl Pipeline {
                 self.config.theme_weight,
                 self.config.as_of,
             );
-            return Ok((themes, windows, None));
+            let by_speaker = theme::lexicon_part_windows(
+                &themes,
+                counts,
+                &parts,
+                self.config.theme_weight,
+                self.config.as_of,
+            );
+            return Ok(((themes, windows, None), by_speaker));
         }
-        let Some(options) = self.config.discover_options() else {
-            let windows = counts
+        let no_themes = |counts: &Counts| -> Vec<ThemeWindow> {
+            counts
                 .windows
                 .iter()
                 .map(|w| ThemeWindow::from_tokens(Vec::new(), w.tokens))
-                .collect();
-            return Ok((Vec::new(), windows, None));
+                .collect()
+        };
+        let Some(options) = self.config.discover_options() else {
+            let by_speaker = parts.iter().map(|p| no_themes(p)).collect();
+            return Ok(((Vec::new(), no_themes(counts), None), by_speaker));
         };
         let Some((feed, languages, passages)) = feed else {
             return Err(Error::DiscoveryNeedsText);
         };
         let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
         let chunk_tokens = options.chunk_length(tokens);
-        let chunks = self.chunks(feed, languages, passages, windows, counts, chunk_tokens)?;
+        let (chunks, chunk_speakers) =
+            self.chunks(feed, languages, passages, windows, counts, chunk_tokens)?;
         // Boilerplate would make themes of its own: intros, sponsor reads, URLs.
         let mut mask = vocabulary_mask(counts, self.config.min_count);
         for (kept, &boilerplate) in mask.iter_mut().zip(boilerplate) {
@@ -120,14 +146,23 @@ impl Pipeline {
             iterations: found.iterations,
             background_share: found.background_share,
         };
-        Ok((found.themes, found.windows, Some(report)))
+        let by_speaker = speaker_theme_windows(
+            found.themes.len(),
+            &found.chunk_themes,
+            &chunks,
+            &chunk_speakers,
+            speakers,
+        );
+        Ok(((found.themes, found.windows, Some(report)), by_speaker))
     }
 
     /// Cuts a feed into chunks for theme discovery: stretches of one document
     /// whose tokens fall in the same windows, of at least `chunk_tokens` tokens
     /// (the last of a document may be shorter), counted against `counts`'s
     /// vocabulary with kept phrases claiming their words. A chunk may continue
-    /// from one batch into the next.
+    /// from one batch into the next. Beside each chunk: its tokens per speaker
+    /// (ingest index; `None` for segments without one), which may change inside
+    /// a chunk.
     pub(crate) fn chunks(
         &self,
         feed: &Feed<'_>,
@@ -136,7 +171,7 @@ impl Pipeline {
         windows: &Windows,
         counts: &Counts,
         chunk_tokens: u64,
-    ) -> Result<Vec<Chunk>, Error> {
+    ) -> Result<(Vec<Chunk>, Vec<ChunkSpeakers>), Error> {
         /// Segments analysed at once: bounds the memory of the per-segment pieces.
         const BLOCK: usize = 16_384;
         let ids: FxHashMap<&str, TermId> = counts
@@ -170,7 +205,8 @@ impl Pipeline {
             passages,
         };
         let mut chunks: Vec<Chunk> = Vec::new();
-        let mut open: Option<(u32, Piece)> = None;
+        let mut speakers: Vec<ChunkSpeakers> = Vec::new();
+        let mut open: Option<(u32, Piece, ChunkSpeakers)> = None;
         feed.for_each(|segments| {
             for block in segments.chunks(BLOCK) {
                 let pieces: Vec<Vec<Piece>> = block
@@ -220,8 +256,9 @@ impl Pipeline {
                     .collect();
                 for (segment, pieces) in block.iter().zip(pieces) {
                     for piece in pieces {
+                        let spoken = (segment.speaker, piece.tokens);
                         match &mut open {
-                            Some((document, chunk))
+                            Some((document, chunk, by_speaker))
                                 if *document == segment.document
                                     && chunk.windows == piece.windows
                                     && chunk.tokens < chunk_tokens =>
@@ -229,20 +266,88 @@ impl Pipeline {
                                 chunk.tokens += piece.tokens;
                                 chunk.terms.extend(piece.terms);
                                 chunk.claims.extend(piece.claims);
+                                add_spoken(by_speaker, spoken);
                             }
                             _ => {
-                                if let Some((_, chunk)) = open.take() {
+                                if let Some((_, chunk, by_speaker)) = open.take() {
                                     chunks.push(chunk.close());
+                                    speakers.push(by_speaker);
                                 }
-                                open = Some((segment.document, piece));
+                                open = Some((segment.document, piece, vec![spoken]));
                             }
                         }
                     }
                 }
             }
         })?;
-        chunks.extend(open.map(|(_, chunk)| chunk.close()));
-        Ok(chunks)
+        if let Some((_, chunk, by_speaker)) = open {
+            chunks.push(chunk.close());
+            speakers.push(by_speaker);
+        }
+        Ok((chunks, speakers))
+    }
+}
+
+/// Each speaker's theme windows from the chunks: a chunk's tokens go to the
+/// themes in proportion to its row of `W`, as the timeline's do, each speaker's
+/// tokens of the chunk as the chunk's tokens.
+fn speaker_theme_windows(
+    k: usize,
+    chunk_themes: &[Option<(Vec<f64>, f64)>],
+    chunks: &[Chunk],
+    chunk_speakers: &[ChunkSpeakers],
+    speakers: SpeakerParts<'_>,
+) -> Vec<Vec<ThemeWindow>> {
+    let mut tokens: Vec<Vec<Vec<f64>>> = speakers
+        .speakers
+        .iter()
+        .map(|s| vec![vec![0.0; k]; s.counts.windows.len()])
+        .collect();
+    let index = |speaker: Option<u32>| {
+        let name = match speaker {
+            None => UNKNOWN,
+            Some(id) => speakers
+                .names
+                .get(id as usize)
+                .map_or(UNKNOWN, |n| n.as_str()),
+        };
+        speakers
+            .speakers
+            .binary_search_by(|s| s.name.as_str().cmp(name))
+            .ok()
+    };
+    for ((themes, chunk), by_speaker) in chunk_themes.iter().zip(chunks).zip(chunk_speakers) {
+        let Some((row, sum)) = themes else { continue };
+        for &(speaker, n) in by_speaker {
+            let Some(s) = index(speaker) else { continue };
+            let windows = tokens[s].len();
+            for window in chunk.windows.clone().filter(|&x| x < windows) {
+                for (t, &weight) in row.iter().enumerate() {
+                    tokens[s][window][t] += n as f64 * weight / sum;
+                }
+            }
+        }
+    }
+    tokens
+        .into_iter()
+        .zip(speakers.speakers)
+        .map(|(windows, speaker)| {
+            windows
+                .into_iter()
+                .zip(&speaker.counts.windows)
+                .map(|(tokens, w)| ThemeWindow::from_tokens(tokens, w.tokens))
+                .collect()
+        })
+        .collect()
+}
+
+/// A chunk's tokens per speaker, in the order the speakers first speak in it.
+pub(crate) type ChunkSpeakers = Vec<(Option<u32>, u64)>;
+
+fn add_spoken(by_speaker: &mut ChunkSpeakers, (speaker, tokens): (Option<u32>, u64)) {
+    match by_speaker.iter_mut().find(|(s, _)| *s == speaker) {
+        Some((_, n)) => *n += tokens,
+        None => by_speaker.push((speaker, tokens)),
     }
 }
 
@@ -285,5 +390,67 @@ impl Piece {
             tokens: self.tokens,
             terms: counts,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count::WindowCounts;
+
+    fn speaker(name: &str, tokens: &[u64]) -> SpeakerCounts {
+        SpeakerCounts {
+            name: name.into(),
+            spoken: 0,
+            counts: Counts {
+                windows: tokens
+                    .iter()
+                    .map(|&tokens| WindowCounts {
+                        tokens,
+                        ..WindowCounts::default()
+                    })
+                    .collect(),
+                ..Counts::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_chunk_s_themes_go_to_its_speakers_in_proportion_to_their_tokens() {
+        let chunk = |windows: Range<usize>, tokens| Chunk {
+            windows,
+            tokens,
+            terms: Vec::new(),
+        };
+        let chunks = [chunk(0..1, 10), chunk(1..2, 4), chunk(1..2, 6)];
+        // Theme rows of W and their sums; the third chunk gave no theme anything.
+        let chunk_themes = [
+            Some((vec![3.0, 1.0], 4.0)),
+            Some((vec![0.0, 2.0], 2.0)),
+            None,
+        ];
+        let chunk_speakers = vec![
+            vec![(Some(0), 6), (None, 4)],
+            vec![(Some(0), 4)],
+            vec![(None, 6)],
+        ];
+        let speakers = [speaker("", &[4, 6]), speaker("Ann", &[6, 4])];
+        let names = ["Ann".to_string()];
+        let windows = speaker_theme_windows(
+            2,
+            &chunk_themes,
+            &chunks,
+            &chunk_speakers,
+            SpeakerParts {
+                speakers: &speakers,
+                names: &names,
+            },
+        );
+        assert_eq!(windows[1][0].tokens, [4.5, 1.5], "Ann: 6 of chunk 0's 10");
+        assert_eq!(windows[0][0].tokens, [3.0, 1.0]);
+        assert_eq!(windows[1][1].tokens, [0.0, 4.0]);
+        assert_eq!(windows[0][1].tokens, [0.0, 0.0], "chunk 2 has no themes");
+        assert_eq!(windows[0][1].share, [0.0, 0.0]);
+        assert_eq!(windows[1][0].window_tokens, 6);
     }
 }

@@ -161,6 +161,11 @@ pub struct Discovered {
     /// The share of the chunks' tokens the background took, when themes were
     /// learned over one ([`DiscoverOptions::background`]).
     pub background_share: Option<f64>,
+    /// Per chunk: its row of `W` in the order of `themes`, and the row's sum
+    /// (its tokens go to each theme in proportion), or `None` when it gave no
+    /// theme anything. What measures the themes of a part of each chunk, such as
+    /// one speaker's words.
+    pub chunk_themes: Vec<Option<(Vec<f64>, f64)>>,
 }
 
 /// Sievert and Shirley's (2014) relevance weight: a name term should be both
@@ -296,6 +301,7 @@ pub fn discover(
             relative_error: 0.0,
             iterations: 0,
             background_share: None,
+            chunk_themes: vec![None; chunks.len()],
         };
     }
     let Factors {
@@ -390,8 +396,16 @@ pub fn discover(
             ThemeWindow::from_tokens(ordered, window.tokens)
         })
         .collect();
+    let mut chunk_themes = vec![None; chunks.len()];
+    for (row, &chunk) in w.iter().zip(&built.rows) {
+        let sum: f64 = row.iter().sum();
+        if sum > 0.0 {
+            chunk_themes[chunk] = Some((order.iter().map(|&t| row[t]).collect(), sum));
+        }
+    }
     let norm = built.matrix.norm_squared().sqrt();
     Discovered {
+        chunk_themes,
         themes,
         windows,
         shape: (m, n),

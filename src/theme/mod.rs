@@ -281,29 +281,61 @@ pub fn lexicon_windows(
     weighting: ThemeWeight,
     as_of: bool,
 ) -> Vec<ThemeWindow> {
-    let members: Vec<Vec<(u32, f64)>> = themes
+    let idf = member_idf(themes, counts, weighting, as_of);
+    measure(themes, counts, &idf)
+}
+
+/// Theme strengths per window of each of `parts` (counts of parts of the
+/// timeline of `counts`, such as its speakers', on its windows), each member
+/// weighted by its IDF over the whole timeline's windows: the theme tokens of
+/// the parts of a window add up to the window's.
+pub fn lexicon_part_windows(
+    themes: &[Theme],
+    counts: &Counts,
+    parts: &[&Counts],
+    weighting: ThemeWeight,
+    as_of: bool,
+) -> Vec<Vec<ThemeWindow>> {
+    let idf = member_idf(themes, counts, weighting, as_of);
+    parts
+        .iter()
+        .map(|part| measure(themes, part, &idf))
+        .collect()
+}
+
+/// A term's count in one window.
+fn count_in(window: &crate::count::WindowCounts, id: u32) -> u64 {
+    window
+        .terms
+        .binary_search_by_key(&id, |&(t, _)| t)
+        .map_or(0, |i| window.terms[i].1)
+}
+
+/// Per window, theme and member (in the order of [`Theme::members`]): the
+/// member's IDF factor in that window (1 when counting).
+fn member_idf(
+    themes: &[Theme],
+    counts: &Counts,
+    weighting: ThemeWeight,
+    as_of: bool,
+) -> Vec<Vec<Vec<f64>>> {
+    let members: Vec<Vec<Option<u32>>> = themes
         .iter()
         .map(|theme| {
             theme
                 .members
                 .iter()
-                .filter_map(|(term, weight)| counts.find(term).map(|id| (id, *weight)))
+                .map(|(term, _)| counts.find(term))
                 .collect()
         })
         .collect();
-    let count_in = |window: &crate::count::WindowCounts, id: u32| {
-        window
-            .terms
-            .binary_search_by_key(&id, |&(t, _)| t)
-            .map_or(0, |i| window.terms[i].1)
-    };
     // Per theme and member: the windows (so far) the member occurs in.
     let mut df: Vec<Vec<u64>> = members.iter().map(|m| vec![0; m.len()]).collect();
     if weighting == ThemeWeight::Idf && !as_of {
         for window in &counts.windows {
             for (theme, members) in df.iter_mut().zip(&members) {
-                for (d, &(id, _)) in theme.iter_mut().zip(members) {
-                    *d += u64::from(count_in(window, id) > 0);
+                for (d, id) in theme.iter_mut().zip(members) {
+                    *d += u64::from(id.is_some_and(|id| count_in(window, id) > 0));
                 }
             }
         }
@@ -315,23 +347,56 @@ pub fn lexicon_windows(
         .enumerate()
         .map(|(w, window)| {
             let n = if as_of { w + 1 } else { total } as f64;
-            let tokens = members
+            members
                 .iter()
                 .zip(df.iter_mut())
                 .map(|(members, df)| {
                     members
                         .iter()
                         .zip(df.iter_mut())
-                        .map(|(&(id, weight), df)| {
-                            let count = count_in(window, id);
-                            if as_of && count > 0 {
+                        .map(|(id, df)| {
+                            if as_of && id.is_some_and(|id| count_in(window, id) > 0) {
                                 *df += 1;
                             }
-                            let idf = match weighting {
+                            match weighting {
                                 ThemeWeight::Count => 1.0,
                                 ThemeWeight::Idf => ((1.0 + n) / (1.0 + *df as f64)).ln() + 1.0,
-                            };
-                            weight * idf * count as f64
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Each window's theme tokens in `counts`: members' counts times weight and the
+/// IDF factors of `idf` (from [`member_idf`]).
+fn measure(themes: &[Theme], counts: &Counts, idf: &[Vec<Vec<f64>>]) -> Vec<ThemeWindow> {
+    let members: Vec<Vec<(Option<u32>, f64)>> = themes
+        .iter()
+        .map(|theme| {
+            theme
+                .members
+                .iter()
+                .map(|(term, weight)| (counts.find(term), *weight))
+                .collect()
+        })
+        .collect();
+    counts
+        .windows
+        .iter()
+        .zip(idf)
+        .map(|(window, idf)| {
+            let tokens = members
+                .iter()
+                .zip(idf)
+                .map(|(members, idf)| {
+                    members
+                        .iter()
+                        .zip(idf)
+                        .filter_map(|(&(id, weight), &idf)| {
+                            id.map(|id| weight * idf * count_in(window, id) as f64)
                         })
                         .sum()
                 })
@@ -441,5 +506,56 @@ mod tests {
             "an empty window has no dominant theme"
         );
         assert_eq!(windows[2].share, [0.0, 0.0]);
+    }
+
+    #[test]
+    fn parts_are_measured_with_the_whole_s_weights_and_add_up_to_it() {
+        // Two speakers: "ai" in both windows (low IDF), "secur" in one.
+        let (mut whole, mut a, mut b) = (
+            CountBuilder::new(),
+            CountBuilder::new(),
+            CountBuilder::new(),
+        );
+        for (part, w, term) in [
+            (0, 0, "ai"),
+            (1, 0, "secur"),
+            (1, 0, "other"),
+            (0, 1, "ai"),
+            (0, 1, "ai"),
+            (1, 1, "other"),
+        ] {
+            whole.add(term, term, w..w + 1);
+            [&mut a, &mut b][part].add(term, term, w..w + 1);
+        }
+        let (whole, a, b) = (whole.finish(2), a.finish(2), b.finish(2));
+        let theme = |name: &str, members: &[(&str, f64)]| Theme {
+            name: name.into(),
+            origin: Origin::Lexicon,
+            description: None,
+            members: members.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
+            unmatched: Vec::new(),
+            top_terms: Vec::new(),
+        };
+        let themes = [
+            theme("AI", &[("ai", 1.0)]),
+            theme("security", &[("secur", 1.0)]),
+        ];
+        for as_of in [false, true] {
+            let windows = lexicon_windows(&themes, &whole, ThemeWeight::Idf, as_of);
+            let parts = lexicon_part_windows(&themes, &whole, &[&a, &b], ThemeWeight::Idf, as_of);
+            for (w, window) in windows.iter().enumerate() {
+                for t in 0..themes.len() {
+                    let sum = parts[0][w].tokens[t] + parts[1][w].tokens[t];
+                    assert!((sum - window.tokens[t]).abs() < 1e-12, "{w} {t}");
+                }
+                assert_eq!(
+                    parts[0][w].window_tokens + parts[1][w].window_tokens,
+                    window.window_tokens
+                );
+            }
+            // The part's shares are its own: speaker b only speaks of security.
+            assert_eq!(parts[1][0].share, [0.0, 1.0]);
+            assert_eq!(parts[0][1].dominant(), Some(0));
+        }
     }
 }

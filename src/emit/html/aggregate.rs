@@ -70,7 +70,7 @@ impl Run {
     /// Folds in the next window.
     pub(super) fn add(&mut self, window: &WindowReport) {
         self.windows += 1;
-        let source = window.source.as_deref();
+        let source = window.timeline();
         if self
             .series
             .last()
@@ -88,9 +88,12 @@ impl Run {
     }
 }
 
-/// One timeline (a source's windows with `--group-by source`, or all of them).
+/// One timeline (a source's windows with `--group-by source`, a speaker's with
+/// `--group-by speaker`, or all of them).
 #[derive(Debug)]
 pub(super) struct Series {
+    /// The source or speaker of the timeline, when timelines are per source or
+    /// per speaker.
     pub(super) source: Option<String>,
     /// Windows seen.
     pub(super) windows: usize,

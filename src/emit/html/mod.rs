@@ -4,7 +4,8 @@
 //! person who ran themeline and wants to see the story without setting anything up.
 //! It is one self-contained file (inline CSS and SVG, no script, no fonts, nothing
 //! fetched), so it can be mailed, attached to an issue or opened from a CI
-//! artifact. Each timeline (one, or one per source with `--group-by source`) gets a
+//! artifact. A run with speakers opens with a small table of them (`speakers`).
+//! Each timeline (one, or one per source or speaker with `--group-by`) gets a
 //! stacked-area chart of its themes' shares by window start, with the changes of
 //! the dominant theme drawn as labelled vertical lines and rising themes and term
 //! bursts as ticks under the axis; a legend; a heat table of each window's top
@@ -36,6 +37,7 @@
 mod aggregate;
 mod chart;
 mod markup;
+mod speakers;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -45,7 +47,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use super::{EmitError, Sink, Summary};
-use crate::timeline::{ChapterReport, Meta, ShiftReport, ThemeReport, WindowReport};
+use crate::timeline::{ChapterReport, GroupBy, Meta, ShiftReport, ThemeReport, WindowReport};
 pub use aggregate::NameList;
 use aggregate::{Column, Run, Series};
 pub use markup::{colour, escape};
@@ -185,10 +187,18 @@ impl Group<'_> {
     }
 }
 
-fn groups<'a>(run: &'a Run, summary: &Summary<'a>, names: &[String]) -> Vec<Group<'a>> {
+/// The timelines as the page shows them. A speaker's timeline (`per_speaker`)
+/// has the run's themes and its recording's chapters.
+fn groups<'a>(
+    run: &'a Run,
+    summary: &Summary<'a>,
+    names: &[String],
+    per_speaker: bool,
+) -> Vec<Group<'a>> {
     let mut groups = Vec::new();
     for series in &run.series {
-        let source = series.source.as_deref();
+        let timeline = series.source.as_deref();
+        let source = if per_speaker { None } else { timeline };
         let themes_reports: Vec<&ThemeReport> = summary
             .themes
             .iter()
@@ -217,7 +227,7 @@ fn groups<'a>(run: &'a Run, summary: &Summary<'a>, names: &[String]) -> Vec<Grou
             shifts: summary
                 .shifts
                 .iter()
-                .filter(|s| s.source.as_deref() == source)
+                .filter(|s| s.timeline() == timeline)
                 .collect(),
             themes_reports,
             chapters: chapters_of(summary.chapters, source),
@@ -317,13 +327,17 @@ footer{margin-top:36px;color:var(--muted);font-size:12px}
 /// The whole page.
 fn render(out: &mut dyn Write, meta: &Meta, run: &Run, summary: &Summary<'_>) -> io::Result<()> {
     let names = theme_names(summary.themes, &run.names);
-    let groups = groups(run, summary, &names);
+    let per_speaker = meta.options.group_by == GroupBy::Speaker;
+    let groups = groups(run, summary, &names, per_speaker);
     let title = title(meta);
     out.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
     out.write_all(b"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")?;
     writeln!(out, "<title>{} · themeline</title>", escape(&title))?;
     out.write_all(b"<style>")?;
     out.write_all(STYLE.as_bytes())?;
+    if !summary.speakers.is_empty() {
+        out.write_all(speakers::STYLE.as_bytes())?;
+    }
     // Hovering a legend entry fades the other bands of its chart (CSS only).
     if !names.is_empty() {
         let selectors: Vec<String> = (0..names.len())
@@ -334,9 +348,10 @@ fn render(out: &mut dyn Write, meta: &Meta, run: &Run, summary: &Summary<'_>) ->
     out.write_all(b"</style>\n</head>\n<body>\n<main>\n")?;
     writeln!(out, "<h1>{}</h1>", escape(&title))?;
     overview(out, meta, run.windows, summary)?;
+    speakers::speaker_table(out, summary.speakers, &names)?;
     let per_source = groups.iter().any(|g| g.source().is_some());
     for group in &groups {
-        section(out, meta, group, &names, per_source)?;
+        section(out, meta, group, &names, per_source, per_speaker)?;
     }
     if groups.is_empty() {
         out.write_all(b"<p>The run has no windows.</p>\n")?;
@@ -403,10 +418,13 @@ fn section(
     group: &Group<'_>,
     names: &[String],
     per_source: bool,
+    per_speaker: bool,
 ) -> io::Result<()> {
     out.write_all(b"<section class=\"timeline\">\n")?;
     let series = group.series;
-    if let Some(source) = group.source() {
+    if let (Some(name), true) = (group.source(), per_speaker) {
+        writeln!(out, "<h2>{}</h2>", speakers::speaker_name(name))?;
+    } else if let Some(source) = group.source() {
         let input_title = meta
             .inputs
             .iter()

@@ -354,7 +354,7 @@ pub(super) fn chapter_table(
 
 /// A theme's name, escaped, after a swatch of its colour (none for a name not
 /// among `names`).
-fn swatched(names: &[String], theme: &str) -> String {
+pub(super) fn swatched(names: &[String], theme: &str) -> String {
     let swatch = names
         .iter()
         .position(|n| n == theme)

@@ -517,3 +517,12 @@ fn chapters_are_the_spine_of_the_chart() {
     assert!(list < page.find("<h3>Themes over time</h3>").unwrap());
     assert!(page.contains("<td>agents on GPUs, model serving &amp; &lt;inference&gt;</td>"));
 }
+
+#[test]
+fn speakers_get_a_table_and_its_style_only_when_there_are_speakers() {
+    let page = html(&testing::with_speakers());
+    assert!(page.contains("<h2>Speakers</h2>") && page.contains("table.speakers{"));
+    assert!(page.find("<h2>Speakers</h2>") < page.find("<section"));
+    let page = html(&testing::talk());
+    assert!(!page.contains("Speakers") && !page.contains("table.speakers"));
+}
