@@ -240,10 +240,13 @@ impl Pipeline {
                 builder.add_token_stats(&analysis.stats);
                 builder
             })
-            .reduce(CountBuilder::new, |mut a, b| {
+            // No empty builder to start from: merging the first worker into one
+            // would copy its counts while they are still held.
+            .reduce_with(|mut a, b| {
                 a.merge(b);
                 a
-            }))
+            })
+            .unwrap_or_default())
     }
 
     /// Notes where a chapter boundary could be placed: the start of `segment`,
