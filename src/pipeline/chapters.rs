@@ -178,20 +178,32 @@ impl Pipeline {
 /// One recording's chapters, as spans of its units.
 fn recording_spans(counts: &Counts, grid: &UnitGrid, options: &SegmentOptions) -> Vec<Span> {
     let (base, n) = (grid.base as usize, grid.count as usize);
-    let units: Vec<Vec<(TermId, u64)>> = (base..base + n)
-        .map(|u| counts.units.counts.get(u).cloned().unwrap_or_default())
-        .collect();
+    // The recording's units as counted, borrowed: on a long recording they are a
+    // large share of the run's memory, and copying them twice (all, then words
+    // alone) made the chapter stage the run's peak. Units past the stored ones
+    // are empty.
+    let all = &counts.units.counts;
+    let stored = &all[base.min(all.len())..(base + n).min(all.len())];
+    let units = |from: usize, to: usize| &stored[from.min(stored.len())..to.min(stored.len())];
     // Where the topic changes is read from words alone: a phrase would count its
-    // words twice.
-    let words: Vec<Vec<(TermId, u64)>> = units
-        .iter()
-        .map(|unit| {
-            unit.iter()
-                .copied()
-                .filter(|&(t, _)| !counts.terms[t as usize].is_phrase())
-                .collect()
-        })
-        .collect();
+    // words twice. Without phrases the units are their words already.
+    let has_phrases = counts.terms.iter().any(|t| t.is_phrase());
+    let words: std::borrow::Cow<'_, [Vec<(TermId, u64)>]> = if !has_phrases && stored.len() == n {
+        std::borrow::Cow::Borrowed(stored)
+    } else {
+        std::borrow::Cow::Owned(
+            (0..n)
+                .map(|u| {
+                    stored.get(u).map_or_else(Vec::new, |unit| {
+                        unit.iter()
+                            .copied()
+                            .filter(|&(t, _)| !counts.terms[t as usize].is_phrase())
+                            .collect()
+                    })
+                })
+                .collect(),
+        )
+    };
     let pauses: Vec<_> = (base..base + n)
         .map(|u| counts.units.pauses.get(u).copied().flatten())
         .collect();
@@ -218,7 +230,7 @@ fn recording_spans(counts: &Counts, grid: &UnitGrid, options: &SegmentOptions) -
         spans.push(Span {
             start: from_time,
             end: to_time,
-            counts: sum(&units[from_unit..to_unit.max(from_unit)]),
+            counts: sum(units(from_unit, to_unit.max(from_unit))),
             strength,
             label: clock_label(from_time - grid.origin),
             end_label: clock_label(to_time - grid.origin),
