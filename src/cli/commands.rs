@@ -207,8 +207,21 @@ impl<W: Write> Write for PipeWriter<W> {
     }
 }
 
+/// How a file is written.
+#[derive(Clone, Copy)]
+enum Encoding {
+    /// Plain JSON (phrase lists).
+    Json,
+    /// Gzip-compressed JSON (shards of counts and of candidates).
+    Compressed,
+}
+
 /// Writes `value` as JSON to `path` atomically: a temporary file beside it, then a rename.
-fn write_json_atomically(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+fn write_json_atomically(
+    path: &Path,
+    value: &impl serde::Serialize,
+    encoding: Encoding,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -219,8 +232,14 @@ fn write_json_atomically(path: &Path, value: &impl serde::Serialize) -> Result<(
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     {
         let mut out = io::BufWriter::new(file.as_file_mut());
-        serde_json::to_writer(&mut out, value).context("cannot write JSON")?;
-        out.write_all(b"\n")?;
+        match encoding {
+            Encoding::Json => {
+                serde_json::to_writer(&mut out, value).context("cannot write JSON")?;
+                out.write_all(b"\n")?;
+            }
+            Encoding::Compressed => themeline::shard::write_compressed(value, &mut out)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        }
         out.flush()?;
     }
     file.persist(path)
@@ -241,7 +260,7 @@ pub fn count(cli: &Cli, args: &CountArgs) -> Result<()> {
     let shard = pipeline.count(corpus)?;
     drop(reporter);
     let segments = shard.counted.segments;
-    write_json_atomically(&args.out, &shard)?;
+    write_json_atomically(&args.out, &shard, Encoding::Compressed)?;
     if !settings.quiet {
         eprintln!(
             "themeline: counted {segments} segments in {:.2}s; wrote {}",
@@ -290,7 +309,7 @@ pub fn mine(cli: &Cli, args: &MineArgs) -> Result<()> {
     let corpus = read(&pipeline, &settings, &reporter)?;
     let file = pipeline.mine(corpus)?;
     drop(reporter);
-    write_json_atomically(&args.out, &file)?;
+    write_json_atomically(&args.out, &file, Encoding::Compressed)?;
     if !settings.quiet {
         eprintln!(
             "themeline: {} phrase candidates; wrote {}",
@@ -319,7 +338,7 @@ pub fn select(cli: &Cli, args: &SelectArgs) -> Result<()> {
     let pipeline = Pipeline::new(settings.config.clone())?;
     let candidates: usize = files.iter().map(|(_, f)| f.candidates.len()).sum();
     let list = pipeline.select(files)?;
-    write_json_atomically(&args.out, &list)?;
+    write_json_atomically(&args.out, &list, Encoding::Json)?;
     if !settings.quiet {
         eprintln!(
             "themeline: {} phrases from {} candidates; wrote {}",
