@@ -126,7 +126,10 @@ impl Pipeline {
         spans: Vec<Span>,
     ) -> Vec<ChapterReport> {
         let counts = input.counts;
-        let whole = sum_lists(spans.iter().map(|s| s.counts.as_slice()));
+        let whole = sum_dense(
+            spans.iter().map(|s| s.counts.as_slice()),
+            counts.terms.len(),
+        );
         // Each chapter's rest is `whole` minus the chapter, read term by term
         // rather than built: building it scanned the whole vocabulary per chapter.
         let whole_words = word_tokens(counts, &whole);
@@ -256,6 +259,26 @@ fn sum_lists<'a>(lists: impl Iterator<Item = &'a [(TermId, u64)]>) -> Vec<(TermI
         }
     }
     summed
+}
+
+/// [`sum_lists`] of many lists, added into one count per term of a vocabulary of
+/// `terms` instead of gathered and sorted: the lists of all a recording's
+/// chapters gathered were as large as its unit counts.
+fn sum_dense<'a>(
+    lists: impl Iterator<Item = &'a [(TermId, u64)]>,
+    terms: usize,
+) -> Vec<(TermId, u64)> {
+    // `None`: absent, so that a listed zero stays listed, as when sorted.
+    let mut dense: Vec<Option<u64>> = vec![None; terms];
+    for &(t, n) in lists.flatten() {
+        let slot = &mut dense[t as usize];
+        *slot = Some(slot.unwrap_or(0) + n);
+    }
+    dense
+        .into_iter()
+        .enumerate()
+        .filter_map(|(t, n)| n.map(|n| (t as TermId, n)))
+        .collect()
 }
 
 /// The theme with the most (weighted) tokens in `[start, end)`, each window

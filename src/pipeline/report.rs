@@ -107,6 +107,9 @@ impl Pipeline {
                     &boilerplate,
                 )
             })?;
+            // The text has been read for the last time (theme discovery was its
+            // last reader): the workers' word caches go.
+            rayon::broadcast(|_| crate::tokenize::release_caches());
             let scores = self
                 .timings
                 .time("score", || self.score(&counts, &boilerplate));
