@@ -77,11 +77,13 @@ impl Pipeline {
         if n == 0 {
             return Vec::new();
         }
-        let units: Vec<Vec<(TermId, u64)>> = input
+        // Borrowed: on records of a rich vocabulary the windows' terms are most
+        // of the counts.
+        let units: Vec<&[(TermId, u64)]> = input
             .counts
             .windows
             .iter()
-            .map(|w| w.terms.clone())
+            .map(|w| w.terms.as_slice())
             .collect();
         // On the windows' own scale: an edge every window, periods of at least two.
         let recording = Recording {
@@ -107,7 +109,7 @@ impl Pipeline {
             spans.push(Span {
                 start: input.windows.window(from).start,
                 end: input.windows.window(to - 1).end,
-                counts: sum(&units[from..to]),
+                counts: sum_lists(units[from..to].iter().copied()),
                 strength,
                 label: input.labels[from].clone(),
                 end_label: input.labels[to - 1].clone(),
