@@ -74,11 +74,7 @@ impl WindowReports {
         // Chapters are found before: what is left to report needs no unit counts.
         parts.counts.units = Default::default();
         let tokens = parts.counts.windows.iter().map(|w| w.tokens).collect();
-        let mut scores = std::mem::take(&mut parts.scores);
-        // As a zip of the scores, the windows' counts and their theme windows:
-        // the shortest ends the reports (they are all as long in practice).
-        scores.truncate(parts.counts.windows.len().min(parts.theme_windows.len()));
-        let scores = scores.into_iter();
+        let scores = std::mem::take(&mut parts.scores).into_iter();
         WindowReports {
             parts: Some(Box::new(parts)),
             tokens,
@@ -90,6 +86,8 @@ impl WindowReports {
     fn report(&self, index: usize, ranked: Vec<TermScore>) -> Option<WindowReport> {
         let parts = self.parts.as_deref()?;
         let counts = &parts.counts;
+        // As a zip of the scores, the windows' counts and their theme windows:
+        // the shortest ends the reports.
         let window_counts = counts.windows.get(index)?;
         let theme_window = parts.theme_windows.get(index)?;
         let window = parts.windows.window(index);
