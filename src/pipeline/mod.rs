@@ -17,13 +17,11 @@ mod passes;
 mod plan;
 mod report;
 mod themes;
-mod windows;
 
 use std::path::PathBuf;
 
 pub use corpus::Corpus;
 pub use inspect::Inspect;
-pub use windows::WindowReports;
 
 use crate::Error;
 use crate::config::{Config, CountingOptions};
@@ -314,17 +312,6 @@ impl Pipeline {
 
     /// Runs the stages after reading. Fails when the inputs hold no text at all.
     pub fn run_corpus(&self, corpus: Corpus) -> Result<Timeline, Error> {
-        let (mut timeline, last) = self.run_corpus_streamed(corpus)?;
-        timeline.windows.extend(last);
-        Ok(timeline)
-    }
-
-    /// [`Pipeline::run_corpus`], leaving the last timeline's windows to be made
-    /// one at a time: the [`Timeline`] holds the windows of every timeline but
-    /// the last (none, unless timelines are per source; its statistics count
-    /// them all), and [`WindowReports`] makes the rest in order, for
-    /// [`crate::emit::write_formats_with`], so that they are never all held.
-    pub fn run_corpus_streamed(&self, corpus: Corpus) -> Result<(Timeline, WindowReports), Error> {
         self.pool.install(|| {
             let mut ingested = corpus.ingested;
             let (counted, plan) = self.count_ingested(&mut ingested)?;
@@ -415,17 +402,6 @@ impl Pipeline {
     /// pipeline's counting options. Themes are the lexicon's: discovering them
     /// needs the text, which shards do not hold.
     pub fn merge(&self, shards: Vec<(String, ShardFile)>) -> Result<Timeline, Error> {
-        let (mut timeline, last) = self.merge_streamed(shards)?;
-        timeline.windows.extend(last);
-        Ok(timeline)
-    }
-
-    /// [`Pipeline::merge`], the last timeline's windows made one at a time (see
-    /// [`Pipeline::run_corpus_streamed`]).
-    pub fn merge_streamed(
-        &self,
-        shards: Vec<(String, ShardFile)>,
-    ) -> Result<(Timeline, WindowReports), Error> {
         self.pool.install(|| {
             let spec = self.config.window_spec();
             let counted = shard::merge(shards, &self.counting_options(), &spec, &self.config.tz)?;

@@ -11,7 +11,6 @@ use rayon::prelude::*;
 use super::Pipeline;
 use super::chapters::{ChapterInput, place_shifts};
 use super::plan::Plan;
-use super::windows::{ReportParts, WindowReports};
 use crate::Error;
 use crate::count::claim::Phrase;
 use crate::count::{Counts, TermId};
@@ -23,8 +22,9 @@ use crate::stem::Language;
 use crate::theme::{Origin, Theme, ThemeWindow};
 use crate::time::{TimeAxis, offset_label};
 use crate::timeline::{
-    BoilerplateTerm, FormCount, Meta, SCHEMA_VERSION, ShiftReport, Statistics, TermReport,
-    ThemeMember, ThemeReport, TimeValue, Timeline, UnassignedTerm,
+    BoilerplateTerm, FormCount, Meta, RankedTerm, SCHEMA_VERSION, ShiftReport, Statistics,
+    TermReport, ThemeMember, ThemeReport, ThemeScore, TimeValue, Timeline, UnassignedTerm,
+    WindowReport,
 };
 use crate::tokenize::TokenStats;
 use crate::window::{Extent, Windows};
@@ -51,12 +51,11 @@ impl Pipeline {
         counted: Counted,
         group_windows: Vec<Windows>,
         text: Option<(&Ingested, &Plan)>,
-    ) -> Result<(Timeline, WindowReports), Error> {
+    ) -> Result<Timeline, Error> {
         let axis = counted.axis;
         self.progress()
             .scoring(counted.groups.iter().map(|g| g.counts.windows.len()).sum());
         let mut windows = Vec::new();
-        let (mut tail, mut window_count) = (WindowReports::empty(), 0usize);
         let mut tokens = TokenStats::default();
         let mut terms = BTreeSet::new();
         let mut terms_scored = BTreeSet::new();
@@ -122,6 +121,14 @@ impl Pipeline {
                     &view.labels,
                 )
             });
+            let reports = self.window_reports(
+                &view,
+                &counts,
+                scores,
+                &histories,
+                &group_themes,
+                &theme_windows,
+            );
             let group_chapters = self.timings.time("segment", || {
                 self.chapters(&ChapterInput {
                     source: view.source,
@@ -142,29 +149,19 @@ impl Pipeline {
             }
             shifts.extend(group_shifts);
             chapters.extend(group_chapters);
-            // The windows that are reported (see `WindowReports`).
-            let reported = scores
-                .len()
-                .min(counts.windows.len())
-                .min(theme_windows.len());
             if group_themes.iter().any(|t| t.origin == Origin::Lexicon) {
-                unassigned.extend(unassigned_terms(
-                    &group_themes,
-                    view.source,
-                    &counts,
-                    &scores[..reported],
-                ));
+                unassigned.extend(unassigned_terms(&group_themes, &reports));
             }
-            let theme_names: Vec<String> = group_themes.iter().map(|t| t.name.clone()).collect();
             themes.extend(theme_reports(&view, &counts, group_themes, &theme_windows));
             discovery.extend(discovered);
-            for s in scores[..reported].iter().flatten() {
-                let term = &counts.terms[s.term as usize].term;
-                if !ranked.contains_key(term) {
-                    ranked.insert(term.clone(), term_report(&counts, s.term));
+            for term in reports.iter().flat_map(|w| &w.terms) {
+                if !ranked.contains_key(&term.term)
+                    && let Some(id) = counts.find(&term.term)
+                {
+                    ranked.insert(term.term.clone(), term_report(&counts, id));
                 }
             }
-            window_count += reported;
+            windows.extend(reports);
             for phrase in phrases {
                 kept_phrases.entry(phrase.term.clone()).or_insert(phrase);
             }
@@ -176,23 +173,6 @@ impl Pipeline {
                 }
                 terms.insert(info.term.clone());
             }
-            let GroupView { labels, extent, .. } = view;
-            let reports = WindowReports::new(ReportParts {
-                source: counted_group.source,
-                windows: group_windows,
-                extent,
-                axis,
-                labels,
-                counts,
-                scores,
-                histories,
-                themes: theme_names,
-                theme_windows,
-                options: self.config.shift_options(),
-            });
-            // Every timeline's reports but the last are made now, so that no
-            // earlier timeline's counts are held to the end.
-            windows.extend(std::mem::replace(&mut tail, reports));
         }
         let mut lines = LineCounts::default();
         let mut skipped_lines: BTreeMap<&'static str, u64> = BTreeMap::new();
@@ -220,7 +200,7 @@ impl Pipeline {
                 phrases.sort_by(|a, b| b.count.cmp(&a.count).then(a.term.cmp(&b.term)));
                 phrases
             },
-            windows: window_count as u64,
+            windows: windows.len() as u64,
             discovery,
             diagnostics: counted.diagnostic_counts,
             boilerplate: {
@@ -252,7 +232,7 @@ impl Pipeline {
                 report
             })
             .collect();
-        let timeline = Timeline {
+        Ok(Timeline {
             schema_version: SCHEMA_VERSION,
             meta: Meta {
                 tool: "themeline",
@@ -269,8 +249,7 @@ impl Pipeline {
             shifts,
             chapters,
             unassigned,
-        };
-        Ok((timeline, tail))
+        })
     }
 
     /// The score stage: each window's best terms, ranked.
@@ -315,6 +294,69 @@ impl Pipeline {
         events.extend(shift::burst_shifts(counts, &histories, labels));
         shift::sort(&mut events);
         (histories, events)
+    }
+
+    /// Every window of one timeline, as reported.
+    fn window_reports(
+        &self,
+        view: &GroupView<'_>,
+        counts: &Counts,
+        scores: Vec<Vec<TermScore>>,
+        histories: &BTreeMap<TermId, TermHistory>,
+        themes: &[Theme],
+        theme_windows: &[ThemeWindow],
+    ) -> Vec<WindowReport> {
+        let options = self.config.shift_options();
+        let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
+        scores
+            .into_iter()
+            .zip(&counts.windows)
+            .zip(theme_windows)
+            .enumerate()
+            .map(|(index, ((ranked, window_counts), theme_window))| {
+                let window = view.windows.window(index);
+                let terms = ranked
+                    .into_iter()
+                    .zip(1..)
+                    .map(|(s, rank)| RankedTerm {
+                        rank,
+                        term: counts.terms[s.term as usize].term.clone(),
+                        label: counts.label(s.term),
+                        window_label: counts.window_label(index, s.term),
+                        score: s.score,
+                        count: s.count,
+                        status: shift::term_status(&histories[&s.term], &tokens, index, &options),
+                    })
+                    .collect();
+                let theme_scores = themes
+                    .iter()
+                    .enumerate()
+                    .map(|(t, theme)| ThemeScore {
+                        theme: theme.name.clone(),
+                        score: theme_window.strength[t],
+                        share: theme_window.share[t],
+                        tokens: theme_window.tokens[t],
+                    })
+                    .collect();
+                WindowReport {
+                    source: view.source.clone(),
+                    index,
+                    start: TimeValue::new(window.start, view.axis),
+                    end: TimeValue::new(window.end, view.axis),
+                    start_ms: window.start,
+                    end_ms: window.end,
+                    label: view.labels[index].clone(),
+                    end_label: offset_label(window.end, view.axis),
+                    documents: window_counts.documents,
+                    segments: window_counts.segments,
+                    tokens: window_counts.tokens,
+                    partial: window.start < view.extent.start || window.end > view.extent.end,
+                    dominant: theme_window.dominant().map(|t| themes[t].name.clone()),
+                    terms,
+                    themes: theme_scores,
+                }
+            })
+            .collect()
     }
 }
 
@@ -380,37 +422,30 @@ fn theme_reports(
         .collect()
 }
 
-/// The ranked terms of a timeline's windows (`scores`) that are members of no
-/// theme, by best score.
-fn unassigned_terms(
-    themes: &[Theme],
-    source: &Option<String>,
-    counts: &Counts,
-    scores: &[Vec<TermScore>],
-) -> Vec<UnassignedTerm> {
+/// The ranked terms of `windows` that are members of no theme, by best score.
+fn unassigned_terms(themes: &[Theme], windows: &[WindowReport]) -> Vec<UnassignedTerm> {
     let members: BTreeSet<&str> = themes
         .iter()
         .flat_map(|t| t.members.iter().map(|(term, _)| term.as_str()))
         .collect();
     let mut best: BTreeMap<&str, UnassignedTerm> = BTreeMap::new();
-    for (index, ranked) in scores.iter().enumerate() {
-        for s in ranked {
-            let term = counts.terms[s.term as usize].term.as_str();
-            if members.contains(term) {
+    for window in windows {
+        for term in &window.terms {
+            if members.contains(term.term.as_str()) {
                 continue;
             }
-            let entry = best.entry(term).or_insert_with(|| UnassignedTerm {
-                source: source.clone(),
-                term: term.to_string(),
-                label: counts.label(s.term),
-                score: s.score,
-                window: index,
+            let entry = best.entry(&term.term).or_insert_with(|| UnassignedTerm {
+                source: window.source.clone(),
+                term: term.term.clone(),
+                label: term.label.clone(),
+                score: term.score,
+                window: window.index,
                 windows: 0,
             });
             entry.windows += 1;
-            if s.score > entry.score {
-                entry.score = s.score;
-                entry.window = index;
+            if term.score > entry.score {
+                entry.score = term.score;
+                entry.window = window.index;
             }
         }
     }
