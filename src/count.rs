@@ -433,7 +433,7 @@ impl CountBuilder {
                 pair.0 = form_remap[pair.0 as usize];
             }
             theirs.forms.sort_unstable();
-            self.windows[w].add_filed(&theirs.terms, &theirs.forms, &mut self.filing);
+            self.windows[w].add_filed(&theirs.terms, &theirs.forms);
         }
         for (mine, theirs) in self.tallies.iter_mut().zip(other.tallies) {
             mine.segments += theirs.segments;

@@ -529,6 +529,9 @@ pub fn top_terms(mut scores: Vec<TermScore>, top: usize) -> Vec<TermScore> {
     if top > 0 && scores.len() > top {
         scores.select_nth_unstable_by(top - 1, rank_order);
         scores.truncate(top);
+        // The ranked terms of every window are kept to the end of the run: not
+        // at the capacity of every term the window scored.
+        scores.shrink_to_fit();
     }
     scores.sort_unstable_by(rank_order);
     scores

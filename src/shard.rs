@@ -22,12 +22,19 @@
 //! so each shard mines its own.)
 //!
 //! The files are JSON, versioned by `format` and `version`; a reader refuses a
-//! format or version it does not know. Window indices in a shard are relative to
+//! format or version it does not know. Shards of counts and of candidates are
+//! written gzip-compressed ([`write_compressed`]): their JSON repeats the same keys
+//! and sorted, prefix-sharing terms, and compressed they are a fifth of the size
+//! (a shard is what crosses the network between machines). A reader tells the two
+//! apart by gzip's magic bytes, so plain JSON files, as earlier versions wrote
+//! them, still read. Phrase lists stay plain JSON: they are small and read by
+//! people. Window indices in a shard are relative to
 //! the shard's own windows, laid over its data; the merge lays the windows over
 //! the union of the shards' data and moves each shard's windows to the windows
 //! with the same start, so shards may cover different stretches of time.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -311,15 +318,42 @@ fn keys_sorted<S: serde::Serializer>(options: &CountingOptions, s: S) -> Result<
         .serialize(s)
 }
 
+/// The first two bytes of every gzip stream (RFC 1952): no JSON text starts so.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Writes `value` as a shard file: JSON, gzip-compressed, with a final newline
+/// inside (as the plain files had). The compression level is flate2's default
+/// (6): on the State of the Union shards it is a fifth of the JSON, level 1 a
+/// quarter (see BENCHMARKS.md).
+pub fn write_compressed<T: Serialize>(value: &T, out: impl Write) -> std::io::Result<()> {
+    let mut encoder = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+    {
+        let mut json = std::io::BufWriter::new(&mut encoder);
+        serde_json::to_writer(&mut json, value)?;
+        json.write_all(b"\n")?;
+        json.flush()?;
+    }
+    encoder.finish()?.flush()
+}
+
+/// Reads a JSON file, gzip-compressed or not.
 fn read_json<T: serde::de::DeserializeOwned>(
     path: &Path,
     expected: &'static str,
 ) -> Result<T, ShardError> {
-    let file = std::fs::File::open(path).map_err(|source| ShardError::Io {
+    let io = |source| ShardError::Io {
         path: path.display().to_string(),
         source,
-    })?;
-    serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| ShardError::Malformed {
+    };
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+    let compressed = reader.fill_buf().map_err(io)?.starts_with(&GZIP_MAGIC);
+    let parsed = if compressed {
+        let decoder = flate2::bufread::MultiGzDecoder::new(reader);
+        serde_json::from_reader(std::io::BufReader::new(decoder))
+    } else {
+        serde_json::from_reader(reader)
+    };
+    parsed.map_err(|e| ShardError::Malformed {
         path: path.display().to_string(),
         expected,
         message: e.to_string(),

@@ -294,7 +294,13 @@ fn shard_files_appear_whole_and_interrupted_or_killed_writes_leave_nothing_lasti
     let mut child = count_command(&shard).spawn().unwrap();
     assert!(wait(&mut child).success());
     let whole = std::fs::read(&shard).unwrap();
-    assert!(whole.ends_with(b"}\n"), "a complete JSON shard");
+    // Shards are gzip-compressed JSON: the magic bytes, and a stream that
+    // decodes to the whole of it.
+    assert!(whole.starts_with(&[0x1f, 0x8b]), "a gzip shard");
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&whole[..]), &mut json)
+        .unwrap();
+    assert!(json.ends_with("}\n"), "a complete JSON shard");
     for (signal, code) in [("INT", 130), ("TERM", 143)] {
         let mut paused = Paused::spawn(count_command(&shard), 300);
         let line = paused.until("themeline-test: staging ");

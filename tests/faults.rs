@@ -355,8 +355,11 @@ fn a_shard_written_into_the_input_directory_is_not_counted_again() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "{stderr}");
-        let mut value: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&shard).unwrap()).unwrap();
+        // Shards are gzip-compressed JSON.
+        let mut value: serde_json::Value = serde_json::from_reader(flate2::read::GzDecoder::new(
+            std::fs::File::open(&shard).unwrap(),
+        ))
+        .unwrap();
         // The note about the earlier shard is the only difference allowed.
         let counted = value["counted"].as_object_mut().unwrap();
         let notes = counted.remove("diagnostics").unwrap().to_string();

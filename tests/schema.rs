@@ -16,9 +16,13 @@ fn schema(name: &str) -> Value {
     serde_json::from_slice(&assert.get_output().stdout).unwrap()
 }
 
+/// A JSON file, or a gzip-compressed one (shards of counts and candidates).
 fn json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return serde_json::from_reader(flate2::read::GzDecoder::new(bytes.as_slice())).unwrap();
+    }
+    serde_json::from_slice(&bytes).unwrap()
 }
 
 /// Fails with every validation error, each with its place in the instance.

@@ -207,12 +207,31 @@ impl<W: Write> Write for PipeWriter<W> {
     }
 }
 
+/// How a file is written.
+#[derive(Clone, Copy)]
+enum Encoding {
+    /// Plain JSON (phrase lists).
+    Json,
+    /// Gzip-compressed JSON (shards of counts and of candidates).
+    Compressed,
+}
+
 /// Writes `value` as JSON to `path`, which appears whole or not at all (see
 /// [`themeline::emit::StagedFile`]).
-fn write_json_atomically(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+fn write_json_atomically(
+    path: &Path,
+    value: &impl serde::Serialize,
+    encoding: Encoding,
+) -> Result<()> {
     let mut file = themeline::emit::StagedFile::create(path).map_err(themeline::Error::from)?;
-    serde_json::to_writer(&mut *file.writer(), value).context("cannot write JSON")?;
-    file.writer().write_all(b"\n")?;
+    match encoding {
+        Encoding::Json => {
+            serde_json::to_writer(&mut *file.writer(), value).context("cannot write JSON")?;
+            file.writer().write_all(b"\n")?;
+        }
+        Encoding::Compressed => themeline::shard::write_compressed(value, &mut *file.writer())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+    }
     file.commit().map_err(themeline::Error::from)?;
     Ok(())
 }
@@ -230,7 +249,7 @@ pub fn count(cli: &Cli, args: &CountArgs) -> Result<()> {
     let shard = pipeline.count(corpus)?;
     drop(reporter);
     let segments = shard.counted.segments;
-    write_json_atomically(&args.out, &shard)?;
+    write_json_atomically(&args.out, &shard, Encoding::Compressed)?;
     if !settings.quiet {
         eprintln!(
             "themeline: counted {segments} segments in {:.2}s; wrote {}",
@@ -279,7 +298,7 @@ pub fn mine(cli: &Cli, args: &MineArgs) -> Result<()> {
     let corpus = read(&pipeline, &settings, &reporter)?;
     let file = pipeline.mine(corpus)?;
     drop(reporter);
-    write_json_atomically(&args.out, &file)?;
+    write_json_atomically(&args.out, &file, Encoding::Compressed)?;
     if !settings.quiet {
         eprintln!(
             "themeline: {} phrase candidates; wrote {}",
@@ -308,7 +327,7 @@ pub fn select(cli: &Cli, args: &SelectArgs) -> Result<()> {
     let pipeline = Pipeline::new(settings.config.clone())?;
     let candidates: usize = files.iter().map(|(_, f)| f.candidates.len()).sum();
     let list = pipeline.select(files)?;
-    write_json_atomically(&args.out, &list)?;
+    write_json_atomically(&args.out, &list, Encoding::Json)?;
     if !settings.quiet {
         eprintln!(
             "themeline: {} phrases from {} candidates; wrote {}",

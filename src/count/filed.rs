@@ -7,7 +7,8 @@
 //! vectors sorted by id. Each filing costs about as much as the pushes since the
 //! last one, so a token costs a push and a share of one sort, with no hash table
 //! per window to grow, rehash and fault in page by page. Memory is the window's
-//! distinct terms and forms, and at most as much again pending.
+//! distinct terms and forms (each vector within an eighth of its length), and at
+//! most as many tokens pending as forms filed.
 
 use super::{FormId, TermId};
 
@@ -30,7 +31,6 @@ pub(super) struct Filed {
 pub(super) struct Scratch {
     terms: Vec<(u32, u64)>,
     forms: Vec<(u32, u64)>,
-    merged: Vec<(u32, u64)>,
 }
 
 impl Filed {
@@ -67,19 +67,21 @@ impl Filed {
         // A form belongs to one term, so forms are distinct here; their order is
         // by term first.
         scratch.forms.sort_unstable();
-        add_sorted(&mut self.terms, &scratch.terms, &mut scratch.merged);
-        add_sorted(&mut self.forms, &scratch.forms, &mut scratch.merged);
+        add_sorted(&mut self.terms, &scratch.terms);
+        add_sorted(&mut self.forms, &scratch.forms);
+        // The next filing comes when as many tokens are pending as there are
+        // forms filed: the list is sized for exactly that, not to the next power
+        // of two it would double to.
+        let next = PENDING.max(self.forms.len());
+        if self.pending.capacity() < next {
+            self.pending = Vec::with_capacity(next + next / 8);
+        }
     }
 
     /// Adds filed counts (sorted by id) into this window's.
-    pub(super) fn add_filed(
-        &mut self,
-        terms: &[(TermId, u64)],
-        forms: &[(FormId, u64)],
-        scratch: &mut Scratch,
-    ) {
-        add_sorted(&mut self.terms, terms, &mut scratch.merged);
-        add_sorted(&mut self.forms, forms, &mut scratch.merged);
+    pub(super) fn add_filed(&mut self, terms: &[(TermId, u64)], forms: &[(FormId, u64)]) {
+        add_sorted(&mut self.terms, terms);
+        add_sorted(&mut self.forms, forms);
     }
 
     /// Whether nothing is pending.
@@ -88,41 +90,62 @@ impl Filed {
     }
 }
 
-/// Adds `more` into `into`, both sorted by id with distinct ids; `merged` is a
-/// buffer whose allocation the two trade.
-pub(super) fn add_sorted(
-    into: &mut Vec<(u32, u64)>,
-    more: &[(u32, u64)],
-    merged: &mut Vec<(u32, u64)>,
-) {
+/// Adds `more` into `into`, both sorted by id with distinct ids, in place.
+///
+/// Merging into a second buffer and swapping would leave every window holding a
+/// buffer sized for both inputs (up to twice its contents, and on records with
+/// 20,000 forms per window that was most of a run's peak): instead the ids new to
+/// `into` are counted first, `into` grows by those (plus an eighth, so that
+/// growth stays geometric), and the two are merged backwards into the space.
+pub(crate) fn add_sorted(into: &mut Vec<(u32, u64)>, more: &[(u32, u64)]) {
     if more.is_empty() {
         return;
     }
-    if into.is_empty() {
-        into.extend_from_slice(more);
-        return;
-    }
-    merged.clear();
-    merged.reserve(into.len() + more.len());
-    let (mut i, mut j) = (0, 0);
-    while i < into.len() && j < more.len() {
-        let (a, n) = into[i];
-        let (b, m) = more[j];
-        if a == b {
-            merged.push((a, n + m));
-            i += 1;
-            j += 1;
-        } else if a < b {
-            merged.push((a, n));
-            i += 1;
-        } else {
-            merged.push((b, m));
-            j += 1;
+    let n = into.len();
+    let (mut i, mut j, mut new) = (0, 0, 0);
+    while j < more.len() {
+        if i == n {
+            new += more.len() - j;
+            break;
+        }
+        match into[i].0.cmp(&more[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                new += 1;
+                j += 1;
+            }
         }
     }
-    merged.extend_from_slice(&into[i..]);
-    merged.extend_from_slice(&more[j..]);
-    std::mem::swap(into, merged);
+    if into.capacity() < n + new {
+        into.reserve_exact(new + n / 8);
+    }
+    into.resize(n + new, (0, 0));
+    let (mut i, mut j, mut k) = (n, more.len(), n + new);
+    // Once `more` is used up, what is left of `into` is already in place (k == i).
+    while j > 0 {
+        k -= 1;
+        let (b, m) = more[j - 1];
+        match into[..i].last() {
+            Some(&(a, x)) if a > b => {
+                into[k] = (a, x);
+                i -= 1;
+            }
+            Some(&(a, x)) if a == b => {
+                into[k] = (a, x + m);
+                i -= 1;
+                j -= 1;
+            }
+            _ => {
+                into[k] = (b, m);
+                j -= 1;
+            }
+        }
+    }
+    debug_assert_eq!(i, k);
 }
 
 #[cfg(test)]
@@ -147,6 +170,23 @@ mod tests {
             prop_assert!(filed.is_filed());
             prop_assert_eq!(filed.terms, terms.into_iter().collect::<Vec<_>>());
             prop_assert_eq!(filed.forms, forms.into_iter().collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn adding_sorted_in_place_sums_by_id(
+            a in prop::collection::btree_map(0u32..200, 1u64..50, 0..120),
+            b in prop::collection::btree_map(0u32..200, 1u64..50, 0..120),
+        ) {
+            let mut into: Vec<(u32, u64)> = a.iter().map(|(&k, &v)| (k, v)).collect();
+            let more: Vec<(u32, u64)> = b.iter().map(|(&k, &v)| (k, v)).collect();
+            add_sorted(&mut into, &more);
+            let mut sum = a.clone();
+            for (k, v) in b {
+                *sum.entry(k).or_insert(0) += v;
+            }
+            prop_assert_eq!(into.clone(), sum.into_iter().collect::<Vec<_>>());
+            // Grown by what was new, not to the sum of both lengths.
+            prop_assert!(into.capacity() <= into.len() + into.len() / 8 + 1);
         }
     }
 }

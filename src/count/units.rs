@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::TermId;
+use super::filed::add_sorted;
 use crate::time::Millis;
 
 /// The units of one recording: `count` units of `unit` ms from `origin` on the
@@ -235,43 +236,6 @@ impl UnitBuilder {
             pauses: units.pauses,
         }
     }
-}
-
-/// Adds the sorted `(term, count)` pairs of `more` into the sorted `into`.
-fn add_sorted(into: &mut Vec<(TermId, u64)>, more: &[(TermId, u64)]) {
-    if into.is_empty() {
-        into.extend_from_slice(more);
-        return;
-    }
-    let mut merged = Vec::with_capacity(into.len() + more.len());
-    let (mut i, mut j) = (0, 0);
-    while i < into.len() || j < more.len() {
-        match (into.get(i), more.get(j)) {
-            (Some(&(a, n)), Some(&(b, m))) if a == b => {
-                merged.push((a, n + m));
-                i += 1;
-                j += 1;
-            }
-            (Some(&(a, n)), Some(&(b, _))) if a < b => {
-                merged.push((a, n));
-                i += 1;
-            }
-            (Some(_), Some(&(b, m))) => {
-                merged.push((b, m));
-                j += 1;
-            }
-            (Some(&pair), None) => {
-                merged.push(pair);
-                i += 1;
-            }
-            (None, Some(&pair)) => {
-                merged.push(pair);
-                j += 1;
-            }
-            (None, None) => unreachable!(),
-        }
-    }
-    *into = merged;
 }
 
 #[cfg(test)]

@@ -77,11 +77,13 @@ impl Pipeline {
         if n == 0 {
             return Vec::new();
         }
-        let units: Vec<Vec<(TermId, u64)>> = input
+        // Borrowed: on records of a rich vocabulary the windows' terms are most
+        // of the counts.
+        let units: Vec<&[(TermId, u64)]> = input
             .counts
             .windows
             .iter()
-            .map(|w| w.terms.clone())
+            .map(|w| w.terms.as_slice())
             .collect();
         // On the windows' own scale: an edge every window, periods of at least two.
         let recording = Recording {
@@ -107,7 +109,7 @@ impl Pipeline {
             spans.push(Span {
                 start: input.windows.window(from).start,
                 end: input.windows.window(to - 1).end,
-                counts: sum(&units[from..to]),
+                counts: sum_lists(units[from..to].iter().copied()),
                 strength,
                 label: input.labels[from].clone(),
                 end_label: input.labels[to - 1].clone(),
@@ -126,7 +128,10 @@ impl Pipeline {
         spans: Vec<Span>,
     ) -> Vec<ChapterReport> {
         let counts = input.counts;
-        let whole = sum_lists(spans.iter().map(|s| s.counts.as_slice()));
+        let whole = sum_dense(
+            spans.iter().map(|s| s.counts.as_slice()),
+            counts.terms.len(),
+        );
         // Each chapter's rest is `whole` minus the chapter, read term by term
         // rather than built: building it scanned the whole vocabulary per chapter.
         let whole_words = word_tokens(counts, &whole);
@@ -178,20 +183,32 @@ impl Pipeline {
 /// One recording's chapters, as spans of its units.
 fn recording_spans(counts: &Counts, grid: &UnitGrid, options: &SegmentOptions) -> Vec<Span> {
     let (base, n) = (grid.base as usize, grid.count as usize);
-    let units: Vec<Vec<(TermId, u64)>> = (base..base + n)
-        .map(|u| counts.units.counts.get(u).cloned().unwrap_or_default())
-        .collect();
+    // The recording's units as counted, borrowed: on a long recording they are a
+    // large share of the run's memory, and copying them twice (all, then words
+    // alone) made the chapter stage the run's peak. Units past the stored ones
+    // are empty.
+    let all = &counts.units.counts;
+    let stored = &all[base.min(all.len())..(base + n).min(all.len())];
+    let units = |from: usize, to: usize| &stored[from.min(stored.len())..to.min(stored.len())];
     // Where the topic changes is read from words alone: a phrase would count its
-    // words twice.
-    let words: Vec<Vec<(TermId, u64)>> = units
-        .iter()
-        .map(|unit| {
-            unit.iter()
-                .copied()
-                .filter(|&(t, _)| !counts.terms[t as usize].is_phrase())
-                .collect()
-        })
-        .collect();
+    // words twice. Without phrases the units are their words already.
+    let has_phrases = counts.terms.iter().any(|t| t.is_phrase());
+    let words: std::borrow::Cow<'_, [Vec<(TermId, u64)>]> = if !has_phrases && stored.len() == n {
+        std::borrow::Cow::Borrowed(stored)
+    } else {
+        std::borrow::Cow::Owned(
+            (0..n)
+                .map(|u| {
+                    stored.get(u).map_or_else(Vec::new, |unit| {
+                        unit.iter()
+                            .copied()
+                            .filter(|&(t, _)| !counts.terms[t as usize].is_phrase())
+                            .collect()
+                    })
+                })
+                .collect(),
+        )
+    };
     let pauses: Vec<_> = (base..base + n)
         .map(|u| counts.units.pauses.get(u).copied().flatten())
         .collect();
@@ -218,7 +235,7 @@ fn recording_spans(counts: &Counts, grid: &UnitGrid, options: &SegmentOptions) -
         spans.push(Span {
             start: from_time,
             end: to_time,
-            counts: sum(&units[from_unit..to_unit.max(from_unit)]),
+            counts: sum(units(from_unit, to_unit.max(from_unit))),
             strength,
             label: clock_label(from_time - grid.origin),
             end_label: clock_label(to_time - grid.origin),
@@ -244,6 +261,26 @@ fn sum_lists<'a>(lists: impl Iterator<Item = &'a [(TermId, u64)]>) -> Vec<(TermI
         }
     }
     summed
+}
+
+/// [`sum_lists`] of many lists, added into one count per term of a vocabulary of
+/// `terms` instead of gathered and sorted: the lists of all a recording's
+/// chapters gathered were as large as its unit counts.
+fn sum_dense<'a>(
+    lists: impl Iterator<Item = &'a [(TermId, u64)]>,
+    terms: usize,
+) -> Vec<(TermId, u64)> {
+    // `None`: absent, so that a listed zero stays listed, as when sorted.
+    let mut dense: Vec<Option<u64>> = vec![None; terms];
+    for &(t, n) in lists.flatten() {
+        let slot = &mut dense[t as usize];
+        *slot = Some(slot.unwrap_or(0) + n);
+    }
+    dense
+        .into_iter()
+        .enumerate()
+        .filter_map(|(t, n)| n.map(|n| (t as TermId, n)))
+        .collect()
 }
 
 /// The theme with the most (weighted) tokens in `[start, end)`, each window

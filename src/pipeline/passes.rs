@@ -269,16 +269,16 @@ impl Pipeline {
                 builder.add_token_stats(&analysis.stats);
                 (builder, by_speaker, spoken)
             })
-            .reduce(
-                || (CountBuilder::new(), speakers.then(SpeakerBuilder::new), 0),
-                |(mut a, mut sa, ta), (b, sb, tb)| {
-                    a.merge(b);
-                    if let (Some(sa), Some(sb)) = (sa.as_mut(), sb) {
-                        sa.merge(sb);
-                    }
-                    (a, sa, ta + tb)
-                },
-            ))
+            // No empty builder to start from: merging the first worker into one
+            // would copy its counts while they are still held.
+            .reduce_with(|(mut a, mut sa, ta), (b, sb, tb)| {
+                a.merge(b);
+                if let (Some(sa), Some(sb)) = (sa.as_mut(), sb) {
+                    sa.merge(sb);
+                }
+                (a, sa, ta + tb)
+            })
+            .unwrap_or_else(|| (CountBuilder::new(), speakers.then(SpeakerBuilder::new), 0)))
     }
 
     /// Notes where a chapter boundary could be placed: the start of `segment`,

@@ -137,6 +137,9 @@ impl Pipeline {
                         parts,
                     )
                 })?;
+            // The text has been read for the last time (theme discovery was its
+            // last reader): the workers' word caches go.
+            rayon::broadcast(|_| crate::tokenize::release_caches());
             let mut timelines = Vec::new();
             // A speaker's timeline is cut from the recording's: its windows,
             // themes and chapters stay shared, so speakers compare window by

@@ -56,13 +56,16 @@ impl Default for SegmentOptions {
 
 /// What segmentation reads of one recording: its units' term counts and the
 /// pauses near each unit edge.
+///
+/// A unit is any list of pairs (`U`): owned, or borrowed from counts that are held
+/// anyway, so that a caller need not copy them.
 #[derive(Debug, Clone, Copy)]
-pub struct Recording<'a> {
+pub struct Recording<'a, U: AsRef<[(TermId, u64)]> = Vec<(TermId, u64)>> {
     /// The length of a unit.
     pub unit: Millis,
     /// `(term, count)` of each unit, sorted by term; unit `u` covers
     /// `[u·unit, (u+1)·unit)` of the recording.
-    pub units: &'a [Vec<(TermId, u64)>],
+    pub units: &'a [U],
     /// The best pause near the edge before each unit (times on the run's axis).
     pub pauses: &'a [Option<Pause>],
     /// Where the recording starts on the run's axis.
@@ -84,7 +87,7 @@ pub struct Boundary {
 
 /// The similarity of the text before and after each inner unit edge `g = 1 ..
 /// n−1` (index `g − 1`), smoothed.
-pub fn edge_scores(units: &[Vec<(TermId, u64)>], options: &SegmentOptions) -> Vec<f64> {
+pub fn edge_scores<U: AsRef<[(TermId, u64)]>>(units: &[U], options: &SegmentOptions) -> Vec<f64> {
     let n = units.len();
     if n < 2 {
         return Vec::new();
@@ -93,7 +96,7 @@ pub fn edge_scores(units: &[Vec<(TermId, u64)>], options: &SegmentOptions) -> Ve
     // smooth idf): a word said throughout says little about where topics turn.
     let mut df: rustc_hash::FxHashMap<TermId, u64> = rustc_hash::FxHashMap::default();
     for unit in units {
-        for &(term, _) in unit {
+        for &(term, _) in unit.as_ref() {
             *df.entry(term).or_default() += 1;
         }
     }
@@ -115,8 +118,8 @@ pub fn edge_scores(units: &[Vec<(TermId, u64)>], options: &SegmentOptions) -> Ve
 }
 
 /// The counts of several units added up, sorted by term.
-fn sum_units(units: &[Vec<(TermId, u64)>]) -> Vec<(TermId, u64)> {
-    let mut all: Vec<(TermId, u64)> = units.iter().flatten().copied().collect();
+fn sum_units<U: AsRef<[(TermId, u64)]>>(units: &[U]) -> Vec<(TermId, u64)> {
+    let mut all: Vec<(TermId, u64)> = units.iter().flat_map(|u| u.as_ref()).copied().collect();
     all.sort_unstable_by_key(|&(term, _)| term);
     let mut summed: Vec<(TermId, u64)> = Vec::with_capacity(all.len());
     for (term, count) in all {
@@ -207,7 +210,10 @@ fn local_minima(scores: &[f64]) -> Vec<usize> {
 }
 
 /// The chapter boundaries of a recording.
-pub fn boundaries(recording: &Recording<'_>, options: &SegmentOptions) -> Vec<Boundary> {
+pub fn boundaries<U: AsRef<[(TermId, u64)]>>(
+    recording: &Recording<'_, U>,
+    options: &SegmentOptions,
+) -> Vec<Boundary> {
     let duration = recording.duration;
     let scores = edge_scores(recording.units, options);
     if scores.len() < 2 {

@@ -346,11 +346,23 @@ impl TermHistory {
     /// parallel.
     pub fn of_terms(counts: &Counts, terms: &[TermId], options: &ShiftOptions) -> Vec<TermHistory> {
         use rayon::prelude::*;
-        let mut occurrences: Vec<Vec<(usize, u64)>> = vec![Vec::new(); terms.len()];
         let mut slot = vec![u32::MAX; counts.terms.len()];
         for (i, &term) in terms.iter().enumerate() {
             slot[term as usize] = i as u32;
         }
+        // Counted first, so that each list is allocated once at its length: grown
+        // by pushes, the lists of a run of many windows held up to twice their
+        // contents until the run ended.
+        let mut lengths = vec![0usize; terms.len()];
+        for window in &counts.windows {
+            for &(term, _) in &window.terms {
+                if let Some(&i) = slot.get(term as usize).filter(|&&i| i != u32::MAX) {
+                    lengths[i as usize] += 1;
+                }
+            }
+        }
+        let mut occurrences: Vec<Vec<(usize, u64)>> =
+            lengths.into_iter().map(Vec::with_capacity).collect();
         for (w, window) in counts.windows.iter().enumerate() {
             for &(term, n) in &window.terms {
                 if let Some(&i) = slot.get(term as usize).filter(|&&i| i != u32::MAX) {

@@ -470,6 +470,16 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
+/// Frees this thread's word and stem caches and scratch buffers. They only spare
+/// work (a word's fate and stem are found again when it comes back), but they
+/// live as long as the thread: a pipeline calls this on its workers once the
+/// text has been read for the last time, so that the stages after counting do
+/// not carry up to 2^20 cached words per thread and language.
+pub fn release_caches() {
+    SCRATCH.with(|scratch| *scratch.borrow_mut() = Scratch::default());
+    STEMS.with(|stems| *stems.borrow_mut() = StemCaches::default());
+}
+
 impl Analyzer {
     /// An analyzer with no filters, aliases or protected tokens: words are only
     /// segmented, case-folded and have their apostrophes unified.
