@@ -43,6 +43,20 @@ addEventListener("load", () => {
     if (cell.scrollWidth > cell.clientWidth + 1) faults.push(`cell "${cell.textContent.slice(0, 40)}" overflows`);
     if (box(cell).right > innerWidth + 1) faults.push(`cell "${cell.textContent.slice(0, 40)}" clipped at the window's edge`);
   });
+  // No word of a heat-table cell broken across two lines ("OpenTelemetr / y").
+  document.querySelectorAll("table.heat td.term").forEach((cell) => {
+    const text = cell.firstChild && cell.firstChild.nodeType === Node.TEXT_NODE ? cell.firstChild : null;
+    if (!text) return;
+    const re = /\S+/g;
+    let m;
+    while ((m = re.exec(text.data))) {
+      const range = document.createRange();
+      range.setStart(text, m.index);
+      range.setEnd(text, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (lines.size > 1) faults.push(`heat cell "${cell.textContent.slice(0, 40)}" breaks the word "${m[0]}"`);
+    }
+  });
   const pre = document.createElement("pre");
   pre.id = "bc-result";
   pre.textContent =

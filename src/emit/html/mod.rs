@@ -292,9 +292,9 @@ table{border-collapse:collapse;margin:6px 0 8px}
 th,td{padding:3px 8px;text-align:left;vertical-align:top}
 thead th{font-weight:600;border-bottom:1px solid var(--rule);font-size:12.5px;color:var(--muted)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-table.heat{font-size:12.5px;width:100%}
-table.heat td.term{padding:3px 5px}
-table.heat td.term{border:1px solid #fff;background-repeat:no-repeat;overflow-wrap:anywhere}
+table.heat{font-size:12px;width:100%}
+table.heat td.term{padding:3px 4px}
+table.heat td.term{border:1px solid #fff;background-repeat:no-repeat;overflow-wrap:break-word}
 table.heat th.win{white-space:nowrap;font-variant-numeric:tabular-nums}
 table.heat td.term:hover{outline:2px solid #1f2328;outline-offset:-2px}
 .st-new{background-image:linear-gradient(135deg,#2da44e 7px,transparent 7px)}
