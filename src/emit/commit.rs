@@ -60,6 +60,17 @@ const MARK: &str = "themeline-";
 /// each, for tests that kill a run between two steps.
 pub const PAUSE_VAR: &str = "_THEMELINE_TEST_COMMIT_PAUSE_MS";
 
+/// The [`PAUSE_VAR`] hook at a new staging path: announces it and pauses;
+/// returns the pause, for the commit steps that follow.
+fn announce_staging(staging: &Path) -> Option<u64> {
+    let pause = std::env::var(PAUSE_VAR).ok().and_then(|v| v.parse().ok());
+    if let Some(ms) = pause {
+        eprintln!("themeline-test: staging {}", staging.display());
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+    pause
+}
+
 /// Removes the staging directories of this process's commits under way (their
 /// files are not outputs yet), waiting for a commit that is moving files to
 /// finish first; for a handler of SIGINT or SIGTERM that then exits.
@@ -290,10 +301,7 @@ impl StagedFile {
                 .map_err(|e| io_error(e.error))?;
         registry.push(staging.clone());
         drop(registry);
-        if let Some(ms) = std::env::var(PAUSE_VAR).ok().and_then(|v| v.parse().ok()) {
-            eprintln!("themeline-test: staging {}", staging.display());
-            std::thread::sleep(Duration::from_millis(ms));
-        }
+        announce_staging(&staging);
         Ok(StagedFile {
             path: path.to_path_buf(),
             staging,
@@ -405,11 +413,7 @@ impl OutputDir {
         let (staging, beside) = make_staging(&real).map_err(io_error)?;
         registry.push(staging.clone());
         drop(registry);
-        let pause = std::env::var(PAUSE_VAR).ok().and_then(|v| v.parse().ok());
-        if let Some(ms) = pause {
-            eprintln!("themeline-test: staging {}", staging.display());
-            std::thread::sleep(Duration::from_millis(ms));
-        }
+        let pause = announce_staging(&staging);
         Ok(OutputDir {
             dir: dir.to_path_buf(),
             real,

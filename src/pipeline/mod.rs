@@ -326,13 +326,17 @@ impl Pipeline {
     pub fn count(&self, corpus: Corpus) -> Result<ShardFile, Error> {
         self.pool.install(|| {
             let mut ingested = corpus.ingested;
-            let (counted, plan) = self.count_ingested(&mut ingested)?;
-            // A shard sees part of the span that `window` auto would choose by.
-            if self.config.window == WindowLength::Auto
-                && plan.axis == crate::time::TimeAxis::Instant
-            {
+            // A shard sees part of the span that `window` auto would choose by:
+            // refused before counting, on the test that puts a run on instants.
+            let dated = self.config.anchor().is_some()
+                || ingested
+                    .sources
+                    .iter()
+                    .any(|s| s.axis == Some(crate::time::TimeAxis::Instant));
+            if self.config.window == WindowLength::Auto && dated {
                 return Err(crate::window::WindowError::AutoInShard.into());
             }
+            let (counted, _) = self.count_ingested(&mut ingested)?;
             Ok(ShardFile::new(counted, self.counting_options()))
         })
     }

@@ -498,6 +498,18 @@ mod tests {
         assert_eq!(names[0], "model / machine learning", "{names:?}");
     }
 
+    /// [`discover`] over every term, none kept from naming a theme.
+    fn every_term(chunks: &[Chunk], counts: &Counts, options: &DiscoverOptions) -> Discovered {
+        let terms = counts.terms.len();
+        discover(
+            chunks,
+            counts,
+            &vec![true; terms],
+            &vec![false; terms],
+            options,
+        )
+    }
+
     /// Twelve chunks in four windows: AI talk in windows 0-1, security in 2-3.
     fn sample() -> (Vec<Chunk>, Counts) {
         let mut b = CountBuilder::new();
@@ -550,12 +562,9 @@ mod tests {
     #[test]
     fn two_topics_separate_and_take_their_windows() {
         let (chunks, counts) = sample();
-        let mask = vec![true; counts.terms.len()];
-        let found = discover(
+        let found = every_term(
             &chunks,
             &counts,
-            &mask,
-            &vec![false; counts.terms.len()],
             &DiscoverOptions {
                 k: 2,
                 ..DiscoverOptions::default()
@@ -585,11 +594,9 @@ mod tests {
         assert!(background > 0.0 && background < 0.7, "{background}");
         assert!(found.relative_error < 0.5);
         // Without the background, all of them go to the themes.
-        let plain = discover(
+        let plain = every_term(
             &chunks,
             &counts,
-            &mask,
-            &vec![false; counts.terms.len()],
             &DiscoverOptions {
                 k: 2,
                 background: false,
@@ -649,13 +656,10 @@ mod tests {
     #[test]
     fn the_shared_language_of_a_collection_goes_to_the_background_not_a_theme() {
         let (chunks, counts) = collection();
-        let mask = vec![true; counts.terms.len()];
         let run = |background| {
-            discover(
+            every_term(
                 &chunks,
                 &counts,
-                &mask,
-                &vec![false; counts.terms.len()],
                 &DiscoverOptions {
                     k: 2,
                     background,

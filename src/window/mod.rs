@@ -606,10 +606,8 @@ fn windows_needed(spec: &WindowSpec, axis: TimeAxis, extent: Extent, zone: &Zone
         WindowSpec::Calendar { .. } => 0,
         WindowSpec::Bins { count, .. } => *count as u128,
         // Never more than the ladder's cap, or a recording's five minutes.
-        WindowSpec::Auto { step, .. } if axis == TimeAxis::Offset => {
-            span / step.unwrap_or(AUTO_RECORDING).max(1) as u128 + 2
-        }
-        WindowSpec::Auto { .. } => AUTO_WINDOWS,
+        // `resolve` settles auto first; `settle` asks only of the ladder.
+        WindowSpec::Auto { .. } => unreachable!("window auto is settled before it is counted"),
     }
 }
 
