@@ -345,3 +345,43 @@ fn the_vocabulary_a_collection_shares_does_not_dominate_every_year() {
     let distinct: std::collections::BTreeSet<&String> = themes.iter().collect();
     assert!(distinct.len() >= 4, "{themes:?}");
 }
+
+/// The discovered theme names and chapter title terms of a real rawkode excerpt
+/// (a live stream on Bluefin, Fedora and NVIDIA images), with or without
+/// `noun_names`.
+fn names_and_titles(noun_names: bool) -> Vec<String> {
+    let config = Config {
+        noun_names,
+        ..Config::default()
+    };
+    let timeline = Pipeline::new(config)
+        .unwrap()
+        .run(&[root().join("tests/fixtures/rawkode-jc8t4h91wok4bgq10t1s3fiv-excerpt.vtt")])
+        .unwrap();
+    assert!(timeline.themes.len() >= 4 && !timeline.chapters.is_empty());
+    let mut words: Vec<String> = timeline
+        .themes
+        .iter()
+        .flat_map(|t| t.name.split(" / ").map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    words.extend(timeline.chapters.iter().flat_map(|c| c.terms.clone()));
+    words
+}
+
+#[test]
+fn verbs_judgements_and_first_names_name_no_theme_and_title_no_chapter() {
+    use themeline::tokenize::word_classes::NameWords;
+    let classes = NameWords::english();
+    let any_word = names_and_titles(false);
+    // Without the rule, the speaker's first name and verbs name themes here.
+    let rejected: Vec<&String> = any_word.iter().filter(|w| !classes.may_name(w)).collect();
+    assert!(rejected.iter().any(|w| *w == "Brian"), "{any_word:?}");
+    assert!(rejected.len() >= 3, "{rejected:?}");
+    let nouns = names_and_titles(true);
+    let left: Vec<&String> = nouns.iter().filter(|w| !classes.may_name(w)).collect();
+    assert!(left.is_empty(), "{left:?} in {nouns:?}");
+    // What the excerpt is about still names it.
+    for topic in ["Fedora", "Bluefin", "GitHub"] {
+        assert!(nouns.iter().any(|w| w == topic), "{topic} in {nouns:?}");
+    }
+}

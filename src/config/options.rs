@@ -151,6 +151,11 @@ macro_rules! for_each_option {
                 /// itself dominating every window; false: plain NMF.
                 [after] background: flag bool = true, "BOOL", "Themes and shifts",
                     check no_check;
+                /// Name discovered themes and title chapters with nouns (English): a word
+                /// whose usual class is a verb, adjective or adverb, or a person's first
+                /// name, names neither unless nothing else would; false: any word.
+                [after] noun_names: flag bool = true, "BOOL", "Themes and shifts",
+                    check no_check;
                 /// How a lexicon theme counts its members: idf (each count weighted by the
                 /// member's IDF over windows) or count.
                 [after] theme_weight: one ThemeWeight = ThemeWeight::Idf, "HOW",

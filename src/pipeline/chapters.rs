@@ -128,6 +128,12 @@ impl Pipeline {
         spans: Vec<Span>,
     ) -> Vec<ChapterReport> {
         let counts = input.counts;
+        let excluded: Vec<bool> = self
+            .unnameable(counts, true)
+            .into_iter()
+            .zip(input.boilerplate.iter().chain(std::iter::repeat(&false)))
+            .map(|(unnameable, &boilerplate)| unnameable || boilerplate)
+            .collect();
         let whole = sum_dense(
             spans.iter().map(|s| s.counts.as_slice()),
             counts.terms.len(),
@@ -143,18 +149,24 @@ impl Pipeline {
             .into_iter()
             .enumerate()
             .map(|(i, span)| {
-                let terms: Vec<String> = title_terms_within(
-                    counts,
-                    &span.counts,
-                    &whole,
-                    whole_words,
-                    &self.title_generic,
-                    input.boilerplate,
-                    &options,
-                )
-                .into_iter()
-                .map(|t| counts.label(t))
-                .collect();
+                let title = |excluded: &[bool]| {
+                    title_terms_within(
+                        counts,
+                        &span.counts,
+                        &whole,
+                        whole_words,
+                        &self.title_generic,
+                        excluded,
+                        &options,
+                    )
+                };
+                let mut chosen = title(&excluded);
+                // A chapter that says only verbs and judgements more than the rest
+                // ("describe, delete") is titled by them rather than left blank.
+                if chosen.is_empty() {
+                    chosen = title(input.boilerplate);
+                }
+                let terms: Vec<String> = chosen.into_iter().map(|t| counts.label(t)).collect();
                 let title = terms
                     .iter()
                     .take(TITLE_TERMS)

@@ -76,6 +76,28 @@ pub struct Pipeline {
     pool: rayon::ThreadPool,
 }
 
+impl Pipeline {
+    /// The terms of `counts` that never name a theme or title a chapter: the
+    /// generic words of the title stop list and, when the run reads English,
+    /// words whose usual class is not a noun and people's first names
+    /// ([`crate::tokenize::word_classes`]) unless `classes` is false.
+    pub(crate) fn unnameable(&self, counts: &crate::count::Counts, classes: bool) -> Vec<bool> {
+        let classes = classes && self.config.noun_names;
+        let english = self
+            .config
+            .language
+            .languages()
+            .contains(&crate::stem::Language::English);
+        let words = crate::tokenize::word_classes::NameWords::english();
+        (0..counts.terms.len())
+            .map(|t| {
+                self.title_generic.contains(counts.terms[t].term.as_str())
+                    || (classes && english && !words.may_name(&counts.label(t as u32)))
+            })
+            .collect()
+    }
+}
+
 /// Builds a [`Pipeline`] from typed options; every option defaults to
 /// [`Config::default`].
 #[derive(Debug, Clone, Default)]

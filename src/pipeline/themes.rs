@@ -131,11 +131,7 @@ impl Pipeline {
             *kept &= !boilerplate;
         }
         // The words that never title a chapter never name a theme either.
-        let unnameable: Vec<bool> = counts
-            .terms
-            .iter()
-            .map(|t| self.title_generic.contains(t.term.as_str()))
-            .collect();
+        let unnameable = self.unnameable(counts, true);
         let found = theme::discover::discover(&chunks, counts, &mask, &unnameable, &options);
         let report = DiscoveryReport {
             themes: options.k,

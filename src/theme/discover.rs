@@ -227,22 +227,31 @@ fn theme_names(
         let mut heaviest: Vec<usize> = (0..row.len()).filter(|&c| row[c] > 0.0).collect();
         heaviest.sort_by(|&a, &b| row[b].total_cmp(&row[a]).then(a.cmp(&b)));
         heaviest.truncate(NAME_CANDIDATES);
-        let mut ranked: Vec<(f64, String)> = heaviest
-            .iter()
-            .filter(|&&c| nameable(c))
-            .filter_map(|&c| {
-                let share = row[c] / weight;
-                // A name says what sets its theme apart: a term no more frequent
-                // in the theme than in the corpus (lift at most 1) cannot.
-                let lift = share / marginal[c];
-                (marginal[c] > 0.0 && lift > 1.0 + 1e-9).then(|| {
-                    let relevance =
-                        RELEVANCE_LAMBDA * share.ln() + (1.0 - RELEVANCE_LAMBDA) * lift.ln();
-                    (relevance, label(c))
+        let rank = |only_nameable: bool| {
+            let mut ranked: Vec<(f64, String)> = heaviest
+                .iter()
+                .filter(|&&c| !only_nameable || nameable(c))
+                .filter_map(|&c| {
+                    let share = row[c] / weight;
+                    // A name says what sets its theme apart: a term no more frequent
+                    // in the theme than in the corpus (lift at most 1) cannot.
+                    let lift = share / marginal[c];
+                    (marginal[c] > 0.0 && lift > 1.0 + 1e-9).then(|| {
+                        let relevance =
+                            RELEVANCE_LAMBDA * share.ln() + (1.0 - RELEVANCE_LAMBDA) * lift.ln();
+                        (relevance, label(c))
+                    })
                 })
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+                .collect();
+            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            ranked
+        };
+        let mut ranked = rank(true);
+        // A theme none of whose particular terms may name it is still better named
+        // by them than numbered.
+        if ranked.is_empty() {
+            ranked = rank(false);
+        }
         let mut picked: Vec<String> = Vec::new();
         for (_, term) in ranked {
             if picked.len() == NAME_TERMS {

@@ -23,6 +23,7 @@ pub mod passages;
 pub mod phrases;
 pub mod protected;
 mod stopwords;
+pub mod word_classes;
 pub mod words;
 
 use std::collections::BTreeMap;
