@@ -88,7 +88,11 @@ fn is_broken_pipe(error: &(dyn std::error::Error + 'static)) -> bool {
 /// Library messages name options by their keys in backticks (`` `window` ``);
 /// on the command line they are flags (`--window`).
 pub(crate) fn flags_for_keys(message: &str) -> String {
-    let keys = themeline::ConfigFile::keys();
+    // Every option's help text passes through here when the command line is
+    // built: deriving the keys from the schema each time was an eighth of a
+    // small run's instructions.
+    static KEYS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(themeline::ConfigFile::keys);
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
     while let Some(open) = rest.find('`') {
