@@ -22,6 +22,10 @@ t ytjson run --no-config "$fx/kubecon-youtube.json" --score bm25
 t jsonl run --no-config "$fx/pyvideo-sample.jsonl" --window year --score g2
 t csv run --no-config "$fx/pyvideo-sample.csv" --window year --score logodds --reference previous
 t rawkode run --no-config "$fx/rawkode-k42oh0xm4308e1k5b12vzy8q.vtt" "$fx/rawkode-cbeascecdg8e9r04gjnagspj-excerpt.vtt" --group-by source --window 1m
+all=csv,json,ndjson,html,vegalite,chapters
+t speakers run --no-config "$fx/rawkode-jc8t4h91wok4bgq10t1s3fiv-excerpt.vtt" "$fx/rawkode-cbeascecdg8e9r04gjnagspj-excerpt.vtt" --window 1m --themes cloud-native --format $all
+t speakers-group run --no-config "$fx/rawkode-jc8t4h91wok4bgq10t1s3fiv-excerpt.vtt" "$fx/rawkode-cbeascecdg8e9r04gjnagspj-excerpt.vtt" --window 1m --themes cloud-native --group-by speaker --format $all
+t sotu-per-source run --no-config "$fx/sotu" --window decade --themes cloud-native --group-by source --format $all
 t bins run --no-config data --bins 7 --bins-by tokens --score ctfidf --smooth 2
 t asof run data --as-of --themes cloud-native --aliases cloud-native --discover 4
 if [ -d "$shared" ]; then

@@ -81,7 +81,7 @@ pub use count::Counts;
 pub use emit::{EmitError, Sink, write_outputs};
 pub use error::Error;
 pub use ingest::{Diagnostic, IngestError, Segment};
-pub use pipeline::{Corpus, Inspect, Pipeline, PipelineBuilder};
+pub use pipeline::{Corpus, Inspect, Pipeline, PipelineBuilder, WindowReports};
 pub use time::Millis;
 pub use timeline::Timeline;
 pub use window::{WindowGrid, Windows};

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::CommandFactory;
 use themeline::shard::{CandidateFile, ShardFile};
-use themeline::{Corpus, Pipeline, Timeline};
+use themeline::{Corpus, Pipeline, Timeline, WindowReports};
 
 use super::Failure;
 use super::args::{
@@ -85,10 +85,10 @@ pub fn run(cli: &Cli, args: &RunArgs) -> Result<()> {
     check_outputs(&settings)?;
     let (pipeline, reporter) = start(&settings, own_outputs(&settings))?;
     let corpus = read(&pipeline, &settings, &reporter)?;
-    let timeline = pipeline.run_corpus(corpus)?;
+    let (timeline, mut windows) = pipeline.run_corpus_streamed(corpus)?;
     let written = pipeline
         .timings()
-        .time("emit", || write_outputs(&settings, &timeline))?;
+        .time("emit", || write_outputs(&settings, &timeline, &mut windows))?;
     drop(reporter);
     finish(&pipeline, &settings, &timeline, &written, started);
     Ok(())
@@ -154,16 +154,26 @@ fn check_outputs(settings: &Settings) -> Result<()> {
 }
 
 /// Writes the chosen outputs into the output directory, or the one format to
-/// stdout; returns what was written, for the summary.
-fn write_outputs(settings: &Settings, timeline: &Timeline) -> Result<Vec<String>> {
+/// stdout; returns what was written, for the summary. The window reports
+/// (`windows`) are made as the outputs take them.
+fn write_outputs(
+    settings: &Settings,
+    timeline: &Timeline,
+    windows: &mut WindowReports,
+) -> Result<Vec<String>> {
     if !settings.to_stdout() {
-        let written = themeline::emit::write_formats(timeline, &settings.out, &settings.formats)
-            .map_err(themeline::Error::from)?;
+        let written = themeline::emit::write_formats_with(
+            timeline,
+            windows,
+            &settings.out,
+            &settings.formats,
+        )
+        .map_err(themeline::Error::from)?;
         return Ok(written.iter().map(|p| p.display().to_string()).collect());
     }
     let format = settings.formats[0];
     let mut out = PipeWriter::new(io::stdout().lock());
-    match themeline::emit::write_to(timeline, format, &mut out) {
+    match themeline::emit::write_to_with(timeline, windows, format, &mut out) {
         Ok(()) => Ok(vec![format!("{} to stdout", format.files()[0])]),
         Err(_) if out.broken => Err(io::Error::from(io::ErrorKind::BrokenPipe).into()),
         Err(e) => Err(themeline::Error::from(e).into()),
@@ -278,10 +288,10 @@ pub fn merge(cli: &Cli, args: &MergeArgs) -> Result<()> {
     let settings = settings(cli, &args.options, given)?;
     check_outputs(&settings)?;
     let (pipeline, reporter) = start(&settings, Vec::new())?;
-    let timeline = pipeline.merge(shards)?;
+    let (timeline, mut windows) = pipeline.merge_streamed(shards)?;
     let written = pipeline
         .timings()
-        .time("emit", || write_outputs(&settings, &timeline))?;
+        .time("emit", || write_outputs(&settings, &timeline, &mut windows))?;
     drop(reporter);
     finish(&pipeline, &settings, &timeline, &written, started);
     Ok(())

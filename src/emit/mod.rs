@@ -98,12 +98,28 @@ pub trait Sink {
 
 /// Feeds a timeline to a set of sinks.
 pub fn emit(timeline: &Timeline, sinks: &mut [&mut dyn Sink]) -> Result<(), EmitError> {
+    emit_with(timeline, &mut std::iter::empty(), sinks)
+}
+
+/// [`emit`], with `more` windows after the timeline's own: windows made one at a
+/// time as the sinks take them, so that a run of very many windows never holds
+/// them all (a pipeline's streamed run leaves all its windows so).
+pub fn emit_with(
+    timeline: &Timeline,
+    more: &mut dyn Iterator<Item = WindowReport>,
+    sinks: &mut [&mut dyn Sink],
+) -> Result<(), EmitError> {
     for sink in sinks.iter_mut() {
         sink.begin(&timeline.meta)?;
     }
     for window in &timeline.windows {
         for sink in sinks.iter_mut() {
             sink.window(window)?;
+        }
+    }
+    for window in more {
+        for sink in sinks.iter_mut() {
+            sink.window(&window)?;
         }
     }
     let summary = Summary {
@@ -276,6 +292,17 @@ pub fn write_formats(
     dir: &Path,
     formats: &[OutputFormat],
 ) -> Result<Vec<PathBuf>, EmitError> {
+    write_formats_with(timeline, &mut std::iter::empty(), dir, formats)
+}
+
+/// [`write_formats`], with `more` windows after the timeline's own (see
+/// [`emit_with`]).
+pub fn write_formats_with(
+    timeline: &Timeline,
+    more: &mut dyn Iterator<Item = WindowReport>,
+    dir: &Path,
+    formats: &[OutputFormat],
+) -> Result<Vec<PathBuf>, EmitError> {
     let mut out = OutputDir::create(dir)?;
     let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
     for format in OutputFormat::ALL {
@@ -312,7 +339,7 @@ pub fn write_formats(
         .iter_mut()
         .map(|s| &mut **s as &mut dyn Sink)
         .collect();
-    emit(timeline, &mut refs)?;
+    emit_with(timeline, more, &mut refs)?;
     // The sinks own the writers; dropping them closes the files before renaming.
     drop(refs);
     drop(sinks);
@@ -326,13 +353,24 @@ pub fn write_to(
     format: OutputFormat,
     writer: impl std::io::Write,
 ) -> Result<(), EmitError> {
+    write_to_with(timeline, &mut std::iter::empty(), format, writer)
+}
+
+/// [`write_to`], with `more` windows after the timeline's own (see [`emit_with`]).
+pub fn write_to_with(
+    timeline: &Timeline,
+    more: &mut dyn Iterator<Item = WindowReport>,
+    format: OutputFormat,
+    writer: impl std::io::Write,
+) -> Result<(), EmitError> {
+    let e = emit_with;
     match format {
-        OutputFormat::Csv => emit(timeline, &mut [&mut TermsCsv::new(writer)]),
-        OutputFormat::Json => emit(timeline, &mut [&mut TimelineJson::new(writer)]),
-        OutputFormat::Ndjson => emit(timeline, &mut [&mut WindowsNdjson::new(writer)]),
-        OutputFormat::Html => emit(timeline, &mut [&mut HtmlReport::new(writer)]),
-        OutputFormat::VegaLite => emit(timeline, &mut [&mut VegaLiteSpec::new(writer)]),
-        OutputFormat::Chapters => emit(timeline, &mut [&mut ChaptersText::new(writer)]),
+        OutputFormat::Csv => e(timeline, more, &mut [&mut TermsCsv::new(writer)]),
+        OutputFormat::Json => e(timeline, more, &mut [&mut TimelineJson::new(writer)]),
+        OutputFormat::Ndjson => e(timeline, more, &mut [&mut WindowsNdjson::new(writer)]),
+        OutputFormat::Html => e(timeline, more, &mut [&mut HtmlReport::new(writer)]),
+        OutputFormat::VegaLite => e(timeline, more, &mut [&mut VegaLiteSpec::new(writer)]),
+        OutputFormat::Chapters => e(timeline, more, &mut [&mut ChaptersText::new(writer)]),
     }
 }
 

@@ -6,9 +6,11 @@
 //! (`plan`), mines phrases and counts (`passes`, map-then-merge over a feed of
 //! each timeline's text, held or read again from disk), then claims, themes,
 //! scores and shifts each
-//! timeline and assembles the [`Timeline`] (`report`). The counting half is also
-//! what a shard holds ([`Pipeline::count`]), and [`Pipeline::merge`] runs the
-//! other half on the sum of shards.
+//! timeline and assembles the [`Timeline`] (`report`), whose window reports can
+//! also be left to be made one at a time as the outputs take them
+//! ([`Pipeline::run_corpus_streamed`], [`WindowReports`]). The counting half is
+//! also what a shard holds ([`Pipeline::count`]), and [`Pipeline::merge`] runs
+//! the other half on the sum of shards.
 
 mod chapters;
 mod corpus;
@@ -18,11 +20,13 @@ mod plan;
 mod report;
 mod speakers;
 mod themes;
+mod windows;
 
 use std::path::PathBuf;
 
 pub use corpus::Corpus;
 pub use inspect::Inspect;
+pub use windows::WindowReports;
 
 use crate::Error;
 use crate::config::{Config, CountingOptions};
@@ -335,6 +339,17 @@ impl Pipeline {
 
     /// Runs the stages after reading. Fails when the inputs hold no text at all.
     pub fn run_corpus(&self, corpus: Corpus) -> Result<Timeline, Error> {
+        let (mut timeline, windows) = self.run_corpus_streamed(corpus)?;
+        timeline.windows.extend(windows);
+        Ok(timeline)
+    }
+
+    /// [`Pipeline::run_corpus`], leaving the window reports to be made one at a
+    /// time: the [`Timeline`] holds none of them (its statistics count them
+    /// all), and [`WindowReports`] makes them in the order of
+    /// [`Timeline::windows`], for [`crate::emit::write_formats_with`], so that a
+    /// run of very many windows never holds them all.
+    pub fn run_corpus_streamed(&self, corpus: Corpus) -> Result<(Timeline, WindowReports), Error> {
         self.pool.install(|| {
             let mut ingested = corpus.ingested;
             let (counted, plan) = self.count_ingested(&mut ingested)?;
@@ -447,6 +462,17 @@ impl Pipeline {
     /// pipeline's counting options. Themes are the lexicon's: discovering them
     /// needs the text, which shards do not hold.
     pub fn merge(&self, shards: Vec<(String, ShardFile)>) -> Result<Timeline, Error> {
+        let (mut timeline, windows) = self.merge_streamed(shards)?;
+        timeline.windows.extend(windows);
+        Ok(timeline)
+    }
+
+    /// [`Pipeline::merge`], the window reports made one at a time as they are
+    /// taken (see [`Pipeline::run_corpus_streamed`]).
+    pub fn merge_streamed(
+        &self,
+        shards: Vec<(String, ShardFile)>,
+    ) -> Result<(Timeline, WindowReports), Error> {
         self.pool.install(|| {
             let spec = self.config.window_spec();
             let counted = shard::merge(shards, &self.counting_options(), &spec, &self.config.tz)?;

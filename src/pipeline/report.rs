@@ -2,9 +2,12 @@
 //!
 //! For each timeline: phrases claim their words, themes are measured or
 //! discovered, every window is scored, shifts are found, and the results are
-//! written into the output model. Then the timelines' statistics are summed.
+//! written into the output model, but for the window reports, which are made as
+//! the outputs take them (`windows.rs`). Then the timelines' statistics are
+//! summed.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -13,6 +16,7 @@ use super::chapters::{ChapterInput, place_shifts};
 use super::plan::Plan;
 use super::speakers::remask;
 use super::themes::SpeakerParts;
+use super::windows::{Frame, RankedWindows, WindowReports};
 use crate::Error;
 use crate::config::GroupBy;
 use crate::count::claim::Phrase;
@@ -25,12 +29,11 @@ use crate::stem::Language;
 use crate::theme::{Origin, Theme, ThemeWindow};
 use crate::time::{TimeAxis, offset_label};
 use crate::timeline::{
-    BoilerplateTerm, FormCount, Meta, RankedTerm, SCHEMA_VERSION, ShiftReport, Statistics,
-    TermReport, ThemeMember, ThemeReport, ThemeScore, TimeValue, Timeline, UnassignedTerm,
-    WindowReport,
+    BoilerplateTerm, FormCount, Meta, SCHEMA_VERSION, ShiftReport, Statistics, TermReport,
+    ThemeMember, ThemeReport, TimeValue, Timeline, UnassignedTerm,
 };
 use crate::tokenize::TokenStats;
-use crate::window::{Extent, WindowLength, Windows};
+use crate::window::{WindowLength, Windows};
 
 /// How many unassigned terms a timeline reports.
 const UNASSIGNED: usize = 20;
@@ -41,16 +44,12 @@ pub(super) struct GroupView<'a> {
     /// The speaker, for a speaker's timeline.
     pub(super) speaker: Option<String>,
     pub(super) windows: &'a Windows,
-    pub(super) extent: Extent,
     pub(super) axis: TimeAxis,
     /// Each window's label.
-    pub(super) labels: Vec<String>,
+    pub(super) labels: &'a [String],
 }
 
 impl Pipeline {
-    /// The stages after counting, on counted timelines laid over `windows`. With
-    /// the text (`ingested` and its plan), themes can be discovered; without it
-    /// only a lexicon's themes can be measured.
     /// The run's options as they were applied: `window` auto becomes the length
     /// it chose (that of the first timeline), so the outputs say which.
     fn settled_options(&self, group_windows: &[Windows]) -> crate::Config {
@@ -67,21 +66,25 @@ impl Pipeline {
         options
     }
 
+    /// The stages after counting, on counted timelines laid over `windows`. With
+    /// the text (`ingested` and its plan), themes can be discovered; without it
+    /// only a lexicon's themes can be measured. The [`Timeline`] holds no window
+    /// reports: they come after it, each made as it is taken.
     pub(crate) fn assemble(
         &self,
         counted: Counted,
         group_windows: Vec<Windows>,
         text: Option<(&Ingested, &Plan)>,
-    ) -> Result<Timeline, Error> {
+    ) -> Result<(Timeline, WindowReports), Error> {
         let axis = counted.axis;
         let options = self.settled_options(&group_windows);
         self.progress()
             .scoring(counted.groups.iter().map(|g| g.counts.windows.len()).sum());
-        let mut windows = Vec::new();
+        let mut windows = WindowReports::default();
         let mut tokens = TokenStats::default();
         let mut terms = BTreeSet::new();
         let mut terms_scored = BTreeSet::new();
-        let mut ranked: BTreeMap<String, TermReport> = BTreeMap::new();
+        let mut terms_ranked: BTreeMap<String, TermReport> = BTreeMap::new();
         let mut kept_phrases: BTreeMap<String, Phrase> = BTreeMap::new();
         let (mut themes, mut shifts, mut unassigned, mut discovery, mut chapters) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -94,15 +97,21 @@ impl Pipeline {
         {
             let (counts, phrases) = self.claim(counted_group.counts);
             let speakers = self.claim_speakers(counted_group.speakers, &phrases);
-            let view = GroupView {
-                source: &counted_group.source,
-                speaker: None,
-                windows: &group_windows,
-                extent: counted_group.extent,
-                axis,
+            let frame = Arc::new(Frame {
                 labels: (0..counts.windows.len())
                     .map(|w| group_windows.label(w, axis, &self.config.tz))
                     .collect(),
+                source: counted_group.source,
+                windows: group_windows,
+                extent: counted_group.extent,
+                axis,
+            });
+            let view = GroupView {
+                source: &frame.source,
+                speaker: None,
+                windows: &frame.windows,
+                axis,
+                labels: &frame.labels,
             };
             let feed = text.map(|(ingested, plan)| {
                 (
@@ -131,7 +140,7 @@ impl Pipeline {
                         feed.as_ref()
                             .map(|(feed, languages, passages)| (feed, *languages, *passages)),
                         &analysed_in,
-                        &group_windows,
+                        &frame.windows,
                         &counts,
                         &boilerplate,
                         parts,
@@ -148,26 +157,27 @@ impl Pipeline {
                 for (speaker, windows) in speakers.iter().zip(&speaker_windows) {
                     let view = GroupView {
                         speaker: Some(speaker.name.clone()),
-                        labels: view.labels.clone(),
                         ..view
                     };
                     let masked = remask(&counts, &boilerplate, &speaker.counts);
-                    timelines.push(self.timeline_reports(
+                    let (ranked, shifts) = self.timeline_reports(
                         &view,
                         &speaker.counts,
                         &group_themes,
                         windows,
                         &masked,
-                    ));
+                    );
+                    timelines.push((view.speaker, ranked, shifts));
                 }
             } else {
-                timelines.push(self.timeline_reports(
+                let (ranked, shifts) = self.timeline_reports(
                     &view,
                     &counts,
                     &group_themes,
                     &theme_windows,
                     &boilerplate,
-                ));
+                );
+                timelines.push((None, ranked, shifts));
             }
             let group_chapters = self.timings.time("segment", || {
                 self.chapters(&ChapterInput {
@@ -176,23 +186,33 @@ impl Pipeline {
                     grids: &counted_group.grids,
                     paths: &paths,
                     windows: view.windows,
-                    labels: &view.labels,
+                    labels: view.labels,
                     axis,
                     themes: &group_themes,
                     theme_windows: &theme_windows,
                     boilerplate: &boilerplate,
                 })
             });
-            let mut reports = Vec::new();
-            for (timeline_windows, mut group_shifts) in timelines {
+            for (speaker, ranked, group_shifts) in &mut timelines {
                 if !counted_group.grids.is_empty() {
-                    place_shifts(&mut group_shifts, &group_chapters, view.windows, axis);
+                    place_shifts(group_shifts, &group_chapters, view.windows, axis);
                 }
-                shifts.extend(group_shifts);
+                shifts.append(group_shifts);
                 if group_themes.iter().any(|t| t.origin == Origin::Lexicon) {
-                    unassigned.extend(unassigned_terms(&group_themes, &timeline_windows));
+                    unassigned.extend(unassigned_terms(
+                        &group_themes,
+                        view.source,
+                        speaker,
+                        ranked,
+                    ));
                 }
-                reports.extend(timeline_windows);
+                for term in ranked.terms() {
+                    if !terms_ranked.contains_key(term)
+                        && let Some(id) = counts.find(term)
+                    {
+                        terms_ranked.insert(term.to_string(), term_report(&counts, id));
+                    }
+                }
             }
             chapters.extend(group_chapters);
             speaker_reports.extend(self.speaker_reports(
@@ -203,16 +223,18 @@ impl Pipeline {
                 &speaker_windows,
                 &group_themes,
             ));
+            let names: Arc<[String]> = group_themes.iter().map(|t| t.name.clone()).collect();
             themes.extend(theme_reports(&view, &counts, group_themes, &theme_windows));
             discovery.extend(discovered);
-            for term in reports.iter().flat_map(|w| &w.terms) {
-                if !ranked.contains_key(&term.term)
-                    && let Some(id) = counts.find(&term.term)
-                {
-                    ranked.insert(term.term.clone(), term_report(&counts, id));
-                }
+            // The timelines' theme windows have had their last other reader.
+            let theme_sets = if self.config.group_by == GroupBy::Speaker {
+                speaker_windows
+            } else {
+                vec![theme_windows]
+            };
+            for ((speaker, ranked, _), theme_windows) in timelines.into_iter().zip(theme_sets) {
+                windows.push(frame.clone(), speaker, names.clone(), ranked, theme_windows);
             }
-            windows.extend(reports);
             for phrase in phrases {
                 kept_phrases.entry(phrase.term.clone()).or_insert(phrase);
             }
@@ -265,7 +287,7 @@ impl Pipeline {
                 set_aside
             },
         };
-        let terms = ranked
+        let terms = terms_ranked
             .into_values()
             .map(|mut report| {
                 report.repaired_from = report
@@ -283,7 +305,7 @@ impl Pipeline {
                 report
             })
             .collect();
-        Ok(Timeline {
+        let timeline = Timeline {
             schema_version: SCHEMA_VERSION,
             meta: Meta {
                 tool: "themeline",
@@ -294,17 +316,19 @@ impl Pipeline {
                 statistics,
                 diagnostics: counted.diagnostics,
             },
-            windows,
+            windows: Vec::new(),
             terms,
             themes,
             shifts,
             chapters,
             unassigned,
             speakers: speaker_reports,
-        })
+        };
+        Ok((timeline, windows))
     }
 
-    /// One timeline's windows and shifts: its windows scored, its shifts found.
+    /// One timeline's windows and shifts: its windows scored (as what their
+    /// reports are made from), its shifts found.
     fn timeline_reports(
         &self,
         view: &GroupView<'_>,
@@ -312,15 +336,18 @@ impl Pipeline {
         themes: &[Theme],
         theme_windows: &[ThemeWindow],
         boilerplate: &[bool],
-    ) -> (Vec<WindowReport>, Vec<ShiftReport>) {
-        let scores = self
+    ) -> (RankedWindows, Vec<ShiftReport>) {
+        let mut scores = self
             .timings
             .time("score", || self.score(counts, boilerplate));
         let (histories, events) = self.timings.time("shift", || {
-            self.shift(counts, &scores, themes, theme_windows, &view.labels)
+            self.shift(counts, &scores, themes, theme_windows, view.labels)
         });
-        let reports = self.window_reports(view, counts, scores, &histories, themes, theme_windows);
-        (reports, shift_reports(view, events))
+        // A window is reported when it has its scores, its counts and its
+        // themes' strengths.
+        scores.truncate(counts.windows.len().min(theme_windows.len()));
+        let ranked = RankedWindows::new(counts, scores, &histories, &self.config.shift_options());
+        (ranked, shift_reports(view, events))
     }
 
     /// The score stage: each window's best terms, ranked.
@@ -365,70 +392,6 @@ impl Pipeline {
         events.extend(shift::burst_shifts(counts, &histories, labels));
         shift::sort(&mut events);
         (histories, events)
-    }
-
-    /// Every window of one timeline, as reported.
-    fn window_reports(
-        &self,
-        view: &GroupView<'_>,
-        counts: &Counts,
-        scores: Vec<Vec<TermScore>>,
-        histories: &BTreeMap<TermId, TermHistory>,
-        themes: &[Theme],
-        theme_windows: &[ThemeWindow],
-    ) -> Vec<WindowReport> {
-        let options = self.config.shift_options();
-        let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
-        scores
-            .into_iter()
-            .zip(&counts.windows)
-            .zip(theme_windows)
-            .enumerate()
-            .map(|(index, ((ranked, window_counts), theme_window))| {
-                let window = view.windows.window(index);
-                let terms = ranked
-                    .into_iter()
-                    .zip(1..)
-                    .map(|(s, rank)| RankedTerm {
-                        rank,
-                        term: counts.terms[s.term as usize].term.clone(),
-                        label: counts.label(s.term),
-                        window_label: counts.window_label(index, s.term),
-                        score: s.score,
-                        count: s.count,
-                        status: shift::term_status(&histories[&s.term], &tokens, index, &options),
-                    })
-                    .collect();
-                let theme_scores = themes
-                    .iter()
-                    .enumerate()
-                    .map(|(t, theme)| ThemeScore {
-                        theme: theme.name.clone(),
-                        score: theme_window.strength[t],
-                        share: theme_window.share[t],
-                        tokens: theme_window.tokens[t],
-                    })
-                    .collect();
-                WindowReport {
-                    source: view.source.clone(),
-                    speaker: view.speaker.clone(),
-                    index,
-                    start: TimeValue::new(window.start, view.axis),
-                    end: TimeValue::new(window.end, view.axis),
-                    start_ms: window.start,
-                    end_ms: window.end,
-                    label: view.labels[index].clone(),
-                    end_label: offset_label(window.end, view.axis),
-                    documents: window_counts.documents,
-                    segments: window_counts.segments,
-                    tokens: window_counts.tokens,
-                    partial: window.start < view.extent.start || window.end > view.extent.end,
-                    dominant: theme_window.dominant().map(|t| themes[t].name.clone()),
-                    terms,
-                    themes: theme_scores,
-                }
-            })
-            .collect()
     }
 }
 
@@ -495,32 +458,36 @@ fn theme_reports(
         .collect()
 }
 
-/// The ranked terms of `windows` that are members of no theme, by best score.
-fn unassigned_terms(themes: &[Theme], windows: &[WindowReport]) -> Vec<UnassignedTerm> {
+/// The ranked terms of a timeline's windows (`ranked`, of `source` and
+/// `speaker`) that are members of no theme, by best score.
+fn unassigned_terms(
+    themes: &[Theme],
+    source: &Option<String>,
+    speaker: &Option<String>,
+    ranked: &RankedWindows,
+) -> Vec<UnassignedTerm> {
     let members: BTreeSet<&str> = themes
         .iter()
         .flat_map(|t| t.members.iter().map(|(term, _)| term.as_str()))
         .collect();
     let mut best: BTreeMap<&str, UnassignedTerm> = BTreeMap::new();
-    for window in windows {
-        for term in &window.terms {
-            if members.contains(term.term.as_str()) {
-                continue;
-            }
-            let entry = best.entry(&term.term).or_insert_with(|| UnassignedTerm {
-                source: window.source.clone(),
-                speaker: window.speaker.clone(),
-                term: term.term.clone(),
-                label: term.label.clone(),
-                score: term.score,
-                window: window.index,
-                windows: 0,
-            });
-            entry.windows += 1;
-            if term.score > entry.score {
-                entry.score = term.score;
-                entry.window = window.index;
-            }
+    for (window, term, label, score) in ranked.ranked() {
+        if members.contains(term) {
+            continue;
+        }
+        let entry = best.entry(term).or_insert_with(|| UnassignedTerm {
+            source: source.clone(),
+            speaker: speaker.clone(),
+            term: term.to_string(),
+            label: label.to_string(),
+            score,
+            window,
+            windows: 0,
+        });
+        entry.windows += 1;
+        if score > entry.score {
+            entry.score = score;
+            entry.window = window;
         }
     }
     let mut list: Vec<UnassignedTerm> = best.into_values().collect();
