@@ -2,18 +2,21 @@
 """themeline's shard protocol on Apache Spark, checked against a run on one machine.
 
 The corpus (a folder of dated documents) is sorted by file name and cut into N
-contiguous shards. Spark runs `themeline mine` on each shard as one task (an RDD
-of shard indices with numSlices=N; each partition calls the binary through
-subprocess), the driver collects the candidate files and runs `themeline
-select`, Spark runs `themeline count --phrase-list` on each shard as one task,
-and the driver collects the counts and runs `themeline merge` on them in shard
-order. Then `themeline run` reads all files, in the same order, on the driver,
+contiguous shards. Spark runs `themeline passages` on each shard as one task (an
+RDD of shard indices with numSlices=N; each partition calls the binary through
+subprocess), the driver collects the passage files and runs `themeline select`
+(the boilerplate passages of all shards), Spark runs `themeline mine
+--phrase-list` with that list on each shard as one task, the driver collects the
+candidate files and runs `themeline select` (the phrases), Spark runs `themeline
+count --phrase-list` on each shard as one task, and the driver collects the
+counts and runs `themeline merge` on them in shard order. Then `themeline run` reads all files, in the same order, on the driver,
 and every output file of the two is compared byte for byte.
 
 The tasks depend on nothing but the binary (shipped with SparkContext.addFile)
 and the input files (which a real cluster would read from shared storage at the
-same paths): candidates and counts travel back to the driver as task results,
-and the phrase list goes out to the count tasks as a broadcast variable.
+same paths): passages, candidates and counts travel back to the driver as task
+results, and the two lists go out to the mine and count tasks as broadcast
+variables.
 
 Usage (from the repository root; scripts/spark_demo.sh installs pyspark and
 builds themeline first):
@@ -87,8 +90,8 @@ def contiguous_shards(files, n):
     """Cuts `files` into n contiguous, non-empty runs: shard i is files[i*len/n : (i+1)*len/n].
 
     Contiguous runs, merged in index order, give the merge its inputs in the order
-    a run over all files reads them. No shard may be empty: `themeline mine` and
-    `count` without inputs read their default inputs instead.
+    a run over all files reads them. No shard may be empty: `themeline passages`,
+    `mine` and `count` without inputs read their default inputs instead.
     """
     if not 1 <= n <= len(files):
         raise SystemExit(f"error: --shards must be between 1 and the number of files ({len(files)}), not {n}")
@@ -219,7 +222,19 @@ def main(argv):
 
     try:
         distributed = time.perf_counter()
-        mined, wall = spark_stage(sc, "mine", shards, task_options)
+        read, wall = spark_stage(sc, "passages", shards, task_options)
+        passage_files = []
+        for i, data, _, _ in read:
+            path = work / f"pass-{i:04}.json"
+            path.write_bytes(data)
+            passage_files.append(str(path))
+        timings.append((f"passages ({len(shards)} Spark tasks)", wall, tasks_note(read)))
+
+        boilerplate = work / "passages.json"
+        seconds = run_themeline(binary, ["select", *passage_files, "--out", str(boilerplate), *options])
+        timings.append(("select passages (driver)", seconds, ""))
+
+        mined, wall = spark_stage(sc, "mine", shards, task_options, sc.broadcast(boilerplate.read_bytes()))
         candidates = []
         for i, data, _, _ in mined:
             path = work / f"cand-{i:04}.json"
@@ -229,7 +244,7 @@ def main(argv):
 
         phrases = work / "phrases.json"
         seconds = run_themeline(binary, ["select", *candidates, "--out", str(phrases), *options])
-        timings.append(("select (driver)", seconds, ""))
+        timings.append(("select phrases (driver)", seconds, ""))
 
         counted, wall = spark_stage(sc, "count", shards, task_options, sc.broadcast(phrases.read_bytes()))
         counts = []
@@ -243,7 +258,7 @@ def main(argv):
         # In shard order: the order a run over all files reads their inputs.
         seconds = run_themeline(binary, ["merge", *counts, "--out", str(merged), *options])
         timings.append(("merge (driver)", seconds, ""))
-        timings.append(("mine + select + count + merge", time.perf_counter() - distributed, ""))
+        timings.append(("all steps but the run", time.perf_counter() - distributed, ""))
     finally:
         spark.stop()
 
@@ -255,8 +270,11 @@ def main(argv):
     print(f"{'stage':<34} {'seconds':>8}")
     for stage, seconds, note in timings:
         print(f"{stage:<34} {seconds:8.2f}  {note}".rstrip())
-    sizes = sum(Path(p).stat().st_size for p in candidates), sum(Path(p).stat().st_size for p in counts)
-    print(f"candidates {sizes[0] / 1e6:.1f} MB, counts {sizes[1] / 1e6:.1f} MB, {len(phrases.read_bytes()) / 1e3:.0f} kB phrase list")
+    sizes = [sum(Path(p).stat().st_size for p in files) for files in (passage_files, candidates, counts)]
+    print(
+        f"passages {sizes[0] / 1e6:.1f} MB, candidates {sizes[1] / 1e6:.1f} MB, counts {sizes[2] / 1e6:.1f} MB, "
+        f"{len(phrases.read_bytes()) / 1e3:.0f} kB phrase list"
+    )
     print()
     print(f"merge of {len(shards)} shards vs themeline run, byte for byte:")
     ok = compare(single, merged)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# themeline's shard protocol (mine -> select -> count -> merge) on Apache Spark in
-# local mode, checked byte for byte against `themeline run` on one machine.
+# themeline's shard protocol (passages -> select -> mine -> select -> count -> merge) on
+# Apache Spark in local mode, checked byte for byte against `themeline run` on one machine.
 #
 # Installs what it needs itself: pyspark and PyYAML into .venv-spark/ (git-ignored),
 # and builds themeline (cargo build --release). Needs Java 17 or later (pyspark 4),

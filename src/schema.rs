@@ -7,8 +7,9 @@
 //! | `timeline` | `timeline.json` ([`crate::Timeline`]) |
 //! | `window` | one line of `timeline.ndjson` ([`crate::timeline::WindowReport`]) |
 //! | `shard` | a shard of counts from `themeline count` ([`ShardFile`]) |
+//! | `passages` | a shard of passages from `themeline passages` ([`PassageFile`]) |
 //! | `candidates` | a shard of phrase candidates from `themeline mine` ([`CandidateFile`]) |
-//! | `phrases` | a phrase list from `themeline select` ([`PhraseList`]) |
+//! | `phrases` | a phrase list from `themeline select` ([`PhraseList`]), with or without phrases |
 //! | `config` | `themeline.toml`, as the JSON data model of TOML ([`ConfigFile`]) |
 //!
 //! The version fields are pinned (`schema_version` to
@@ -22,7 +23,8 @@ use serde_json::{Value, json};
 
 use crate::config_file::ConfigFile;
 use crate::shard::{
-    self, CANDIDATES_FORMAT, COUNTS_FORMAT, CandidateFile, PHRASES_FORMAT, PhraseList, ShardFile,
+    self, CANDIDATES_FORMAT, COUNTS_FORMAT, CandidateFile, PASSAGES_FORMAT, PHRASES_FORMAT,
+    PassageFile, PhraseList, ShardFile,
 };
 use crate::timeline::{SCHEMA_VERSION, Timeline, WindowReport};
 
@@ -36,6 +38,8 @@ pub enum SchemaName {
     Window,
     /// A shard of counts (`themeline count`).
     Shard,
+    /// A shard of passages (`themeline passages`).
+    Passages,
     /// A shard of phrase candidates (`themeline mine`).
     Candidates,
     /// A phrase list (`themeline select`, `--phrase-list`).
@@ -46,10 +50,11 @@ pub enum SchemaName {
 
 impl SchemaName {
     /// Every document, in the order `themeline schema` lists them.
-    pub const ALL: [SchemaName; 6] = [
+    pub const ALL: [SchemaName; 7] = [
         SchemaName::Timeline,
         SchemaName::Window,
         SchemaName::Shard,
+        SchemaName::Passages,
         SchemaName::Candidates,
         SchemaName::Phrases,
         SchemaName::Config,
@@ -61,6 +66,7 @@ impl SchemaName {
             SchemaName::Timeline => "timeline",
             SchemaName::Window => "window",
             SchemaName::Shard => "shard",
+            SchemaName::Passages => "passages",
             SchemaName::Candidates => "candidates",
             SchemaName::Phrases => "phrases",
             SchemaName::Config => "config",
@@ -83,6 +89,13 @@ pub fn schema(name: SchemaName) -> Value {
             ),
             COUNTS_FORMAT,
         ),
+        SchemaName::Passages => pin_shard(
+            output::<PassageFile>(
+                "themeline passages",
+                "How many documents of a shard hold each passage, written by `themeline passages`, added up by `themeline select` into the boilerplate passages of all shards.",
+            ),
+            PASSAGES_FORMAT,
+        ),
         SchemaName::Candidates => pin_shard(
             output::<CandidateFile>(
                 "themeline phrase candidates",
@@ -93,7 +106,7 @@ pub fn schema(name: SchemaName) -> Value {
         SchemaName::Phrases => pin_shard(
             output::<PhraseList>(
                 "themeline phrase list",
-                "The phrases to count, written by `themeline select` and read by --phrase-list.",
+                "The phrases to count and the boilerplate passages to leave out (or the passages only, for `themeline mine`), written by `themeline select` and read by --phrase-list.",
             ),
             PHRASES_FORMAT,
         ),

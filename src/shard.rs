@@ -21,8 +21,15 @@
 //! `--group-by source` a timeline is one input file, which one shard holds whole,
 //! so each shard mines its own.)
 //!
+//! Boilerplate passages (see [`crate::tokenize::passages`]) are left out before
+//! phrases are mined, so they are settled first, the same way ([`PassageFile`]):
+//! `themeline passages` per shard, `themeline select` into a phrase list of
+//! passages only, which every `themeline mine` gets as `--phrase-list`; candidate
+//! files and counts record what they left out, and `select` and `merge` check it.
+//!
 //! The files are JSON, versioned by `format` and `version`; a reader refuses a
-//! format or version it does not know. Shards of counts and of candidates are
+//! format or version it does not know (phrase lists of version 4, which hold only
+//! phrases, still read). Shards of counts, of candidates and of passages are
 //! written gzip-compressed ([`write_compressed`]): their JSON repeats the same keys
 //! and sorted, prefix-sharing terms, and compressed they are a fifth of the size
 //! (a shard is what crosses the network between machines). A reader tells the two
@@ -43,9 +50,17 @@ use crate::config::CountingOptions;
 use crate::count::speakers::{self, SpeakerCounts, UNKNOWN};
 use crate::count::{Counts, UnitCounts, UnitGrid};
 use crate::ingest::{Diagnostic, Source};
+use crate::score::Boilerplate;
 use crate::time::{Millis, TimeAxis, Zone};
 use crate::tokenize::phrases::Miner;
 use crate::window::{Extent, WindowSpec, Windows};
+
+mod passages;
+
+pub use passages::{
+    PassageFile, PassageGroup, PassageHash, PassageSelection, PassagesFound, PassagesLeftOut,
+    SelectFile,
+};
 
 /// The `format` of a shard of counts.
 pub const COUNTS_FORMAT: &str = "themeline-counts";
@@ -53,10 +68,18 @@ pub const COUNTS_FORMAT: &str = "themeline-counts";
 pub const CANDIDATES_FORMAT: &str = "themeline-candidates";
 /// The `format` of a phrase list.
 pub const PHRASES_FORMAT: &str = "themeline-phrases";
-/// The version of all three formats; bumped on any incompatible change (2: the
+/// The `format` of a shard of passages.
+pub const PASSAGES_FORMAT: &str = "themeline-passages";
+/// The version of all four formats; bumped on any incompatible change (2: the
 /// input format option is `input_format` in the counting options; 3: the
-/// recordings' unit counts, for chapters; 4: counts per speaker).
-pub const VERSION: u32 = 4;
+/// recordings' unit counts, for chapters; 4: counts per speaker; 5: boilerplate
+/// passages chosen over all shards: passage shards, the passages candidates and
+/// counts left out, phrase lists that carry them).
+pub const VERSION: u32 = 5;
+
+/// The version of phrase lists before they carried passages, which still read:
+/// a list of phrases to count, nothing more.
+const PHRASES_ONLY_VERSION: u32 = 4;
 
 /// Why shards cannot be read or merged.
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +105,12 @@ pub enum ShardError {
     },
     /// A file of another format or version.
     #[error(
-        "{path}: {found} version {version}, but this themeline reads {expected} version {VERSION}"
+        "{path}: {found} version {version}, but this themeline reads {expected} version {VERSION}{}",
+        if *version < VERSION && found == expected {
+            " (written by an earlier themeline: write it again with this one)"
+        } else {
+            ""
+        }
     )]
     Version {
         /// The file.
@@ -105,23 +133,113 @@ pub enum ShardError {
         /// The options that differ, with both values.
         differences: String,
     },
-    /// Candidate files mined with other options than the select's.
+    /// Candidate or passage files read with other options than the select's.
     #[error(
-        "{path} was mined with other options than this select: {differences}; \
-         give every mine and the select the same counting options"
+        "{path} was read with other options than this select: {differences}; \
+         give every passages, mine and select the same counting options"
     )]
     MinedOptions {
-        /// The candidate file.
+        /// The candidate or passage file.
         path: String,
         /// The options that differ, with both values.
         differences: String,
     },
-    /// Mining asked for timelines per source, which need no mining step.
+    /// Mining or passages asked for timelines per source, which need neither:
+    /// one shard holds each timeline whole.
     #[error(
         "with `group-by` source each timeline is one input, which one shard holds whole: \
-         count it without mine and select"
+         count it without passages, mine and select"
     )]
     MinePerSource,
+    /// A phrase list chosen over a pooled timeline given to timelines per source.
+    #[error(
+        "{path} lists boilerplate passages chosen over one pooled timeline, but with \
+         `group-by` source each timeline finds its own: count without `phrase-list`"
+    )]
+    PooledPassages {
+        /// The phrase list.
+        path: String,
+    },
+    /// Select given candidate and passage shards at once.
+    #[error(
+        "{path} is a {found} file, but {first} is a {expected} file: \
+         select the passage shards first, then the candidate shards mined with their list"
+    )]
+    Mixed {
+        /// The file that differs.
+        path: String,
+        /// Its format.
+        found: String,
+        /// The first file.
+        first: String,
+        /// The first file's format.
+        expected: String,
+    },
+    /// A phrase list of passages only, where the phrases to count were wanted.
+    #[error(
+        "{path} lists boilerplate passages but no phrases yet: give it to `themeline mine` \
+         on every shard, then `themeline select` the candidate files, and count with that list"
+    )]
+    NoPhrasesYet {
+        /// The phrase list.
+        path: String,
+    },
+    /// Files of one timeline that left out different passages.
+    #[error(
+        "{path} left out other boilerplate passages than {first} ({found} vs {expected}): \
+         give every mine and count the same `phrase-list`, and every step the same `boilerplate`"
+    )]
+    PassagesDiffer {
+        /// The file that differs.
+        path: String,
+        /// What it left out.
+        found: String,
+        /// The first file.
+        first: String,
+        /// What the first file left out.
+        expected: String,
+    },
+    /// Files that found boilerplate over their own documents, part of the corpus.
+    #[error(
+        "{path} left out the boilerplate passages of its own {documents} documents, not of \
+         all {total}: run `themeline passages` on every shard and `themeline select` on those \
+         files, and give every mine and count that list with `phrase-list` (or give every step \
+         `boilerplate` off)"
+    )]
+    OwnPassages {
+        /// The first such file.
+        path: String,
+        /// The documents it found passages over.
+        documents: u64,
+        /// The documents of all the files.
+        total: u64,
+    },
+    /// Files whose passages were chosen over other documents than theirs.
+    #[error(
+        "the boilerplate passages that {path} left out were chosen over {selected} documents, \
+         but the files hold {documents}: give every shard the passages were chosen over, and \
+         no other"
+    )]
+    PassagesCover {
+        /// The first file.
+        path: String,
+        /// The documents the passages were chosen over.
+        selected: u64,
+        /// The documents the files hold.
+        documents: u64,
+    },
+    /// Files that left passages out (or not) against this step's `boilerplate`.
+    #[error(
+        "{path} {}, but this step has `boilerplate` {}: give every step the same `boilerplate`",
+        if *left_out { "left out boilerplate passages" } else { "was read with `boilerplate` off" },
+        if *left_out { "off" } else { "auto" }
+    )]
+    Boilerplate {
+        /// The file.
+        path: String,
+        /// Whether it left passages out.
+        left_out: bool,
+    },
     /// Shards of one timeline that counted different phrases.
     #[error(
         "{path} counted other phrases than {first}: mine them over all inputs first \
@@ -195,6 +313,8 @@ pub struct CountedGroup {
     /// speakers gives the unnamed speaker when merged with shards that have them.
     #[serde(default)]
     pub spoken: Millis,
+    /// The boilerplate passages its counts left out.
+    pub passages: PassagesLeftOut,
 }
 
 /// A shard of counts, as `themeline count` writes it.
@@ -250,11 +370,18 @@ pub struct CandidateFile {
     pub words: BTreeMap<String, u64>,
     /// Each candidate (stems and connectors joined by spaces) and its count.
     pub candidates: BTreeMap<String, u64>,
+    /// The boilerplate passages left out before mining.
+    pub passages: PassagesLeftOut,
 }
 
 impl CandidateFile {
-    /// The candidates a miner counted.
-    pub fn new(miner: &Miner, options: CountingOptions) -> CandidateFile {
+    /// The candidates a miner counted, in text without the passages `passages`
+    /// says.
+    pub fn new(
+        miner: &Miner,
+        options: CountingOptions,
+        passages: PassagesLeftOut,
+    ) -> CandidateFile {
         let (tokens, words, candidates) = miner.to_counts();
         CandidateFile {
             format: CANDIDATES_FORMAT.to_string(),
@@ -263,6 +390,7 @@ impl CandidateFile {
             tokens,
             words,
             candidates,
+            passages,
         }
     }
 
@@ -279,32 +407,58 @@ impl CandidateFile {
     }
 }
 
-/// The phrases to count, as `themeline select` writes it and `--phrase-list` reads.
+/// The phrases to count, as `themeline select` writes it and `--phrase-list`
+/// reads, with the boilerplate passages to leave out. Selected from passage
+/// shards it holds the passages only, for `themeline mine`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PhraseList {
     /// Always [`PHRASES_FORMAT`].
     pub format: String,
-    /// [`VERSION`].
+    /// [`VERSION`] (4 still reads: phrases only).
     pub version: u32,
-    /// The phrases' keys (stems and connectors joined by spaces), sorted.
-    pub phrases: Vec<String>,
+    /// The phrases' keys (stems and connectors joined by spaces), sorted; absent
+    /// from a list selected from passage shards, which has no phrases yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phrases: Option<Vec<String>>,
+    /// The boilerplate passages chosen over all shards, which `mine` and `count`
+    /// leave out instead of finding their own; absent with `boilerplate` off and
+    /// where one step reads all the documents (each then finds its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passages: Option<PassageSelection>,
 }
 
 impl PhraseList {
-    /// A list of `phrases`.
-    pub fn new(mut phrases: Vec<String>) -> PhraseList {
+    /// A list of `phrases`, and of the `passages` they were mined without.
+    pub fn new(mut phrases: Vec<String>, passages: Option<PassageSelection>) -> PhraseList {
         phrases.sort();
         phrases.dedup();
         PhraseList {
             format: PHRASES_FORMAT.to_string(),
             version: VERSION,
-            phrases,
+            phrases: Some(phrases),
+            passages,
         }
     }
 
-    /// Reads a phrase list.
+    /// A list of passages only, for mining.
+    pub fn passages(passages: Option<PassageSelection>) -> PhraseList {
+        PhraseList {
+            format: PHRASES_FORMAT.to_string(),
+            version: VERSION,
+            phrases: None,
+            passages,
+        }
+    }
+
+    /// Reads a phrase list (of this version, or of version 4: phrases only).
     pub fn load(path: &Path) -> Result<PhraseList, ShardError> {
         let list: PhraseList = read_json(path, PHRASES_FORMAT)?;
+        if list.format == PHRASES_FORMAT && list.version == PHRASES_ONLY_VERSION {
+            return Ok(PhraseList {
+                passages: None,
+                ..list
+            });
+        }
         check_version(path, &list.format, list.version, PHRASES_FORMAT)?;
         Ok(list)
     }
@@ -341,23 +495,54 @@ fn read_json<T: serde::de::DeserializeOwned>(
     path: &Path,
     expected: &'static str,
 ) -> Result<T, ShardError> {
-    let io = |source| ShardError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let mut reader = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
-    let compressed = reader.fill_buf().map_err(io)?.starts_with(&GZIP_MAGIC);
+    /// The fields every themeline file starts with.
+    #[derive(Deserialize)]
+    struct Header {
+        format: String,
+        version: u32,
+    }
+    parse_json(path).map_err(|error| {
+        // A file of another format or version has another shape: say that,
+        // rather than what its shape lacks.
+        if let Ok(header) = parse_json::<Header>(path)
+            && let Err(version) = check_version(path, &header.format, header.version, expected)
+        {
+            return version;
+        }
+        match error {
+            ParseError::Io(source) => ShardError::Io {
+                path: path.display().to_string(),
+                source,
+            },
+            ParseError::Json(e) => ShardError::Malformed {
+                path: path.display().to_string(),
+                expected,
+                message: e.to_string(),
+            },
+        }
+    })
+}
+
+/// Why a file did not parse.
+enum ParseError {
+    Io(std::io::Error),
+    Json(serde_json::Error),
+}
+
+/// Parses a JSON file, gzip-compressed or not.
+fn parse_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ParseError> {
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path).map_err(ParseError::Io)?);
+    let compressed = reader
+        .fill_buf()
+        .map_err(ParseError::Io)?
+        .starts_with(&GZIP_MAGIC);
     let parsed = if compressed {
         let decoder = flate2::bufread::MultiGzDecoder::new(reader);
         serde_json::from_reader(std::io::BufReader::new(decoder))
     } else {
         serde_json::from_reader(reader)
     };
-    parsed.map_err(|e| ShardError::Malformed {
-        path: path.display().to_string(),
-        expected,
-        message: e.to_string(),
-    })
+    parsed.map_err(ParseError::Json)
 }
 
 fn check_version(
@@ -407,11 +592,14 @@ fn json_differences(a: &serde_json::Value, b: &serde_json::Value) -> Vec<String>
 }
 
 /// Adds up shards (`(path, shard)`, in the order their inputs would have been
-/// read), checking that each was counted with `options`. `spec` and `zone` lay
-/// the windows over the union of the shards' data.
+/// read), checking that each was counted with `options`, and that each timeline's
+/// shards left out the boilerplate passages a run with `boilerplate` over all of
+/// them would ([`PassagesLeftOut::combine`]). `spec` and `zone` lay the windows
+/// over the union of the shards' data.
 pub fn merge(
     shards: Vec<(String, ShardFile)>,
     options: &CountingOptions,
+    boilerplate: Boilerplate,
     spec: &WindowSpec,
     zone: &Zone,
 ) -> Result<Counted, ShardError> {
@@ -475,7 +663,7 @@ pub fn merge(
     for (source, members) in groups {
         merged
             .groups
-            .push(merge_group(source, members, axis, spec, zone)?);
+            .push(merge_group(source, members, axis, boilerplate, spec, zone)?);
     }
     Ok(merged)
 }
@@ -487,6 +675,7 @@ fn merge_group(
     source: Option<String>,
     members: Vec<ShardGroup>,
     axis: TimeAxis,
+    boilerplate: Boilerplate,
     spec: &WindowSpec,
     zone: &Zone,
 ) -> Result<CountedGroup, ShardError> {
@@ -498,6 +687,10 @@ fn merge_group(
             first: first_path.clone(),
         });
     }
+    let passages = PassagesLeftOut::combine(
+        members.iter().map(|(path, g)| (path.as_str(), &g.passages)),
+        boilerplate,
+    )?;
     let extent = Extent {
         start: members
             .iter()
@@ -601,5 +794,6 @@ fn merge_group(
         grids,
         speakers: by_speaker,
         spoken,
+        passages,
     })
 }

@@ -120,6 +120,12 @@ impl Pods {
     /// its container, every index of the Indexed Jobs.
     fn run_the_jobs(&self) {
         for i in 0..self.shards {
+            self.ok(Some(i), &["passages"]);
+        }
+        self.ok(None, &["wait", "passages"]);
+        self.ok(None, &["boilerplate"]);
+        for i in 0..self.shards {
+            self.ok(Some(i), &["wait", "boilerplate"]);
             self.ok(Some(i), &["mine"]);
         }
         self.ok(None, &["wait", "mine"]);
@@ -137,28 +143,34 @@ impl Pods {
 fn the_manifest_runs_shard_sh_in_indexed_jobs_of_shard_env_size() {
     let manifest = read(&k8s("count-job.yaml"));
     let shards = env_value("SHARDS");
-    // Two Indexed Jobs (mine, count), each with completions = SHARDS; the
-    // select and merge Jobs run once.
+    // Three Indexed Jobs (passages, mine, count), each with completions =
+    // SHARDS; the boilerplate, select and merge Jobs run once.
     let indexed = manifest.matches("completionMode: Indexed").count();
-    assert_eq!(indexed, 2, "mine and count are Indexed Jobs");
+    assert_eq!(indexed, 3, "passages, mine and count are Indexed Jobs");
     let completions: Vec<&str> = manifest
         .lines()
         .filter_map(|l| l.trim().strip_prefix("completions: "))
         .collect();
-    assert_eq!(completions, [shards.as_str(), "1", shards.as_str(), "1"]);
+    let n = shards.as_str();
+    assert_eq!(completions, [n, "1", n, "1", n, "1"]);
     let parallelism: Vec<&str> = manifest
         .lines()
         .filter_map(|l| l.trim().strip_prefix("parallelism: "))
         .collect();
-    assert_eq!(parallelism.len(), 4);
-    // Every container runs shard.sh, in this order: mine; wait for mine,
-    // select; wait for select, count; wait for count, merge.
+    assert_eq!(parallelism.len(), 6);
+    // Every container runs shard.sh, in this order: passages; wait for
+    // passages, boilerplate; wait for boilerplate, mine; wait for mine, select;
+    // wait for select, count; wait for count, merge.
     let commands: Vec<&str> = manifest
         .lines()
         .filter_map(|l| l.trim().strip_prefix("command: "))
         .collect();
     let script = r#"["bash", "/etc/themeline/shard.sh", "#;
     let expected: Vec<String> = [
+        r#""passages"]"#,
+        r#""wait", "passages"]"#,
+        r#""boilerplate"]"#,
+        r#""wait", "boilerplate"]"#,
         r#""mine"]"#,
         r#""wait", "mine"]"#,
         r#""select"]"#,
@@ -228,23 +240,34 @@ fn shard_settings_that_cannot_work_are_refused() {
     );
     let pods = Pods::new(dir.path(), &files, 4);
     assert!(
-        pods.refused(None, &["mine"])
+        pods.refused(None, &["passages"])
             .contains("JOB_COMPLETION_INDEX")
     );
-    assert!(pods.refused(Some(4), &["mine"]).contains("must be 0 to 3"));
+    assert!(
+        pods.refused(Some(4), &["passages"])
+            .contains("must be 0 to 3")
+    );
     // The next phase refuses to start before the last one has finished.
+    assert!(
+        pods.refused(None, &["boilerplate"])
+            .contains("pass-0000.json is missing")
+    );
+    assert!(
+        pods.refused(Some(0), &["mine"])
+            .contains("passages.json is missing")
+    );
+    assert!(
+        pods.refused(None, &["wait", "passages"])
+            .contains("gave up waiting")
+    );
+    pods.ok(Some(0), &["passages"]);
+    assert!(
+        pods.refused(None, &["boilerplate"])
+            .contains("pass-0001.json is missing")
+    );
     assert!(
         pods.refused(None, &["select"])
             .contains("cand-0000.json is missing")
-    );
-    assert!(
-        pods.refused(None, &["wait", "mine"])
-            .contains("gave up waiting")
-    );
-    pods.ok(Some(0), &["mine"]);
-    assert!(
-        pods.refused(None, &["select"])
-            .contains("cand-0001.json is missing")
     );
 }
 
@@ -287,6 +310,7 @@ fn the_pods_of_the_manifest_merge_to_the_run_byte_for_byte() {
         }
         // Every shard's files, named by index, are on the shared volume.
         for i in 0..shards {
+            assert!(pods.work.join(format!("pass-{i:04}.json")).is_file());
             assert!(pods.work.join(format!("cand-{i:04}.json")).is_file());
             assert!(pods.work.join(format!("counts-{i:04}.json")).is_file());
         }

@@ -1,7 +1,7 @@
 //! The JSON Schemas of `themeline schema` against the files themeline writes,
 //! checked with an independent validator (the `jsonschema` crate): the committed
 //! default output, a dated per-source run, every line of timeline.ndjson, the
-//! shard files of `count`, `mine` and `select`, and `themeline.toml`.
+//! shard files of `count`, `passages`, `mine` and `select`, and `themeline.toml`.
 
 use std::path::Path;
 
@@ -16,7 +16,7 @@ fn schema(name: &str) -> Value {
     serde_json::from_slice(&assert.get_output().stdout).unwrap()
 }
 
-/// A JSON file, or a gzip-compressed one (shards of counts and candidates).
+/// A JSON file, or a gzip-compressed one (shards of counts, passages and candidates).
 fn json(path: &Path) -> Value {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     if bytes.starts_with(&[0x1f, 0x8b]) {
@@ -103,39 +103,70 @@ fn dated_per_source_runs_and_ndjson_lines_match_their_schemas() {
 fn shards_candidates_and_phrase_lists_match_their_schemas() {
     let dir = tempfile::tempdir().unwrap();
     let file = |name: &str| dir.path().join(name);
-    themeline()
-        .args(["mine", "data", "--quiet", "--out"])
-        .arg(file("candidates.json"))
-        .assert()
-        .success();
-    themeline()
-        .args(["select", "--quiet", "--out"])
-        .arg(file("phrases.json"))
-        .arg(file("candidates.json"))
-        .assert()
-        .success();
-    themeline()
-        .args(["count", "data", "--quiet", "--phrase-list"])
-        .arg(file("phrases.json"))
-        .arg("--out")
-        .arg(file("shard.json"))
-        .assert()
-        .success();
-    assert_valid(
-        &schema("candidates"),
-        &json(&file("candidates.json")),
-        "candidates.json",
-    );
-    assert_valid(
-        &schema("phrases"),
-        &json(&file("phrases.json")),
-        "phrases.json",
-    );
+    // Dated addresses, enough of them for boilerplate passages.
+    let inputs = "tests/fixtures/jefferson";
+    let path = |name: &str| file(name).display().to_string();
+    let step = |args: &[&str]| {
+        themeline()
+            .args(args)
+            .args(["--quiet", "--window", "year", "--no-config"])
+            .assert()
+            .success();
+    };
+    step(&["passages", inputs, "--out", &path("passages.json")]);
+    step(&[
+        "select",
+        &path("passages.json"),
+        "--out",
+        &path("boilerplate.json"),
+    ]);
+    let list = path("boilerplate.json");
+    step(&[
+        "mine",
+        inputs,
+        "--phrase-list",
+        &list,
+        "--out",
+        &path("candidates.json"),
+    ]);
+    step(&[
+        "select",
+        &path("candidates.json"),
+        "--out",
+        &path("phrases.json"),
+    ]);
+    let list = path("phrases.json");
+    step(&[
+        "count",
+        inputs,
+        "--phrase-list",
+        &list,
+        "--out",
+        &path("shard.json"),
+    ]);
+    for (name, file_name) in [
+        ("passages", "passages.json"),
+        ("phrases", "boilerplate.json"),
+        ("candidates", "candidates.json"),
+        ("phrases", "phrases.json"),
+        ("shard", "shard.json"),
+    ] {
+        assert_valid(&schema(name), &json(&file(file_name)), file_name);
+    }
+    let list = json(&file("phrases.json"));
+    assert_eq!(list["passages"]["boilerplate"].as_array().unwrap().len(), 1);
+    assert!(json(&file("boilerplate.json")).get("phrases").is_none());
+    // A shard is not a candidate file, nor a passage file.
     let shard = json(&file("shard.json"));
-    assert_valid(&schema("shard"), &shard, "shard.json");
-    // A shard is not a candidate file.
-    let validator = jsonschema::validator_for(&schema("candidates")).unwrap();
-    assert!(!validator.is_valid(&shard));
+    for other in ["candidates", "passages"] {
+        let validator = jsonschema::validator_for(&schema(other)).unwrap();
+        assert!(!validator.is_valid(&shard), "{other}");
+    }
+    // A passage hash is sixteen hexadecimal digits.
+    let validator = jsonschema::validator_for(&schema("passages")).unwrap();
+    let mut wrong = json(&file("passages.json"));
+    wrong["passages"][0]["hashes"][0] = "123".into();
+    assert!(!validator.is_valid(&wrong));
 }
 
 #[test]

@@ -1,11 +1,12 @@
-//! Shard files on disk: counts and candidate shards are gzip-compressed JSON,
-//! the plain JSON files earlier versions wrote still read and merge to the same
-//! bytes, and a damaged file is refused with the reason.
+//! Shard files on disk: counts, passage and candidate shards are gzip-compressed
+//! JSON, the plain JSON files earlier versions wrote still read and merge to the
+//! same bytes, and a damaged file, or one of an earlier version, is refused with
+//! the reason.
 
 use std::io::{Read, Write};
 use std::path::Path;
 
-use themeline::shard::{CandidateFile, ShardFile, write_compressed};
+use themeline::shard::{CandidateFile, PassageFile, ShardFile, write_compressed};
 use themeline::{Config, Pipeline};
 
 mod common;
@@ -33,7 +34,21 @@ fn step(args: &[&str]) {
 fn shards_are_compressed_and_plain_ones_still_merge_to_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name).display().to_string();
-    step(&["mine", FIXTURES, "--out", &path("cand.json")]);
+    step(&["passages", FIXTURES, "--out", &path("pass.json")]);
+    step(&[
+        "select",
+        &path("pass.json"),
+        "--out",
+        &path("passages.json"),
+    ]);
+    step(&[
+        "mine",
+        FIXTURES,
+        "--phrase-list",
+        &path("passages.json"),
+        "--out",
+        &path("cand.json"),
+    ]);
     step(&["select", &path("cand.json"), "--out", &path("phrases.json")]);
     let list = std::fs::read(path("phrases.json")).unwrap();
     assert_eq!(
@@ -50,6 +65,7 @@ fn shards_are_compressed_and_plain_ones_still_merge_to_the_same_bytes() {
         &path("counts.json"),
     ]);
     for (name, format) in [
+        ("pass.json", "themeline-passages"),
         ("cand.json", "themeline-candidates"),
         ("counts.json", "themeline-counts"),
     ] {
@@ -60,8 +76,10 @@ fn shards_are_compressed_and_plain_ones_still_merge_to_the_same_bytes() {
         assert!(plain.ends_with(b"}\n"));
         let value: serde_json::Value = serde_json::from_slice(&plain).unwrap();
         assert_eq!(value["format"], format);
+        // Passage hashes are random digits: they compress less.
+        let ratio = if format == "themeline-passages" { 1 } else { 3 };
         assert!(
-            bytes.len() * 3 < plain.len(),
+            bytes.len() * ratio < plain.len(),
             "{name}: {} of {}",
             bytes.len(),
             plain.len()
@@ -69,7 +87,17 @@ fn shards_are_compressed_and_plain_ones_still_merge_to_the_same_bytes() {
         // As an earlier version wrote it.
         std::fs::write(path(&format!("plain-{name}")), plain).unwrap();
     }
-    // Phrases selected from a plain candidate file are the same list.
+    // Passages and phrases selected from plain files are the same lists.
+    step(&[
+        "select",
+        &path("plain-pass.json"),
+        "--out",
+        &path("plain-passages.json"),
+    ]);
+    assert_eq!(
+        std::fs::read(path("plain-passages.json")).unwrap(),
+        std::fs::read(path("passages.json")).unwrap()
+    );
     step(&[
         "select",
         &path("plain-cand.json"),
@@ -126,6 +154,94 @@ fn a_damaged_compressed_shard_is_refused_with_the_reason() {
     }
 }
 
+/// Files of version 4, before passages crossed shards, as that version wrote
+/// them: its shards of counts and candidates are refused, saying to write them
+/// again; its phrase lists, which hold only phrases, still read.
+#[test]
+fn files_of_an_earlier_version_are_refused_or_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    step(&["mine", FIXTURES, "--out", &path("cand.json")]);
+    step(&["select", &path("cand.json"), "--out", &path("phrases.json")]);
+    step(&[
+        "count",
+        FIXTURES,
+        "--phrase-list",
+        &path("phrases.json"),
+        "--out",
+        &path("counts.json"),
+    ]);
+    let as_version_4 = |name: &str, old: &str| {
+        let mut value: serde_json::Value = serde_json::from_slice(&gunzip(&dir.path().join(name)))
+            .unwrap_or_else(|_| {
+                serde_json::from_slice(&std::fs::read(path(name)).unwrap()).unwrap()
+            });
+        value["version"] = 4.into();
+        let object = value.as_object_mut().unwrap();
+        object.remove("passages");
+        for group in object
+            .get_mut("counted")
+            .and_then(|c| c["groups"].as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            group.as_object_mut().unwrap().remove("passages");
+        }
+        std::fs::write(path(old), value.to_string()).unwrap();
+    };
+    as_version_4("counts.json", "old-counts.json");
+    as_version_4("cand.json", "old-cand.json");
+    for (args, name, format) in [
+        (
+            vec!["merge", "--discover", "0", "--out"],
+            "old-counts.json",
+            "themeline-counts",
+        ),
+        (
+            vec!["select", "--out"],
+            "old-cand.json",
+            "themeline-candidates",
+        ),
+    ] {
+        let assert = themeline()
+            .args(&args)
+            .arg(path("out"))
+            .arg(path(name))
+            .args(["--no-config", "-q", "--window", "decade"])
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(
+            stderr.contains(&format!(
+                "{name}: {format} version 4, but this themeline reads {format} version 5 \
+                 (written by an earlier themeline: write it again with this one)"
+            )),
+            "{stderr}"
+        );
+    }
+    let list: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("phrases.json")).unwrap()).unwrap();
+    std::fs::write(
+        path("old-phrases.json"),
+        serde_json::json!({"format": "themeline-phrases", "version": 4, "phrases": list["phrases"]})
+            .to_string(),
+    )
+    .unwrap();
+    step(&[
+        "count",
+        FIXTURES,
+        "--phrase-list",
+        &path("old-phrases.json"),
+        "--out",
+        &path("counts-old-list.json"),
+    ]);
+    assert_eq!(
+        gunzip(&dir.path().join("counts-old-list.json")),
+        gunzip(&dir.path().join("counts.json")),
+        "a list of phrases only counts what the same list of this version counts"
+    );
+}
+
 #[test]
 fn the_library_round_trips_shards_through_the_compressed_encoding() {
     let config = Config {
@@ -136,6 +252,7 @@ fn the_library_round_trips_shards_through_the_compressed_encoding() {
     let inputs = [root().join(FIXTURES)];
     let shard = pipeline.count(pipeline.read(&inputs).unwrap()).unwrap();
     let candidates = pipeline.mine(pipeline.read(&inputs).unwrap()).unwrap();
+    let passages = pipeline.passages(pipeline.read(&inputs).unwrap()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, value: &dyn Fn(&mut std::fs::File)| {
         let path = dir.path().join(name);
@@ -146,6 +263,8 @@ fn the_library_round_trips_shards_through_the_compressed_encoding() {
     };
     let counts = write("counts.json", &|f| write_compressed(&shard, f).unwrap());
     let mined = write("cand.json", &|f| write_compressed(&candidates, f).unwrap());
+    let read = write("pass.json", &|f| write_compressed(&passages, f).unwrap());
     assert_eq!(ShardFile::load(&counts).unwrap(), shard);
     assert_eq!(CandidateFile::load(&mined).unwrap(), candidates);
+    assert_eq!(PassageFile::load(&read).unwrap(), passages);
 }

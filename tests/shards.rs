@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use themeline::shard::{CandidateFile, PhraseList};
+use themeline::shard::{CandidateFile, PassageFile, PhraseList};
 use themeline::{Config, Pipeline};
 
 mod common;
@@ -38,9 +38,10 @@ fn assert_same_outputs(a: &Path, b: &Path) {
     }
 }
 
-/// The library's way through shards: mine each part, select, count each part
-/// with the phrase list, write each shard to JSON and read it back, merge. With a
-/// timeline per source, each shard mines its own sources instead.
+/// The library's way through shards: the passages of each part, select, mine each
+/// part with that list, select, count each part with the phrase list, write each
+/// file to JSON and read it back, merge. With a timeline per source, each shard
+/// reads its own sources instead.
 fn through_shards(config: &Config, parts: &[Vec<PathBuf>], dir: &Path) -> themeline::Timeline {
     if config.group_by == themeline::config::GroupBy::Source {
         let shards = parts
@@ -61,11 +62,34 @@ fn through_shards(config: &Config, parts: &[Vec<PathBuf>], dir: &Path) -> themel
             .merge(shards)
             .unwrap();
     }
-    let candidates: Vec<(String, CandidateFile)> = parts
+    // Through each file format and back.
+    fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) -> T {
+        serde_json::from_str(&serde_json::to_string(value).unwrap()).unwrap()
+    }
+    let passages: Vec<(String, PassageFile)> = parts
         .iter()
         .enumerate()
         .map(|(i, paths)| {
             let pipeline = Pipeline::new(config.clone()).unwrap();
+            let corpus = pipeline.read(paths).unwrap();
+            let file = round_trip(&pipeline.passages(corpus).unwrap());
+            (format!("passages-{i}.json"), file)
+        })
+        .collect();
+    let selector = Pipeline::new(config.clone()).unwrap();
+    let list = selector.select_passages(passages).unwrap();
+    assert!(list.phrases.is_none());
+    let passages_path = dir.join("passages.json");
+    std::fs::write(&passages_path, serde_json::to_string(&list).unwrap()).unwrap();
+    let mining = Config {
+        phrase_list: Some(passages_path),
+        ..config.clone()
+    };
+    let candidates: Vec<(String, CandidateFile)> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, paths)| {
+            let pipeline = Pipeline::new(mining.clone()).unwrap();
             let corpus = pipeline.read(paths).unwrap();
             // Through the file format and back.
             let json = serde_json::to_string(&pipeline.mine(corpus).unwrap()).unwrap();
@@ -163,6 +187,52 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// The same with five or more transcripts, some opening with the same
+    /// sponsor read, cut into two shards anywhere: the read is boilerplate over
+    /// all of them (when five hold it), whichever shard holds how many.
+    #[test]
+    fn boilerplate_over_shards_is_the_runs(
+        talks in prop::collection::vec((lines(), any::<bool>()), 5..9),
+        cut in 1usize..8,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = talks
+            .iter()
+            .enumerate()
+            .map(|(i, (lines, read))| {
+                let mut text = transcript(lines);
+                if *read {
+                    text = text.replacen(
+                        "\n\n",
+                        "\n\n0:00 This episode is brought to you by Acme Widgets, the widget people.\n",
+                        1,
+                    );
+                }
+                let path = dir.path().join(format!("talk-{i}.txt"));
+                std::fs::write(&path, text).unwrap();
+                path
+            })
+            .collect();
+        let config = Config {
+            window: "1m".parse().unwrap(),
+            min_count: 1,
+            min_phrase_count: 2,
+            themes: Some("cloud-native".into()),
+            ..Config::default()
+        };
+        let run = Pipeline::new(config.clone()).unwrap().run(&paths).unwrap();
+        let cut = cut.min(paths.len() - 1);
+        let merged = through_shards(&config, &[paths[..cut].to_vec(), paths[cut..].to_vec()], dir.path());
+        let (x, y) = (dir.path().join("run"), dir.path().join("merged"));
+        themeline::write_outputs(&run, &x).unwrap();
+        themeline::write_outputs(&merged, &y).unwrap();
+        assert_same_outputs(&x, &y);
+    }
+}
+
 #[test]
 fn the_command_line_recipe_reproduces_a_run_on_real_addresses() {
     let dir = tempfile::tempdir().unwrap();
@@ -193,8 +263,25 @@ fn the_command_line_recipe_reproduces_a_run_on_real_addresses() {
         themeline().args(args).args(options).assert().success();
     };
     step(&["run", &path("a"), &path("b"), "--out", &path("run")]);
-    step(&["mine", &path("a"), "--out", &path("ca.json")]);
-    step(&["mine", &path("b"), "--out", &path("cb.json")]);
+    step(&["passages", &path("a"), "--out", &path("pa.json")]);
+    step(&["passages", &path("b"), "--out", &path("pb.json")]);
+    step(&[
+        "select",
+        &path("pa.json"),
+        &path("pb.json"),
+        "--out",
+        &path("passages.json"),
+    ]);
+    for part in ["a", "b"] {
+        step(&[
+            "mine",
+            &path(part),
+            "--phrase-list",
+            &path("passages.json"),
+            "--out",
+            &path(&format!("c{part}.json")),
+        ]);
+    }
     step(&[
         "select",
         &path("ca.json"),
@@ -331,4 +418,266 @@ fn one_shard_is_the_run_of_its_inputs() {
         .assert()
         .success();
     assert_same_outputs(&root().join("output"), &dir.path().join("merged"));
+}
+
+/// The eight excerpts of `tests/fixtures/jefferson/` copied into `a/` (1801-1804)
+/// and `b/` (1805-1808) under `dir`. Five of the eight open with the same
+/// salutation, which a run over all of them leaves out as boilerplate; neither
+/// half holds five documents, so neither half finds it alone.
+fn jefferson_halves(dir: &Path) {
+    let fixtures = root().join("tests/fixtures/jefferson");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 8);
+    for (part, files) in [("a", &files[..4]), ("b", &files[4..])] {
+        std::fs::create_dir(dir.join(part)).unwrap();
+        for file in files {
+            std::fs::copy(file, dir.join(part).join(file.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+/// `themeline STEP ARGS OPTIONS`, which must succeed.
+fn step(args: &[&str], options: &[&str]) {
+    themeline().args(args).args(options).assert().success();
+}
+
+/// `themeline STEP ARGS OPTIONS`, which must fail with exit status 1: what it says.
+fn refused(args: &[&str], options: &[&str]) -> String {
+    let assert = themeline().args(args).args(options).assert().code(1);
+    String::from_utf8_lossy(&assert.get_output().stderr).to_string()
+}
+
+/// The options of every step on the Jefferson halves.
+const JEFFERSON: [&str; 6] = [
+    "--no-config",
+    "--window",
+    "year",
+    "--discover",
+    "0",
+    "--quiet",
+];
+
+/// The whole protocol on the Jefferson halves under `dir`: passages, select,
+/// mine, select, count (`counts-a.json`, `counts-b.json`).
+fn jefferson_counts(dir: &Path) {
+    let path = |name: &str| dir.join(name).display().to_string();
+    for part in ["a", "b"] {
+        step(
+            &[
+                "passages",
+                &path(part),
+                "--out",
+                &path(&format!("pass-{part}.json")),
+            ],
+            &JEFFERSON,
+        );
+    }
+    step(
+        &[
+            "select",
+            &path("pass-a.json"),
+            &path("pass-b.json"),
+            "--out",
+            &path("passages.json"),
+        ],
+        &JEFFERSON,
+    );
+    for part in ["a", "b"] {
+        step(
+            &[
+                "mine",
+                &path(part),
+                "--phrase-list",
+                &path("passages.json"),
+                "--out",
+                &path(&format!("cand-{part}.json")),
+            ],
+            &JEFFERSON,
+        );
+    }
+    step(
+        &[
+            "select",
+            &path("cand-a.json"),
+            &path("cand-b.json"),
+            "--out",
+            &path("phrases.json"),
+        ],
+        &JEFFERSON,
+    );
+    for part in ["a", "b"] {
+        step(
+            &[
+                "count",
+                &path(part),
+                "--phrase-list",
+                &path("phrases.json"),
+                "--out",
+                &path(&format!("counts-{part}.json")),
+            ],
+            &JEFFERSON,
+        );
+    }
+}
+
+/// The salutation five of the eight open with is boilerplate over all of them,
+/// and over neither half: the halves' steps leave out what the whole finds,
+/// before phrases are mined (its words would make "house of representatives of
+/// the United" a phrase) and before they are counted.
+#[test]
+fn boilerplate_passages_spread_over_shards_are_left_out_as_in_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    jefferson_halves(dir.path());
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    step(
+        &["run", &path("a"), &path("b"), "--out", &path("run")],
+        &JEFFERSON,
+    );
+    jefferson_counts(dir.path());
+    step(
+        &[
+            "merge",
+            &path("counts-a.json"),
+            &path("counts-b.json"),
+            "--out",
+            &path("merged"),
+        ],
+        &JEFFERSON,
+    );
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("run/timeline.json")).unwrap())
+            .unwrap();
+    assert!(
+        run["meta"]["statistics"]["dropped"]["boilerplate"]
+            .as_u64()
+            .is_some_and(|n| n > 0),
+        "the run leaves the salutation out"
+    );
+    assert_same_outputs(&dir.path().join("run"), &dir.path().join("merged"));
+    let list: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("phrases.json")).unwrap()).unwrap();
+    assert_eq!(list["passages"]["documents"], 8);
+    assert_eq!(list["passages"]["boilerplate"].as_array().unwrap().len(), 1);
+    // The halves mined on their own, without the passages of the whole: refused,
+    // saying what to run.
+    for part in ["a", "b"] {
+        step(
+            &[
+                "mine",
+                &path(part),
+                "--out",
+                &path(&format!("own-{part}.json")),
+            ],
+            &JEFFERSON,
+        );
+    }
+    let stderr = refused(
+        &[
+            "select",
+            &path("own-a.json"),
+            &path("own-b.json"),
+            "--out",
+            &path("own.json"),
+        ],
+        &JEFFERSON,
+    );
+    assert!(
+        stderr.contains("own-a.json")
+            && stderr.contains("its own 4 documents, not of all 8")
+            && stderr.contains("themeline passages"),
+        "{stderr}"
+    );
+}
+
+/// What cannot be the run of the whole is refused, with the reason: shards
+/// missing from the merge their passages were chosen over, a merge with
+/// `boilerplate` off of shards that left passages out, counting with a list of
+/// passages only, select given both kinds of shard, and steps without the list.
+#[test]
+fn boilerplate_passages_that_are_not_the_wholes_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    jefferson_halves(dir.path());
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    jefferson_counts(dir.path());
+    let out = ["--out", &path("merged")];
+    let stderr = refused(
+        &[&["merge", &path("counts-a.json")][..], &out].concat(),
+        &JEFFERSON,
+    );
+    assert!(
+        stderr.contains("chosen over 8 documents, but the files hold 4"),
+        "{stderr}"
+    );
+    let (a, b) = (path("counts-a.json"), path("counts-b.json"));
+    let both = [&["merge", &a, &b][..], &out].concat();
+    let stderr = refused(&both, &[&JEFFERSON[..], &["--boilerplate", "off"]].concat());
+    assert!(
+        stderr.contains("left out boilerplate passages, but this step has --boilerplate off"),
+        "{stderr}"
+    );
+    let stderr = refused(
+        &[
+            "count",
+            &path("a"),
+            "--phrase-list",
+            &path("passages.json"),
+            "--out",
+            &path("c.json"),
+        ],
+        &JEFFERSON,
+    );
+    assert!(stderr.contains("no phrases yet"), "{stderr}");
+    let stderr = refused(
+        &[
+            "select",
+            &path("pass-a.json"),
+            &path("cand-b.json"),
+            "--out",
+            &path("x.json"),
+        ],
+        &JEFFERSON,
+    );
+    assert!(
+        stderr.contains("cand-b.json is a themeline-candidates file, but")
+            && stderr.contains("is a themeline-passages file"),
+        "{stderr}"
+    );
+    // One half counted with the same phrases from a list of phrases only, as
+    // version 4 wrote them (which still read), so it finds its own passages.
+    let list: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("phrases.json")).unwrap()).unwrap();
+    let old = serde_json::json!({
+        "format": "themeline-phrases",
+        "version": 4,
+        "phrases": list["phrases"],
+    });
+    std::fs::write(path("v4.json"), old.to_string()).unwrap();
+    step(
+        &[
+            "count",
+            &path("b"),
+            "--phrase-list",
+            &path("v4.json"),
+            "--out",
+            &path("own-b.json"),
+        ],
+        &JEFFERSON,
+    );
+    let stderr = refused(
+        &[
+            &["merge", &path("counts-a.json"), &path("own-b.json")][..],
+            &out,
+        ]
+        .concat(),
+        &JEFFERSON,
+    );
+    assert!(
+        stderr.contains("own-b.json left out other boilerplate passages than")
+            && stderr.contains("1 chosen over 8 documents"),
+        "{stderr}"
+    );
 }

@@ -2,19 +2,23 @@
 # One step of themeline's shard protocol, as the pods of count-job.yaml run it
 # (and as simulate.sh and tests/k8s_shards.rs run it outside Kubernetes).
 #
+#   shard.sh passages      Indexed Job pod: the passages of shard $JOB_COMPLETION_INDEX
+#   shard.sh boilerplate   once: $WORK/passages.json, the boilerplate passages of
+#                          the N passage files
 #   shard.sh mine          Indexed Job pod: phrase candidates of shard $JOB_COMPLETION_INDEX
 #   shard.sh select        once: $WORK/phrases.json from the N candidate files
 #   shard.sh count         Indexed Job pod: counts of shard $JOB_COMPLETION_INDEX
 #   shard.sh merge         once: $WORK/out/ from the N counts files, in index order
 #   shard.sh files         prints the input files of shard $JOB_COMPLETION_INDEX
-#   shard.sh wait PHASE    waits until every file PHASE (mine, select, count) writes
-#                          exists: what an init container runs before the next phase
+#   shard.sh wait PHASE    waits until every file PHASE (passages, boilerplate, mine,
+#                          select, count) writes exists: what an init container
+#                          runs before the next phase
 #
 # Environment (shard.env holds the values count-job.yaml gives its pods):
 #   SHARDS                N, the Indexed Jobs' `completions`
 #   JOB_COMPLETION_INDEX  0..N-1, set by Kubernetes in each pod of an Indexed Job
 #   INPUT_LIST            file of input paths, one per line, in reading order
-#   WORK                  shared folder: candidates, phrases, counts, outputs
+#   WORK                  shared folder: passages, candidates, phrases, counts, outputs
 #   SHARD_OPTIONS        options of every step (split on spaces); they must be
 #                         the same for every step, or merge refuses the shards
 #   THEMELINE             the binary (default: themeline on the PATH)
@@ -64,10 +68,12 @@ phase_files() {
     written=()
     local i
     case $1 in
+    passages) for ((i = 0; i < SHARDS; i++)); do written+=("$(name pass "$i")"); done ;;
+    boilerplate) written=("$WORK/passages.json") ;;
     mine) for ((i = 0; i < SHARDS; i++)); do written+=("$(name cand "$i")"); done ;;
     select) written=("$WORK/phrases.json") ;;
     count) for ((i = 0; i < SHARDS; i++)); do written+=("$(name counts "$i")"); done ;;
-    *) fail "no phase '$1' to wait for (mine, select, count)" ;;
+    *) fail "no phase '$1' to wait for (passages, boilerplate, mine, select, count)" ;;
     esac
 }
 
@@ -86,9 +92,19 @@ files)
     shard_files
     printf '%s\n' "${files[@]}"
     ;;
+passages)
+    shard_files
+    "$themeline" passages "${files[@]}" --out "$(name pass "$JOB_COMPLETION_INDEX")" "${options[@]}"
+    ;;
+boilerplate)
+    require passages
+    "$themeline" select "${written[@]}" --out "$WORK/passages.json" "${options[@]}"
+    ;;
 mine)
     shard_files
-    "$themeline" mine "${files[@]}" --out "$(name cand "$JOB_COMPLETION_INDEX")" "${options[@]}"
+    require boilerplate
+    "$themeline" mine "${files[@]}" --phrase-list "$WORK/passages.json" \
+        --out "$(name cand "$JOB_COMPLETION_INDEX")" "${options[@]}"
     ;;
 select)
     require mine
@@ -115,6 +131,6 @@ wait)
     done
     ;;
 *)
-    fail "usage: shard.sh mine|select|count|merge|files|wait PHASE"
+    fail "usage: shard.sh passages|boilerplate|mine|select|count|merge|files|wait PHASE"
     ;;
 esac

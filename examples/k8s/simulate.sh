@@ -5,7 +5,7 @@
 # Each pod of the manifest runs `bash /etc/themeline/shard.sh PHASE` (its init
 # container `shard.sh wait PHASE`); this runs the same script with the same
 # environment (shard.env), for JOB_COMPLETION_INDEX=0..N-1 where the Job is
-# Indexed: mine, select, count, merge. Only the paths differ: INPUT_LIST lists
+# Indexed: passages, boilerplate, mine, select, count, merge. Only the paths differ: INPUT_LIST lists
 # the corpus here and WORK is .k8s-sim/work. validate_manifest.py checks that
 # the manifest runs exactly these commands; it needs PyYAML (scripts/spark_demo.sh
 # installs it into .venv-spark/) and is skipped without it.
@@ -62,6 +62,8 @@ elapsed() { awk -v what="$1" -v from="$2" -v to="$EPOCHREALTIME" 'BEGIN { printf
 pod() { # JOB [INDEX]: the Job's init container (if any), then its container
     local job=$1 wait=
     case $job in
+    boilerplate) wait=passages ;;
+    mine) wait=boilerplate ;;
     select) wait=mine ;;
     count) wait=select ;;
     merge) wait=count ;;
@@ -69,10 +71,10 @@ pod() { # JOB [INDEX]: the Job's init container (if any), then its container
     if [[ -n $wait ]]; then WAIT_SECONDS=0 bash "$here/shard.sh" wait "$wait"; fi
     bash "$here/shard.sh" "$job"
 }
-for job in mine select count merge; do
+for job in passages boilerplate mine select count merge; do
     start=$EPOCHREALTIME
     case $job in
-    mine | count)
+    passages | mine | count)
         for ((i = 0; i < SHARDS; i++)); do JOB_COMPLETION_INDEX=$i pod "$job"; done
         ;;
     *) pod "$job" ;;

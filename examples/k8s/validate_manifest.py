@@ -2,7 +2,7 @@
 """Checks that count-job.yaml and kustomization.yaml parse and hang together.
 
 Without a cluster, this is what can be checked: every document parses (PyYAML),
-the two per-shard Jobs are Indexed with `completions` equal to SHARDS in
+the three per-shard Jobs are Indexed with `completions` equal to SHARDS in
 shard.env, every pod runs shard.sh with the phase its Job is for (and the wait
 for the phase before it as an init container), gets the environment of
 shard.env, and mounts the volumes its phase reads and writes at the paths
@@ -21,7 +21,9 @@ SCRIPT = "/etc/themeline/shard.sh"
 
 # Job -> (Indexed, its phase, the phase its init container waits for, reads the inputs)
 JOBS = {
-    "themeline-mine": (True, "mine", None, True),
+    "themeline-passages": (True, "passages", None, True),
+    "themeline-boilerplate": (False, "boilerplate", "passages", False),
+    "themeline-mine": (True, "mine", "boilerplate", True),
     "themeline-select": (False, "select", "mine", False),
     "themeline-count": (True, "count", "select", True),
     "themeline-merge": (False, "merge", "count", False),

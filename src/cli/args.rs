@@ -61,10 +61,14 @@ pub enum Command {
     /// Merge shards written by `themeline count`, then score, theme, shift and write outputs.
     #[command(after_help = SHARD_HELP)]
     Merge(MergeArgs),
+    /// Count how many documents of inputs hold each passage into a shard for `themeline select`.
+    #[command(after_help = SHARD_HELP)]
+    Passages(MineArgs),
     /// Count the phrase candidates of inputs into a shard for `themeline select`.
     #[command(after_help = SHARD_HELP)]
     Mine(MineArgs),
-    /// Add up `themeline mine` shards and write the phrases every `count` should count.
+    /// Add up `passages` shards into the boilerplate passages every `mine` and `count` should
+    /// leave out, or `mine` shards into the phrases every `count` should count.
     #[command(after_help = SHARD_HELP)]
     Select(SelectArgs),
     /// Print the JSON Schema (draft 2020-12) of a file themeline writes or reads.
@@ -106,8 +110,8 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Which file: timeline (timeline.json), window (a line of timeline.ndjson),
-    /// shard, candidates (a candidate shard), phrases (a phrase list), or config
-    /// (themeline.toml).
+    /// shard, passages (a passage shard), candidates (a candidate shard), phrases
+    /// (a phrase list), or config (themeline.toml).
     #[arg(default_value = "timeline", value_parser = schema_names())]
     pub name: String,
 }
@@ -127,12 +131,15 @@ impl SchemaArgs {
 
 pub const SHARD_HELP: &str = "\
 Counting split across processes or machines (see the README, Shards):
-  themeline mine  part-01/ --out cand-01.json       # each shard: its phrase candidates
+  themeline passages part-01/ --out pass-01.json    # each shard: its passages
+  themeline select pass-*.json --out passages.json  # once: the boilerplate passages
+  themeline mine  part-01/ --phrase-list passages.json --out cand-01.json   # each shard
   themeline select cand-*.json --out phrases.json   # once: the phrases to count
   themeline count part-01/ --phrase-list phrases.json --out counts-01.json   # each shard
   themeline merge counts-*.json --out output        # once, shards in input order
 Give every step the same counting options; merge(count(A), count(B)) equals run(A B).
-With --group-by source, skip mine and select: each shard mines its own sources.";
+With --boilerplate off on every step, skip passages and its select (mine takes no list).
+With --group-by source, skip passages, mine and select: each shard reads its own sources.";
 
 #[derive(Debug, Args)]
 pub struct CountArgs {
@@ -159,11 +166,12 @@ pub struct MergeArgs {
     pub options: OptionFlags,
 }
 
+/// `mine` and `passages`: inputs in, one shard out.
 #[derive(Debug, Args)]
 pub struct MineArgs {
     /// Input files or directories [default: inputs in the config file, else data]
     pub inputs: Vec<PathBuf>,
-    /// The candidate shard to write (appears whole or not at all).
+    /// The shard to write (appears whole or not at all).
     #[arg(long, short, value_name = "FILE")]
     pub out: PathBuf,
     /// Print nothing on success.
@@ -175,7 +183,8 @@ pub struct MineArgs {
 
 #[derive(Debug, Args)]
 pub struct SelectArgs {
-    /// Candidate shards written by `themeline mine`.
+    /// Passage shards written by `themeline passages`, or candidate shards written by
+    /// `themeline mine`.
     #[arg(required = true)]
     pub candidates: Vec<PathBuf>,
     /// The phrase list to write, for `--phrase-list` (appears whole or not at all).

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::CommandFactory;
-use themeline::shard::{CandidateFile, ShardFile};
+use themeline::shard::{SelectFile, ShardError, ShardFile};
 use themeline::{Corpus, Pipeline, Timeline, WindowReports};
 
 use super::Failure;
@@ -297,6 +297,29 @@ pub fn merge(cli: &Cli, args: &MergeArgs) -> Result<()> {
     Ok(())
 }
 
+pub fn passages(cli: &Cli, args: &MineArgs) -> Result<()> {
+    let given = Given {
+        inputs: &args.inputs,
+        quiet: args.quiet,
+        ..Given::default()
+    };
+    let settings = settings(cli, &args.options, given)?;
+    let (pipeline, reporter) = start(&settings, vec![args.out.clone()])?;
+    let corpus = read(&pipeline, &settings, &reporter)?;
+    let file = pipeline.passages(corpus)?;
+    drop(reporter);
+    write_json_atomically(&args.out, &file, Encoding::Compressed)?;
+    if !settings.quiet {
+        let passages: usize = file.passages.iter().map(|g| g.hashes.len()).sum();
+        eprintln!(
+            "themeline: {passages} passages of {} documents; wrote {}",
+            file.documents,
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
 pub fn mine(cli: &Cli, args: &MineArgs) -> Result<()> {
     let given = Given {
         inputs: &args.inputs,
@@ -319,32 +342,72 @@ pub fn mine(cli: &Cli, args: &MineArgs) -> Result<()> {
     Ok(())
 }
 
+/// Selects from passage shards (the boilerplate passages) or from candidate
+/// shards (the phrases, with the passages they were mined without), whichever
+/// the files are; never both at once.
 pub fn select(cli: &Cli, args: &SelectArgs) -> Result<()> {
     let files = args
         .candidates
         .iter()
         .map(|path| {
-            let file = CandidateFile::load(path).map_err(themeline::Error::from)?;
+            let file = SelectFile::load(path).map_err(themeline::Error::from)?;
             Ok((path.display().to_string(), file))
         })
         .collect::<Result<Vec<_>>>()?;
+    let (first_path, first) = &files[0];
+    if let Some((path, file)) = files.iter().find(|(_, f)| f.format() != first.format()) {
+        return Err(themeline::Error::from(ShardError::Mixed {
+            path: path.clone(),
+            found: file.format().to_string(),
+            first: first_path.clone(),
+            expected: first.format().to_string(),
+        })
+        .into());
+    }
+    let options = match first {
+        SelectFile::Passages(file) => &file.options,
+        SelectFile::Candidates(file) => &file.options,
+    };
     let given = Given {
         quiet: args.quiet,
-        shards: files.first().map(|(_, file)| &file.options),
+        shards: Some(options),
         ..Given::default()
     };
     let settings = settings(cli, &args.options, given)?;
     let pipeline = Pipeline::new(settings.config.clone())?;
-    let candidates: usize = files.iter().map(|(_, f)| f.candidates.len()).sum();
-    let list = pipeline.select(files)?;
+    let mut passages = Vec::new();
+    let mut candidates = Vec::new();
+    for (path, file) in files {
+        match file {
+            SelectFile::Passages(file) => passages.push((path, file)),
+            SelectFile::Candidates(file) => candidates.push((path, file)),
+        }
+    }
+    let read: usize = passages
+        .iter()
+        .flat_map(|(_, f)| &f.passages)
+        .map(|g| g.hashes.len())
+        .sum::<usize>()
+        + candidates
+            .iter()
+            .map(|(_, f)| f.candidates.len())
+            .sum::<usize>();
+    let list = if passages.is_empty() {
+        pipeline.select(candidates)?
+    } else {
+        pipeline.select_passages(passages)?
+    };
     write_json_atomically(&args.out, &list, Encoding::Json)?;
     if !settings.quiet {
-        eprintln!(
-            "themeline: {} phrases from {} candidates; wrote {}",
-            list.phrases.len(),
-            candidates,
-            args.out.display()
-        );
+        let boilerplate = list.passages.as_ref().map_or(0, |p| p.boilerplate.len());
+        let chosen = match &list.phrases {
+            Some(phrases) => format!(
+                "{} phrases and {boilerplate} boilerplate passages from {read} candidates",
+                phrases.len()
+            ),
+            None => format!("{boilerplate} boilerplate passages from {read} passages"),
+        };
+        eprintln!("themeline: {chosen}; wrote {}", args.out.display());
     }
     Ok(())
 }

@@ -172,6 +172,7 @@ pub fn main() -> ExitCode {
         Some(Command::Inspect(args)) => commands::inspect(&cli, args),
         Some(Command::Count(args)) => commands::count(&cli, args),
         Some(Command::Merge(args)) => commands::merge(&cli, args),
+        Some(Command::Passages(args)) => commands::passages(&cli, args),
         Some(Command::Mine(args)) => commands::mine(&cli, args),
         Some(Command::Select(args)) => commands::select(&cli, args),
         Some(Command::Schema(args)) => commands::schema(args),

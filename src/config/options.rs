@@ -74,8 +74,8 @@ macro_rules! for_each_option {
                 [count] min_phrase_count: one u64 = 3, "N", "Terms", check no_check;
                 /// Lowest normalised PMI (-1 to 1) for a mined phrase.
                 [count] phrase_threshold: one f64 = 0.5, "X", "Terms", check npmi;
-                /// Count the phrases of this list (written by `themeline select`) instead of
-                /// mining them.
+                /// The phrase list of `themeline select`: count its phrases instead of mining
+                /// them, and leave out its boilerplate passages instead of finding them.
                 [after] phrase_list: opt PathBuf = None, "FILE", "Terms", check no_check;
                 /// How long the last segment of a transcript lasts.
                 [count] last_segment: one Span = Span(10_000), "DURATION", "Input",
@@ -138,7 +138,9 @@ macro_rules! for_each_option {
                     check no_check;
                 /// Terms that at least half of a collection's documents hold (once it has at
                 /// least 20) are its boilerplate, kept from leading a window's terms, a
-                /// discovered theme or a chapter title: auto, or off to keep every term.
+                /// discovered theme or a chapter title, and sentences that at least five of
+                /// its documents repeat are left out: auto, or off to keep every term and
+                /// sentence.
                 [after] boilerplate: one Boilerplate = Boilerplate::Auto, "WHEN", "Scoring",
                     check no_check;
                 /// Theme lexicon: a TOML file (theme -> terms and phrases), or a built-in set

@@ -32,7 +32,10 @@ use crate::Error;
 use crate::config::{Config, CountingOptions};
 use crate::ingest::{self, IngestOptions, Ingested};
 use crate::progress::{Progress, ProgressHook, Timings};
-use crate::shard::{self, CandidateFile, Counted, CountedGroup, PhraseList, ShardError, ShardFile};
+use crate::shard::{
+    self, CandidateFile, Counted, CountedGroup, PassageFile, PassageHash, PassageSelection,
+    PassagesLeftOut, PhraseList, ShardError, ShardFile,
+};
 use crate::stem::{Language, LanguageChoice};
 use crate::theme::Lexicon;
 use crate::timeline::{MAX_LISTED_DIAGNOSTICS, Timeline};
@@ -73,8 +76,9 @@ pub struct Pipeline {
     phrases: PhraseOptions,
     /// The theme lexicon, unless themes are discovered.
     lexicon: Option<Lexicon>,
-    /// The phrases to count instead of mining them (`phrase-list`).
-    phrase_list: Option<Vec<String>>,
+    /// The `phrase-list`: the phrases to count instead of mining them, and the
+    /// boilerplate passages to leave out instead of finding them.
+    phrase_list: Option<PhraseList>,
     /// The terms that never make a chapter title or a discovered theme's name.
     title_generic: rustc_hash::FxHashSet<String>,
     pool: rayon::ThreadPool,
@@ -262,7 +266,7 @@ impl Pipeline {
         listed.sort();
         listed.dedup();
         let phrase_list = match &config.phrase_list {
-            Some(path) => Some(PhraseList::load(path)?.phrases),
+            Some(path) => Some(PhraseList::load(path)?),
             None => None,
         };
         let mut title_generic = rustc_hash::FxHashSet::default();
@@ -289,6 +293,15 @@ impl Pipeline {
     /// The options in use.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The `phrase-list` file, for messages.
+    pub(crate) fn phrase_list_path(&self) -> String {
+        self.config
+            .phrase_list
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
     }
 
     /// Wall-clock time per stage of the runs so far.
@@ -427,6 +440,7 @@ impl Pipeline {
                 counts,
                 speakers,
                 spoken,
+                passages: group.left_out.clone(),
                 grids: group
                     .grids
                     .iter()
@@ -475,7 +489,13 @@ impl Pipeline {
     ) -> Result<(Timeline, WindowReports), Error> {
         self.pool.install(|| {
             let spec = self.config.window_spec();
-            let counted = shard::merge(shards, &self.counting_options(), &spec, &self.config.tz)?;
+            let counted = shard::merge(
+                shards,
+                &self.counting_options(),
+                self.config.boilerplate,
+                &spec,
+                &self.config.tz,
+            )?;
             let windows = counted
                 .groups
                 .iter()
@@ -489,10 +509,62 @@ impl Pipeline {
         })
     }
 
+    /// The passages of what was read, for [`Pipeline::select_passages`]: how
+    /// many of its documents hold each, which the boilerplate rule needs over
+    /// the whole corpus of a timeline, counted shard by shard. Refused with
+    /// `group-by` source, where each timeline is one input that one shard holds
+    /// whole and finds its own boilerplate in.
+    pub fn passages(&self, corpus: Corpus) -> Result<PassageFile, Error> {
+        if self.config.group_by == crate::config::GroupBy::Source {
+            return Err(ShardError::MinePerSource.into());
+        }
+        let ingested = corpus.ingested;
+        if ingested.segment_count() == 0 {
+            return Err(Error::NoText {
+                inputs: ingested.sources.len(),
+                diagnostics: ingested.diagnostics.len(),
+            });
+        }
+        self.pool.install(|| {
+            let (documents, tally) = self.passage_tally(&ingested)?;
+            Ok(PassageFile::new(
+                documents,
+                &tally.into_sorted(),
+                self.counting_options(),
+            ))
+        })
+    }
+
+    /// The boilerplate passages every shard's [`Pipeline::mine`] and
+    /// [`Pipeline::count`] should leave out (a phrase list of passages only, for
+    /// their `phrase-list`), from the passage files of [`Pipeline::passages`]
+    /// with their paths: those a run over all their documents would find. Every
+    /// file must have been read with this pipeline's counting options. With
+    /// `boilerplate` off, none.
+    pub fn select_passages(&self, files: Vec<(String, PassageFile)>) -> Result<PhraseList, Error> {
+        let options = self.counting_options();
+        for (path, file) in &files {
+            check_options(path, &file.options, &options)?;
+        }
+        if self.config.boilerplate == crate::score::Boilerplate::Off {
+            return Ok(PhraseList::passages(None));
+        }
+        let documents = files.iter().map(|(_, f)| f.documents).sum();
+        let counted: Vec<Vec<(u64, u32)>> = files.iter().map(|(_, f)| f.counted()).collect();
+        let parts: Vec<&[(u64, u32)]> = counted.iter().map(Vec::as_slice).collect();
+        let boilerplate = crate::tokenize::passages::boilerplate_of_parts(documents, &parts);
+        Ok(PhraseList::passages(Some(PassageSelection {
+            documents,
+            boilerplate: boilerplate.into_iter().map(PassageHash).collect(),
+        })))
+    }
+
     /// The phrase candidates of what was read, for [`Pipeline::select`]: the
     /// first pass of phrase mining, which needs the whole corpus of a timeline,
-    /// done shard by shard. Refused with `group-by` source, where each timeline
-    /// is one input that one shard holds whole and mines itself.
+    /// done shard by shard, in text without the boilerplate passages of the
+    /// `phrase-list` (of [`Pipeline::select_passages`]). Refused with `group-by`
+    /// source, where each timeline is one input that one shard holds whole and
+    /// mines itself.
     pub fn mine(&self, corpus: Corpus) -> Result<CandidateFile, Error> {
         if self.config.group_by == crate::config::GroupBy::Source {
             return Err(ShardError::MinePerSource.into());
@@ -505,30 +577,65 @@ impl Pipeline {
                 let feed = self.feed(&ingested, group);
                 miner.merge(self.mining_pass(&feed, &plan.languages, group.passages.as_ref())?);
             }
-            Ok(CandidateFile::new(&miner, self.counting_options()))
+            // Timelines per source were refused above, so there is one: what it
+            // left out is the file's.
+            let left_out = plan.groups.first().map_or(
+                PassagesLeftOut {
+                    documents: 0,
+                    found: shard::PassagesFound::Off,
+                },
+                |group| group.left_out.clone(),
+            );
+            Ok(CandidateFile::new(
+                &miner,
+                self.counting_options(),
+                left_out,
+            ))
         })
     }
 
     /// The phrases every shard's [`Pipeline::count`] should count (its
     /// `phrase-list`), from the candidate files of [`Pipeline::mine`] with their
-    /// paths. Every file must have been mined with this pipeline's counting
-    /// options.
+    /// paths, with the boilerplate passages they were mined without. Every file
+    /// must have been mined with this pipeline's counting options, and without
+    /// the passages a run over all their documents would leave out.
     pub fn select(&self, candidates: Vec<(String, CandidateFile)>) -> Result<PhraseList, Error> {
         let options = self.counting_options();
+        for (path, file) in &candidates {
+            check_options(path, &file.options, &options)?;
+        }
+        let left_out = PassagesLeftOut::combine(
+            candidates
+                .iter()
+                .map(|(path, f)| (path.as_str(), &f.passages)),
+            self.config.boilerplate,
+        )?;
         let mut miner = Miner::new();
-        for (path, file) in candidates {
-            let differences = shard::differences(&file.options, &options);
-            if !differences.is_empty() {
-                return Err(ShardError::MinedOptions {
-                    path,
-                    differences: differences.join(", "),
-                }
-                .into());
-            }
+        for (_, file) in candidates {
             miner.merge(file.into_miner());
         }
-        Ok(PhraseList::new(miner.kept(&self.phrases)))
+        Ok(PhraseList::new(
+            miner.kept(&self.phrases),
+            left_out.selection(),
+        ))
     }
+}
+
+/// Refuses a file written with other counting options than `options`.
+fn check_options(
+    path: &str,
+    found: &CountingOptions,
+    options: &CountingOptions,
+) -> Result<(), Error> {
+    let differences = shard::differences(found, options);
+    if differences.is_empty() {
+        return Ok(());
+    }
+    Err(ShardError::MinedOptions {
+        path: path.to_string(),
+        differences: differences.join(", "),
+    }
+    .into())
 }
 
 #[cfg(test)]

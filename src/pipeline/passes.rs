@@ -19,7 +19,7 @@ use crate::count::{CountBuilder, Counts, Pause, UnitGrid};
 use crate::ingest::Segment;
 use crate::stem::Language;
 use crate::time::Millis;
-use crate::tokenize::passages::{PassageCounts, without_boilerplate};
+use crate::tokenize::passages::{Boilerplate, without_boilerplate};
 use crate::tokenize::phrases::{Candidates, KeptPhrases, Miner, PhraseMode};
 use crate::tokenize::{Analyzer, DropReason, Event, Token, TokenStats};
 use crate::window::{Windows, token_time};
@@ -49,8 +49,8 @@ pub(crate) struct Placing<'a> {
     pub languages: &'a [Language],
     /// The unit grid of each recording, by source index (empty: count no units).
     pub grids: &'a [Option<UnitGrid>],
-    /// The collection's passage counts, whose boilerplate is left out.
-    pub passages: Option<&'a PassageCounts>,
+    /// The boilerplate passages the collection leaves out.
+    pub passages: Option<&'a Boilerplate>,
 }
 
 impl Placing<'_> {
@@ -70,7 +70,7 @@ impl Pipeline {
     /// passages, whose words are counted in `stats` as dropped.
     pub(crate) fn text_of<'s>(
         segment: &'s Segment,
-        passages: Option<&PassageCounts>,
+        passages: Option<&Boilerplate>,
         analyzer: &Analyzer,
         stats: &mut TokenStats,
     ) -> std::borrow::Cow<'s, str> {
@@ -128,7 +128,7 @@ impl Pipeline {
         &self,
         feed: &Feed<'_>,
         languages: &[Language],
-        passages: Option<&PassageCounts>,
+        passages: Option<&Boilerplate>,
     ) -> Result<Miner, Error> {
         let mut workers: Vec<(Miner, TokenStats)> = (0..self.pool.current_num_threads().max(1))
             .map(|_| Default::default())
@@ -157,21 +157,27 @@ impl Pipeline {
     }
 
     /// The phrases the counting pass counts: none with phrases off, the listed
-    /// ones with `listed`, the `phrase-list` when given, else those mined from
-    /// the feed.
+    /// ones with `listed`, the `phrase-list`'s when given, else those mined from
+    /// the feed. A `phrase-list` of passages only, which has no phrases yet, is
+    /// refused where phrases are mined.
     pub(crate) fn phrases_to_count(
         &self,
         feed: &Feed<'_>,
         languages: &[Language],
-        passages: Option<&PassageCounts>,
+        passages: Option<&Boilerplate>,
     ) -> Result<KeptPhrases, Error> {
         let listed = || self.phrases.listed.iter().map(String::as_str);
-        match (self.phrases.mode, &self.phrase_list) {
+        let list = self.phrase_list.as_ref();
+        match (self.phrases.mode, list.map(|l| l.phrases.as_ref())) {
             (PhraseMode::Off, _) => Ok(KeptPhrases::default()),
-            (_, Some(list)) => Ok(KeptPhrases::new(
-                list.iter().map(String::as_str).chain(listed()),
+            (_, Some(Some(phrases))) => Ok(KeptPhrases::new(
+                phrases.iter().map(String::as_str).chain(listed()),
             )),
-            (PhraseMode::Listed, None) => Ok(KeptPhrases::new(listed())),
+            (PhraseMode::Auto, Some(None)) => Err(crate::shard::ShardError::NoPhrasesYet {
+                path: self.phrase_list_path(),
+            }
+            .into()),
+            (PhraseMode::Listed, _) => Ok(KeptPhrases::new(listed())),
             (PhraseMode::Auto, None) => {
                 let miner = self
                     .timings

@@ -10,10 +10,11 @@ use crate::config::GroupBy;
 use crate::count::UnitGrid;
 use crate::ingest::{Ingested, Segment};
 use crate::score::Boilerplate;
+use crate::shard::{PassagesFound, PassagesLeftOut, ShardError};
 use crate::stem::{Language, LanguageChoice};
 use crate::time::{Millis, TimeAxis};
 use crate::tokenize::TokenStats;
-use crate::tokenize::passages::{self, PassageCounts};
+use crate::tokenize::passages::{self, PassageCounts, PassageTally};
 use crate::window::{Extent, WindowGrid, Windows, token_bin_edges};
 
 /// The settled shape of a run: offsets or instants, the timelines, and the
@@ -42,9 +43,12 @@ pub(crate) struct Group {
     /// The unit grid of each of its recordings, by source index (none for dated
     /// documents), for segmentation.
     pub grids: Vec<Option<UnitGrid>>,
-    /// How many of its documents hold each passage, when it has enough documents
-    /// for copied text to tell (see [`crate::tokenize::passages`]).
-    pub passages: Option<PassageCounts>,
+    /// The boilerplate passages it leaves out: those its own documents repeat,
+    /// when it has enough of them for copied text to tell, or those a phrase
+    /// list chose over all shards (see [`crate::tokenize::passages`]).
+    pub passages: Option<passages::Boilerplate>,
+    /// How they were found, as a shard records it.
+    pub left_out: PassagesLeftOut,
 }
 
 impl Group {
@@ -79,31 +83,7 @@ impl Pipeline {
         let anchor = self.config.anchor();
         let axis = ingested.resolve_axis(anchor)?;
         let languages = self.assign_languages(ingested);
-        let parts = source_parts(ingested);
-        let mut groups_parts: Vec<(Option<String>, Vec<Part>)> = Vec::new();
-        match self.config.group_by {
-            // Speakers' timelines are cut from the one timeline's counts.
-            GroupBy::None | GroupBy::Speaker => {
-                let mut all: Vec<Part> = Vec::new();
-                for part in parts.into_iter().flatten() {
-                    // Adjacent held runs make one.
-                    match (all.last_mut(), &part) {
-                        (Some(Part::Held(run)), Part::Held(next)) if run.end == next.start => {
-                            run.end = next.end;
-                        }
-                        _ => all.push(part),
-                    }
-                }
-                groups_parts.push((None, all));
-            }
-            GroupBy::Source => {
-                for (id, part) in parts.into_iter().enumerate() {
-                    if let Some(part) = part {
-                        groups_parts.push((Some(ingested.sources[id].path.clone()), vec![part]));
-                    }
-                }
-            }
-        }
+        let groups_parts = self.timeline_parts(ingested);
         let spec = self.config.window_spec();
         let mut groups = Vec::with_capacity(groups_parts.len());
         for (source, parts) in groups_parts {
@@ -116,8 +96,12 @@ impl Pipeline {
                 windows: Windows::Grid(WindowGrid::new(1, None)),
                 grids,
                 passages: None,
+                left_out: PassagesLeftOut {
+                    documents: 0,
+                    found: PassagesFound::Off,
+                },
             };
-            group.passages = self.passage_counts(ingested, &group)?;
+            (group.passages, group.left_out) = self.boilerplate(ingested, &group)?;
             // `window` auto: recordings by five minutes, dated documents by
             // their span.
             let recordings = group.grids.iter().any(Option::is_some);
@@ -148,6 +132,36 @@ impl Pipeline {
             groups,
             languages,
         })
+    }
+
+    /// The parts of each timeline: one of all the segments, or one per source.
+    pub(crate) fn timeline_parts(&self, ingested: &Ingested) -> Vec<(Option<String>, Vec<Part>)> {
+        let parts = source_parts(ingested);
+        let mut groups_parts: Vec<(Option<String>, Vec<Part>)> = Vec::new();
+        match self.config.group_by {
+            // Speakers' timelines are cut from the one timeline's counts.
+            GroupBy::None | GroupBy::Speaker => {
+                let mut all: Vec<Part> = Vec::new();
+                for part in parts.into_iter().flatten() {
+                    // Adjacent held runs make one.
+                    match (all.last_mut(), &part) {
+                        (Some(Part::Held(run)), Part::Held(next)) if run.end == next.start => {
+                            run.end = next.end;
+                        }
+                        _ => all.push(part),
+                    }
+                }
+                groups_parts.push((None, all));
+            }
+            GroupBy::Source => {
+                for (id, part) in parts.into_iter().enumerate() {
+                    if let Some(part) = part {
+                        groups_parts.push((Some(ingested.sources[id].path.clone()), vec![part]));
+                    }
+                }
+            }
+        }
+        groups_parts
     }
 
     /// Each source's language: the fixed one, or detected from a sample of its
@@ -190,46 +204,74 @@ impl Pipeline {
             .collect()
     }
 
-    /// How many of `group`'s documents hold each passage: counted in one pass
-    /// over its text when it has at least [`passages::MIN_DOCUMENTS`] documents
-    /// (fewer cannot tell copied text from a topic), unless boilerplate is off.
-    fn passage_counts(
+    /// The boilerplate passages `group` leaves out, and how they were found:
+    /// none with `boilerplate` off; those of the phrase list, chosen over all
+    /// shards, when it has some; else those its own documents repeat, counted in
+    /// one pass over its text when it has enough documents to tell
+    /// ([`passages::detects`]).
+    fn boilerplate(
         &self,
         ingested: &Ingested,
         group: &Group,
-    ) -> Result<Option<PassageCounts>, Error> {
-        let mut sources = vec![false; ingested.sources.len()];
-        for part in &group.parts {
-            match part {
-                Part::Held(range) => {
-                    for segment in &ingested.segments[range.clone()] {
-                        sources[segment.source as usize] = true;
-                    }
-                }
-                Part::Streamed(i) => sources[ingested.streamed[*i].source as usize] = true,
-            }
+    ) -> Result<(Option<passages::Boilerplate>, PassagesLeftOut), Error> {
+        let documents = documents_of(ingested, &group.parts);
+        let left_out = |found| PassagesLeftOut { documents, found };
+        if self.config.boilerplate == Boilerplate::Off {
+            return Ok((None, left_out(PassagesFound::Off)));
         }
-        let documents: u64 = ingested
-            .sources
-            .iter()
-            .zip(&sources)
-            .filter(|&(_, &in_group)| in_group)
-            .map(|(s, _)| s.documents)
-            .sum();
-        if self.config.boilerplate == Boilerplate::Off
-            || documents < u64::from(passages::MIN_DOCUMENTS)
-        {
-            return Ok(None);
+        if let Some(selection) = self.phrase_list.as_ref().and_then(|l| l.passages.as_ref()) {
+            if group.source.is_some() {
+                return Err(ShardError::PooledPassages {
+                    path: self.phrase_list_path(),
+                }
+                .into());
+            }
+            return Ok((
+                Some(selection.to_boilerplate()),
+                left_out(PassagesFound::Selected(selection.clone())),
+            ));
+        }
+        if !passages::detects(documents) {
+            return Ok((None, left_out(PassagesFound::Own)));
         }
         let mut counts = PassageCounts::default();
+        self.each_document_passages(&self.feed(ingested, group), |hashes| {
+            counts.add_document(hashes);
+        })?;
+        Ok((
+            Some(passages::Boilerplate::Counted(counts)),
+            left_out(PassagesFound::Own),
+        ))
+    }
+
+    /// How many of the documents of the one timeline hold each passage, exactly
+    /// (what a shard of passages holds), and how many documents it has.
+    pub(crate) fn passage_tally(&self, ingested: &Ingested) -> Result<(u64, PassageTally), Error> {
+        let parts: Vec<Part> = self
+            .timeline_parts(ingested)
+            .into_iter()
+            .flat_map(|(_, parts)| parts)
+            .collect();
+        let mut tally = PassageTally::default();
+        let feed = Feed::new(ingested, &parts, &self.ingest_options);
+        self.each_document_passages(&feed, |hashes| tally.add_document(hashes))?;
+        Ok((documents_of(ingested, &parts), tally))
+    }
+
+    /// Hands `each` the passages of every document of `feed` in turn, by hash.
+    fn each_document_passages(
+        &self,
+        feed: &Feed<'_>,
+        mut each: impl FnMut(&mut Vec<u64>),
+    ) -> Result<(), Error> {
         let mut document: Option<u32> = None;
         let mut hashes: Vec<u64> = Vec::new();
         self.timings.time("boilerplate", || {
-            self.feed(ingested, group).for_each(|segments| {
+            feed.for_each(|segments| {
                 for segment in segments {
                     if document != Some(segment.document) {
                         if document.is_some() {
-                            counts.add_document(&mut hashes);
+                            each(&mut hashes);
                         }
                         hashes.clear();
                         document = Some(segment.document);
@@ -239,9 +281,9 @@ impl Pipeline {
             })
         })?;
         if document.is_some() {
-            counts.add_document(&mut hashes);
+            each(&mut hashes);
         }
-        Ok(Some(counts))
+        Ok(())
     }
 
     /// `(start, tokens)` per segment, sorted by time: what bins by tokens split.
@@ -249,7 +291,7 @@ impl Pipeline {
         &self,
         segments: &[Segment],
         languages: &[Language],
-        passages: Option<&PassageCounts>,
+        passages: Option<&passages::Boilerplate>,
     ) -> Vec<(Millis, u64)> {
         let mut pairs: Vec<(Millis, u64)> = segments
             .par_iter()
@@ -350,4 +392,26 @@ fn extent(segments: &[Segment], axis: TimeAxis) -> Extent {
         .max()
         .unwrap_or(start + 1);
     Extent { start, end }
+}
+
+/// The documents of the sources among `parts`: what the boilerplate rule counts.
+fn documents_of(ingested: &Ingested, parts: &[Part]) -> u64 {
+    let mut sources = vec![false; ingested.sources.len()];
+    for part in parts {
+        match part {
+            Part::Held(range) => {
+                for segment in &ingested.segments[range.clone()] {
+                    sources[segment.source as usize] = true;
+                }
+            }
+            Part::Streamed(i) => sources[ingested.streamed[*i].source as usize] = true,
+        }
+    }
+    ingested
+        .sources
+        .iter()
+        .zip(&sources)
+        .filter(|&(_, &in_group)| in_group)
+        .map(|(s, _)| s.documents)
+        .sum()
 }

@@ -17,7 +17,7 @@ use crate::stem::Language;
 use crate::theme::discover::Chunk;
 use crate::theme::{self, Theme, ThemeWindow};
 use crate::timeline::DiscoveryReport;
-use crate::tokenize::passages::PassageCounts;
+use crate::tokenize::passages::Boilerplate;
 use crate::tokenize::phrases::{self, KeptPhrases};
 use crate::tokenize::{Analyzer, TokenStats};
 use crate::window::Windows;
@@ -81,7 +81,7 @@ impl Pipeline {
     /// theme in a window add up to the window's.
     pub(crate) fn themes(
         &self,
-        feed: Option<(&Feed<'_>, &[Language], Option<&PassageCounts>)>,
+        feed: Option<(&Feed<'_>, &[Language], Option<&Boilerplate>)>,
         analysed_in: &[Language],
         windows: &Windows,
         counts: &Counts,
@@ -163,7 +163,7 @@ impl Pipeline {
         &self,
         feed: &Feed<'_>,
         languages: &[Language],
-        passages: Option<&PassageCounts>,
+        passages: Option<&Boilerplate>,
         windows: &Windows,
         counts: &Counts,
         chunk_tokens: u64,

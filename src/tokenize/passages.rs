@@ -13,9 +13,19 @@
 //! about once in a hundred thousand. A passage that at least [`MIN_DOCUMENTS`]
 //! documents hold is boilerplate: copied text, not what a document is about. The
 //! counting passes then leave its words out, and count them as dropped.
+//!
+//! A collection split into shards applies the same rule to the sum of its parts:
+//! each part counts exactly how many of its documents hold each passage
+//! ([`PassageTally`]), and [`boilerplate_of_parts`] adds the parts' counts into
+//! the sketch a run over the whole collection would have filled (the counts add,
+//! and saturating at 255 commutes with adding) and lists the passages that sketch
+//! calls boilerplate. A [`Boilerplate`] of those listed hashes then leaves out in
+//! each part exactly what the whole collection's sketch would.
 
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The fewest words of a passage: shorter sentences ("thank you so much") are
 /// said everywhere without being copied.
@@ -23,6 +33,12 @@ pub const MIN_WORDS: usize = 6;
 
 /// The fewest documents that must repeat a passage for it to be boilerplate.
 pub const MIN_DOCUMENTS: u8 = 5;
+
+/// Whether a collection of `documents` looks for boilerplate at all: fewer than
+/// [`MIN_DOCUMENTS`] cannot tell copied text from a topic.
+pub fn detects(documents: u64) -> bool {
+    documents >= u64::from(MIN_DOCUMENTS)
+}
 
 /// Counters per table: 8 Mi each, 16 MiB in all.
 const SLOTS: usize = 1 << 23;
@@ -66,11 +82,18 @@ impl PassageCounts {
         hashes.sort_unstable();
         hashes.dedup();
         for &hash in hashes.iter() {
-            for (table, slot) in self.tables.iter_mut().zip(slots(hash)) {
-                table[slot] = table[slot].saturating_add(1);
-            }
+            self.add(hash, 1);
         }
         self.documents += 1;
+    }
+
+    /// Counts a passage that `documents` documents hold, as that many calls of
+    /// [`PassageCounts::add_document`] would.
+    fn add(&mut self, hash: u64, documents: u32) {
+        let step = u8::try_from(documents).unwrap_or(u8::MAX);
+        for (table, slot) in self.tables.iter_mut().zip(slots(hash)) {
+            table[slot] = table[slot].saturating_add(step);
+        }
     }
 
     /// How many documents hold the passage, at least (never fewer).
@@ -87,6 +110,85 @@ impl PassageCounts {
     /// Documents counted.
     pub fn documents(&self) -> u64 {
         self.documents
+    }
+}
+
+/// How many documents hold each passage, exactly: what one shard of a collection
+/// counts for [`boilerplate_of_parts`]. It grows with the distinct passages, so
+/// only a shard keeps one; a run over the whole collection keeps the sketch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassageTally {
+    documents: FxHashMap<u64, u32>,
+    /// Documents counted.
+    counted: u64,
+}
+
+impl PassageTally {
+    /// Counts one document's passages (`hashes`, in any order, repeats allowed).
+    pub fn add_document(&mut self, hashes: &mut Vec<u64>) {
+        hashes.sort_unstable();
+        hashes.dedup();
+        for &hash in hashes.iter() {
+            *self.documents.entry(hash).or_default() += 1;
+        }
+        self.counted += 1;
+    }
+
+    /// Documents counted.
+    pub fn documents(&self) -> u64 {
+        self.counted
+    }
+
+    /// Each passage and how many documents hold it, by hash.
+    pub fn into_sorted(self) -> Vec<(u64, u32)> {
+        let mut pairs: Vec<(u64, u32)> = self.documents.into_iter().collect();
+        pairs.sort_unstable();
+        pairs
+    }
+}
+
+/// The boilerplate passages of a collection counted in parts: `documents` in
+/// all, and each part's passages with the number of its documents holding them
+/// ([`PassageTally::into_sorted`]). Exactly the passages of the parts that a
+/// [`PassageCounts`] of the whole collection calls boilerplate (none when it has
+/// too few documents to look, [`detects`]), by hash, sorted.
+pub fn boilerplate_of_parts(documents: u64, parts: &[&[(u64, u32)]]) -> Vec<u64> {
+    if !detects(documents) {
+        return Vec::new();
+    }
+    let mut counts = PassageCounts::default();
+    for &(hash, holding) in parts.iter().copied().flatten() {
+        counts.add(hash, holding);
+    }
+    let mut boilerplate: Vec<u64> = parts
+        .iter()
+        .copied()
+        .flatten()
+        .map(|&(hash, _)| hash)
+        .filter(|&hash| counts.is_boilerplate(hash))
+        .collect();
+    boilerplate.sort_unstable();
+    boilerplate.dedup();
+    boilerplate
+}
+
+/// The passages a collection leaves out.
+#[derive(Debug, Clone)]
+pub enum Boilerplate {
+    /// Those its own sketch calls boilerplate.
+    Counted(PassageCounts),
+    /// These, by hash: chosen over the whole collection of which this is a part
+    /// ([`boilerplate_of_parts`]).
+    Listed(FxHashSet<u64>),
+}
+
+impl Boilerplate {
+    /// Whether the passage is left out.
+    pub fn is_boilerplate(&self, hash: u64) -> bool {
+        match self {
+            Boilerplate::Counted(counts) => counts.is_boilerplate(hash),
+            Boilerplate::Listed(hashes) => hashes.contains(&hash),
+        }
     }
 }
 
@@ -144,11 +246,11 @@ pub fn passages(text: &str, mut each: impl FnMut(Range<usize>, u64)) {
 /// sentence breaks stay), and the ranges blanked; `None` when it has none.
 pub fn without_boilerplate(
     text: &str,
-    counts: &PassageCounts,
+    boilerplate: &Boilerplate,
 ) -> Option<(String, Vec<Range<usize>>)> {
     let mut ranges = Vec::new();
     passages(text, |range, hash| {
-        if counts.is_boilerplate(hash) {
+        if boilerplate.is_boilerplate(hash) {
             ranges.push(range);
         }
     });
@@ -211,7 +313,8 @@ mod tests {
             counts.add_document(&mut hashes);
         }
         let text = format!("{sponsor} A new sentence about the weather in Paris today.");
-        let (kept, ranges) = without_boilerplate(&text, &counts).unwrap();
+        let (kept, ranges) =
+            without_boilerplate(&text, &Boilerplate::Counted(counts.clone())).unwrap();
         assert_eq!(ranges.len(), 1);
         assert!(kept.trim_start().starts_with(". A new sentence"), "{kept}");
         assert_eq!(kept.len(), text.len(), "byte offsets stay");
@@ -221,5 +324,89 @@ mod tests {
             |_, h| unique.push(h),
         );
         assert!(!counts.is_boilerplate(unique[0]), "held by one document");
+    }
+
+    /// Documents made of `words` (indices into a few sentences, some copied
+    /// into many documents), with their passages' hashes.
+    fn documents(words: &[&[usize]]) -> Vec<Vec<u64>> {
+        const SENTENCES: [&str; 5] = [
+            "This episode is brought to you by Acme Widgets.",
+            "Follow us at example dot org for more episodes.",
+            "Today we talk about the weather in Paris in depth.",
+            "A guest explains how the river rose over the winter.",
+            "Thanks for coming.",
+        ];
+        words
+            .iter()
+            .map(|picks| {
+                let text: Vec<&str> = picks.iter().map(|&i| SENTENCES[i]).collect();
+                let mut hashes = Vec::new();
+                passages(&text.join(" "), |_, h| hashes.push(h));
+                hashes
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parts_find_the_boilerplate_the_whole_finds() {
+        let docs = documents(&[
+            &[0, 2],
+            &[0, 3, 0],
+            &[1, 2],
+            &[0, 1],
+            &[0, 4],
+            &[1, 3],
+            &[0, 1, 2],
+            &[1],
+            &[3],
+        ]);
+        let mut whole = PassageCounts::default();
+        for doc in &docs {
+            whole.add_document(&mut doc.clone());
+        }
+        // Split unevenly: no part holds five documents with the sponsor read.
+        let tallies: Vec<Vec<(u64, u32)>> = [&docs[..2], &docs[2..5], &docs[5..]]
+            .iter()
+            .map(|part| {
+                let mut tally = PassageTally::default();
+                for doc in *part {
+                    tally.add_document(&mut doc.clone());
+                }
+                tally.into_sorted()
+            })
+            .collect();
+        let parts: Vec<&[(u64, u32)]> = tallies.iter().map(Vec::as_slice).collect();
+        let listed = boilerplate_of_parts(docs.len() as u64, &parts);
+        let mut all: Vec<u64> = docs.iter().flatten().copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        let expected: Vec<u64> = all
+            .into_iter()
+            .filter(|&h| whole.is_boilerplate(h))
+            .collect();
+        assert_eq!(listed, expected);
+        assert_eq!(
+            listed.len(),
+            2,
+            "the sponsor read (5 documents) and the follow line (5)"
+        );
+        assert!(
+            boilerplate_of_parts(4, &parts).is_empty(),
+            "too few documents to look"
+        );
+    }
+
+    #[test]
+    fn a_passage_counted_at_once_fills_the_sketch_as_its_documents_do() {
+        let (mut one_by_one, mut at_once) = (PassageCounts::default(), PassageCounts::default());
+        for _ in 0..300 {
+            one_by_one.add_document(&mut vec![7, 7, 1 << 40]);
+        }
+        at_once.add(7, 300);
+        at_once.add(1 << 40, 300);
+        assert_eq!(
+            one_by_one.tables, at_once.tables,
+            "saturating at 255 either way"
+        );
     }
 }
