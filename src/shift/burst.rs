@@ -94,8 +94,31 @@ pub fn may_burst(total: u64, windows: usize, options: &BurstOptions) -> bool {
 
 /// The bursts of a term counted `r[t]` times among `d[t]` tokens in window `t`.
 pub fn bursts(r: &[u64], d: &[u64], options: &BurstOptions) -> Vec<Burst> {
-    let n = r.len();
-    let (total_r, total_d): (u64, u64) = (r.iter().sum(), d.iter().sum());
+    let occurrences: Vec<(usize, u64)> = r
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > 0)
+        .map(|(t, &n)| (t, n))
+        .collect();
+    bursts_of(&occurrences, d, d.iter().sum(), options)
+}
+
+/// [`bursts`] of a term given by its `occurrences` (`(window, count)`, sorted by
+/// window, counts above 0) among windows of `d[t]` tokens, `total_d` in all.
+///
+/// The same search and the same arithmetic in the same order as over a dense
+/// series, but each window's counts and costs are made as the search passes it
+/// and only its two back-pointers are kept (two bits): a term of a run of
+/// 120,000 windows allocated and wrote 7 MB for its series, costs and table,
+/// thousands of times over, which made bursts most of such a run.
+pub fn bursts_of(
+    occurrences: &[(usize, u64)],
+    d: &[u64],
+    total_d: u64,
+    options: &BurstOptions,
+) -> Vec<Burst> {
+    let n = d.len();
+    let total_r: u64 = occurrences.iter().map(|&(_, r)| r).sum();
     if n == 0 || total_r == 0 || total_d == 0 {
         return Vec::new();
     }
@@ -111,51 +134,66 @@ pub fn bursts(r: &[u64], d: &[u64], options: &BurstOptions) -> Vec<Burst> {
         return Vec::new();
     }
     let (rate0, rate1) = (LogRate::new(p0), LogRate::new(p1));
-    let costs: Vec<[f64; 2]> = r
-        .iter()
-        .zip(d)
-        .map(|(&r, &d)| {
-            let (r, d) = (r as f64, d as f64);
-            [state_cost(r, d, rate0), state_cost(r, d, rate1)]
-        })
-        .collect();
-    // Viterbi: best[t][i] = cheapest cost of windows 0..=t ending in state i. The
-    // automaton starts in the base state.
-    let mut best = vec![[0.0f64; 2]; n];
-    let mut from = vec![[0usize; 2]; n];
-    best[0] = [costs[0][0], up + costs[0][1]];
-    for t in 1..n {
+    let costs = |t: usize, r: u64| {
+        let (r, d) = (r as f64, d[t] as f64);
+        [state_cost(r, d, rate0), state_cost(r, d, rate1)]
+    };
+    // The count of window `t`, read in window order.
+    let mut next = 0;
+    let mut count_at = |t: usize| match occurrences.get(next) {
+        Some(&(w, r)) if w == t => {
+            next += 1;
+            r
+        }
+        _ => 0,
+    };
+    // Viterbi: best[i] = cheapest cost of windows 0..=t ending in state i; bit i
+    // of from[t] is the state window t − 1 was in on that path. The automaton
+    // starts in the base state.
+    let mut from = vec![0u8; n];
+    let first = costs(0, count_at(0));
+    let mut best = [first[0], up + first[1]];
+    for (t, back) in from.iter_mut().enumerate().skip(1) {
+        let cost = costs(t, count_at(t));
+        let mut now = [0.0f64; 2];
         for state in 0..2 {
-            let stay = best[t - 1][state];
-            let switch = best[t - 1][1 - state] + if state == 1 { up } else { 0.0 };
+            let stay = best[state];
+            let switch = best[1 - state] + if state == 1 { up } else { 0.0 };
             // Ties keep the state: a burst must be strictly cheaper to begin.
             let (cost_before, previous) = if stay <= switch {
                 (stay, state)
             } else {
                 (switch, 1 - state)
             };
-            best[t][state] = cost_before + costs[t][state];
-            from[t][state] = previous;
+            now[state] = cost_before + cost[state];
+            *back |= (previous as u8) << state;
         }
+        best = now;
     }
-    let mut states = vec![0usize; n];
-    states[n - 1] = if best[n - 1][1] < best[n - 1][0] {
-        1
-    } else {
-        0
-    };
+    let mut states = vec![false; n];
+    states[n - 1] = best[1] < best[0];
     for t in (1..n).rev() {
-        states[t - 1] = from[t][states[t]];
+        states[t - 1] = from[t] >> usize::from(states[t]) & 1 == 1;
     }
+    let count = |t: usize| {
+        occurrences
+            .binary_search_by_key(&t, |&(w, _)| w)
+            .map_or(0, |i| occurrences[i].1)
+    };
     let mut result = Vec::new();
     let mut t = 0;
     while t < n {
-        if states[t] == 1 {
+        if states[t] {
             let start = t;
-            while t + 1 < n && states[t + 1] == 1 {
+            while t + 1 < n && states[t + 1] {
                 t += 1;
             }
-            let weight = (start..=t).map(|i| costs[i][0] - costs[i][1]).sum();
+            let weight = (start..=t)
+                .map(|i| {
+                    let cost = costs(i, count(i));
+                    cost[0] - cost[1]
+                })
+                .sum();
             result.push(Burst {
                 start,
                 end: t,

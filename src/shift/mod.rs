@@ -318,19 +318,16 @@ pub struct TermHistory {
 
 impl TermHistory {
     /// The history of a term that occurs as `occurrences` among windows of
-    /// `tokens` tokens.
+    /// `tokens` tokens, `all_tokens` in all.
     pub fn new(
         occurrences: Vec<(usize, u64)>,
         tokens: &[u64],
+        all_tokens: u64,
         options: &ShiftOptions,
     ) -> TermHistory {
         let total: u64 = occurrences.iter().map(|&(_, n)| n).sum();
         let bursts = if burst::may_burst(total, tokens.len(), &options.burst) {
-            let mut series = vec![0u64; tokens.len()];
-            for &(w, n) in &occurrences {
-                series[w] = n;
-            }
-            bursts(&series, tokens, &options.burst)
+            burst::bursts_of(&occurrences, tokens, all_tokens, &options.burst)
         } else {
             Vec::new()
         };
@@ -371,9 +368,10 @@ impl TermHistory {
             }
         }
         let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
+        let all_tokens = tokens.iter().sum();
         occurrences
             .into_par_iter()
-            .map(|occurrences| TermHistory::new(occurrences, &tokens, options))
+            .map(|occurrences| TermHistory::new(occurrences, &tokens, all_tokens, options))
             .collect()
     }
 
