@@ -246,23 +246,38 @@ fn theme_names(
             ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
             ranked
         };
-        let mut ranked = rank(true);
-        // A theme none of whose particular terms may name it is still better named
-        // by them than numbered.
-        if ranked.is_empty() {
-            ranked = rank(false);
-        }
+        // Candidates in order of preference: the particular terms that may name
+        // it; for a theme whose particular words other names have all taken, its
+        // heaviest unused terms that may name it; then the same two of any kind.
+        // A theme is better named by its own words than numbered ("theme 8").
+        let heaviest_labels = |only_nameable: bool| -> Vec<(f64, String)> {
+            heaviest
+                .iter()
+                .filter(|&&c| !only_nameable || nameable(c))
+                .map(|&c| (row[c], label(c)))
+                .collect()
+        };
         let mut picked: Vec<String> = Vec::new();
-        for (_, term) in ranked {
-            if picked.len() == NAME_TERMS {
+        for candidates in [
+            rank(true),
+            heaviest_labels(true),
+            rank(false),
+            heaviest_labels(false),
+        ] {
+            for (_, term) in candidates {
+                if picked.len() == NAME_TERMS {
+                    break;
+                }
+                let words: Vec<String> = term.split_whitespace().map(str::to_lowercase).collect();
+                if words.iter().any(|w| used_words.contains(w)) {
+                    continue;
+                }
+                used_words.extend(words);
+                picked.push(term);
+            }
+            if !picked.is_empty() {
                 break;
             }
-            let words: Vec<String> = term.split_whitespace().map(str::to_lowercase).collect();
-            if words.iter().any(|w| used_words.contains(w)) {
-                continue;
-            }
-            used_words.extend(words);
-            picked.push(term);
         }
         let mut name = picked.join(" / ");
         if name.is_empty() {
@@ -505,6 +520,22 @@ mod tests {
             |c| labels[c].to_string(),
         );
         assert_eq!(names[0], "model / machine learning", "{names:?}");
+    }
+
+    #[test]
+    fn a_theme_whose_particular_words_are_taken_is_named_by_its_own_not_numbered() {
+        // Two themes of the same particular words ("GPU", "model"); the second
+        // also carries "cluster", shared with the corpus (no lift).
+        let labels = ["GPU", "model", "cluster"];
+        let h = vec![vec![0.9, 0.8, 0.0], vec![0.9, 0.8, 0.5]];
+        let matrix = SparseRows {
+            rows: vec![vec![(0, 0.5), (1, 0.4)], vec![(2, 0.9)], vec![(2, 0.9)]],
+            columns: labels.len(),
+        };
+        let marginal = column_shares(&matrix);
+        let names = theme_names(&h, &[0, 1], &marginal, |_| true, |c| labels[c].to_string());
+        assert_eq!(names[0], "GPU / model");
+        assert_eq!(names[1], "cluster", "{names:?}");
     }
 
     /// [`discover`] over every term, none kept from naming a theme.
