@@ -85,11 +85,13 @@ pub fn state_cost(r: f64, d: f64, rate: LogRate) -> f64 {
     -(r * rate.hit + (d - r) * rate.miss)
 }
 
-/// Whether a term seen `total` times in `windows` windows could burst at all: a
-/// burst saves at most `ln s` per occurrence it covers, and entering one costs
-/// `γ ln n`.
-pub fn may_burst(total: u64, windows: usize, options: &BurstOptions) -> bool {
-    windows > 0 && total as f64 * options.s.ln() > options.gamma * (windows as f64).ln()
+/// Whether a term seen `total` times in `windows` windows, in clumps of
+/// `dispersion` (see [`bursts_of`]), could burst at all: a burst saves at most
+/// `ln s` per occurrence it covers, and entering one costs `φ γ ln n`.
+pub fn may_burst(total: u64, windows: usize, dispersion: f64, options: &BurstOptions) -> bool {
+    windows > 0
+        && total as f64 * options.s.ln()
+            > options.gamma * (windows as f64).ln() * dispersion.max(1.0)
 }
 
 /// The bursts of a term counted `r[t]` times among `d[t]` tokens in window `t`.
@@ -100,11 +102,21 @@ pub fn bursts(r: &[u64], d: &[u64], options: &BurstOptions) -> Vec<Burst> {
         .filter(|&(_, &n)| n > 0)
         .map(|(t, &n)| (t, n))
         .collect();
-    bursts_of(&occurrences, d, d.iter().sum(), options)
+    bursts_of(&occurrences, d, d.iter().sum(), 1.0, options)
 }
 
 /// [`bursts`] of a term given by its `occurrences` (`(window, count)`, sorted by
-/// window, counts above 0) among windows of `d[t]` tokens, `total_d` in all.
+/// window, counts above 0) among windows of `d[t]` tokens, `total_d` in all,
+/// whose occurrences come in clumps of `dispersion` on average.
+///
+/// The binomial takes every occurrence as independent evidence. In a collection
+/// they are not: a document that uses a word uses it several times, and the
+/// document is the unit that is sampled. With a term's mean uses per document
+/// that uses it as `dispersion` φ (quasi-likelihood's dispersion), each cost is
+/// divided by φ: a burst must be as strong in documents as the binomial would
+/// ask of single occurrences. Dividing every cost by φ is entering a burst at
+/// `φ·γ·ln n` with the costs as they are, so the search is unchanged; weights
+/// are reported divided by φ.
 ///
 /// The same search and the same arithmetic in the same order as over a dense
 /// series, but each window's counts and costs are made as the search passes it
@@ -115,6 +127,7 @@ pub fn bursts_of(
     occurrences: &[(usize, u64)],
     d: &[u64],
     total_d: u64,
+    dispersion: f64,
     options: &BurstOptions,
 ) -> Vec<Burst> {
     let n = d.len();
@@ -127,7 +140,8 @@ pub fn bursts_of(
     if p1 <= p0 {
         return Vec::new();
     }
-    let up = options.gamma * (n as f64).ln();
+    let dispersion = dispersion.max(1.0);
+    let up = options.gamma * (n as f64).ln() * dispersion;
     // A burst saves at most `ln(p1/p0) ≤ ln s` per occurrence it covers, so a term
     // whose occurrences cannot repay the cost of entering one never bursts.
     if total_r as f64 * (p1 / p0).ln() <= up {
@@ -193,7 +207,8 @@ pub fn bursts_of(
                     let cost = costs(i, count(i));
                     cost[0] - cost[1]
                 })
-                .sum();
+                .sum::<f64>()
+                / dispersion;
             result.push(Burst {
                 start,
                 end: t,
@@ -236,6 +251,27 @@ mod tests {
         let r = [3u64, 3, 3, 8, 3, 3, 3, 3];
         let strict = BurstOptions { s: 2.0, gamma: 5.0 };
         assert!(bursts(&r, &d, &strict).is_empty());
+    }
+
+    #[test]
+    fn clumped_occurrences_are_weaker_evidence() {
+        // Twelve uses in one window of ten: a burst of single occurrences; as
+        // the clumps of four documents (three uses each) it cannot pay for one.
+        let d = [1000u64; 10];
+        let mut occurrences = vec![(0usize, 1u64), (3, 1), (5, 12), (7, 1)];
+        let options = BurstOptions::default();
+        let single = bursts_of(&occurrences, &d, 10_000, 1.0, &options);
+        assert_eq!(single.len(), 1);
+        assert_eq!((single[0].start, single[0].end), (5, 5));
+        assert!(bursts_of(&occurrences, &d, 10_000, 3.0, &options).is_empty());
+        assert!(!may_burst(15, 10, 20.0, &options) && may_burst(15, 10, 1.0, &options));
+        // A burst strong enough either way keeps its place; its weight is in
+        // documents' worth.
+        occurrences[2].1 = 60;
+        let single = bursts_of(&occurrences, &d, 10_000, 1.0, &options);
+        let clumped = bursts_of(&occurrences, &d, 10_000, 3.0, &options);
+        assert_eq!((clumped[0].start, clumped[0].end), (5, 5));
+        assert!((clumped[0].weight * 3.0 - single[0].weight).abs() < 1e-9 * single[0].weight);
     }
 
     #[test]

@@ -318,16 +318,18 @@ pub struct TermHistory {
 
 impl TermHistory {
     /// The history of a term that occurs as `occurrences` among windows of
-    /// `tokens` tokens, `all_tokens` in all.
+    /// `tokens` tokens, `all_tokens` in all, its occurrences in clumps of
+    /// `dispersion` (see [`burst::bursts_of`]).
     pub fn new(
         occurrences: Vec<(usize, u64)>,
         tokens: &[u64],
         all_tokens: u64,
+        dispersion: f64,
         options: &ShiftOptions,
     ) -> TermHistory {
         let total: u64 = occurrences.iter().map(|&(_, n)| n).sum();
-        let bursts = if burst::may_burst(total, tokens.len(), &options.burst) {
-            burst::bursts_of(&occurrences, tokens, all_tokens, &options.burst)
+        let bursts = if burst::may_burst(total, tokens.len(), dispersion, &options.burst) {
+            burst::bursts_of(&occurrences, tokens, all_tokens, dispersion, &options.burst)
         } else {
             Vec::new()
         };
@@ -369,9 +371,24 @@ impl TermHistory {
         }
         let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
         let all_tokens = tokens.iter().sum();
+        // In a collection the documents are what is sampled: a term's uses come
+        // in clumps of its mean uses per document that uses it. A recording is
+        // one document, its words the evidence.
+        let collection = crate::score::is_collection(counts);
+        let dispersion = |term: TermId| {
+            let info = &counts.terms[term as usize];
+            if collection && info.documents > 0 {
+                info.total as f64 / info.documents as f64
+            } else {
+                1.0
+            }
+        };
         occurrences
             .into_par_iter()
-            .map(|occurrences| TermHistory::new(occurrences, &tokens, all_tokens, options))
+            .zip(terms)
+            .map(|(occurrences, &term)| {
+                TermHistory::new(occurrences, &tokens, all_tokens, dispersion(term), options)
+            })
             .collect()
     }
 
