@@ -297,7 +297,13 @@ pub fn merge(cli: &Cli, args: &MergeArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn passages(cli: &Cli, args: &MineArgs) -> Result<()> {
+/// The first half of a shard step (`passages`, `mine`): the settings, the
+/// inputs read, and `step` run on them with progress shown.
+fn shard_step<T>(
+    cli: &Cli,
+    args: &MineArgs,
+    step: impl FnOnce(&Pipeline, Corpus) -> std::result::Result<T, themeline::Error>,
+) -> Result<(T, Settings)> {
     let given = Given {
         inputs: &args.inputs,
         quiet: args.quiet,
@@ -306,8 +312,13 @@ pub fn passages(cli: &Cli, args: &MineArgs) -> Result<()> {
     let settings = settings(cli, &args.options, given)?;
     let (pipeline, reporter) = start(&settings, vec![args.out.clone()])?;
     let corpus = read(&pipeline, &settings, &reporter)?;
-    let file = pipeline.passages(corpus)?;
+    let file = step(&pipeline, corpus)?;
     drop(reporter);
+    Ok((file, settings))
+}
+
+pub fn passages(cli: &Cli, args: &MineArgs) -> Result<()> {
+    let (file, settings) = shard_step(cli, args, |pipeline, corpus| pipeline.passages(corpus))?;
     write_json_atomically(&args.out, &file, Encoding::Compressed)?;
     if !settings.quiet {
         let passages: usize = file.passages.iter().map(|g| g.hashes.len()).sum();
@@ -321,16 +332,7 @@ pub fn passages(cli: &Cli, args: &MineArgs) -> Result<()> {
 }
 
 pub fn mine(cli: &Cli, args: &MineArgs) -> Result<()> {
-    let given = Given {
-        inputs: &args.inputs,
-        quiet: args.quiet,
-        ..Given::default()
-    };
-    let settings = settings(cli, &args.options, given)?;
-    let (pipeline, reporter) = start(&settings, vec![args.out.clone()])?;
-    let corpus = read(&pipeline, &settings, &reporter)?;
-    let file = pipeline.mine(corpus)?;
-    drop(reporter);
+    let (file, settings) = shard_step(cli, args, |pipeline, corpus| pipeline.mine(corpus))?;
     write_json_atomically(&args.out, &file, Encoding::Compressed)?;
     if !settings.quiet {
         eprintln!(
