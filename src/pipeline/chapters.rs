@@ -128,23 +128,28 @@ impl Pipeline {
         spans: Vec<Span>,
     ) -> Vec<ChapterReport> {
         let counts = input.counts;
-        let excluded: Vec<bool> = self
-            .unnameable(counts, true)
-            .into_iter()
-            .zip(input.boilerplate.iter().chain(std::iter::repeat(&false)))
-            .map(|(unnameable, &boilerplate)| unnameable || boilerplate)
-            .collect();
         let whole = sum_dense(
             spans.iter().map(|s| s.counts.as_slice()),
             counts.terms.len(),
         );
-        // Each chapter's rest is `whole` minus the chapter, read term by term
-        // rather than built: building it scanned the whole vocabulary per chapter.
-        let whole_words = word_tokens(counts, &whole);
         let options = TitleOptions {
             terms: CHAPTER_TERMS,
             ..TitleOptions::default()
         };
+        // Only a term said often enough in the recording can title a chapter.
+        let mut candidates = whole
+            .iter()
+            .filter(|&&(_, n)| n >= options.min_count)
+            .map(|&(t, _)| t);
+        let excluded: Vec<bool> = self
+            .unnameable(counts, true, Some(&mut candidates))
+            .into_iter()
+            .zip(input.boilerplate.iter().chain(std::iter::repeat(&false)))
+            .map(|(unnameable, &boilerplate)| unnameable || boilerplate)
+            .collect();
+        // Each chapter's rest is `whole` minus the chapter, read term by term
+        // rather than built: building it scanned the whole vocabulary per chapter.
+        let whole_words = word_tokens(counts, &whole);
         spans
             .into_iter()
             .enumerate()

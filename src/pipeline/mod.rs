@@ -88,21 +88,40 @@ impl Pipeline {
     /// The terms of `counts` that never name a theme or title a chapter: the
     /// generic words of the title stop list and, when the run reads English,
     /// words whose usual class is not a noun and people's first names
-    /// ([`crate::tokenize::word_classes`]) unless `classes` is false.
-    pub(crate) fn unnameable(&self, counts: &crate::count::Counts, classes: bool) -> Vec<bool> {
-        let classes = classes && self.config.noun_names;
+    /// ([`crate::tokenize::word_classes`]) unless `classes` is false. The class
+    /// is judged for the terms of `candidates` only (`None`: every term): it
+    /// needs each term's label, and a chapter list of one source of many need
+    /// not label the whole vocabulary.
+    pub(crate) fn unnameable(
+        &self,
+        counts: &crate::count::Counts,
+        classes: bool,
+        candidates: Option<&mut dyn Iterator<Item = crate::count::TermId>>,
+    ) -> Vec<bool> {
+        let mut unnameable: Vec<bool> = counts
+            .terms
+            .iter()
+            .map(|t| self.title_generic.contains(t.term.as_str()))
+            .collect();
         let english = self
             .config
             .language
             .languages()
             .contains(&crate::stem::Language::English);
+        if !(classes && self.config.noun_names && english) {
+            return unnameable;
+        }
         let words = crate::tokenize::word_classes::NameWords::english();
-        (0..counts.terms.len())
-            .map(|t| {
-                self.title_generic.contains(counts.terms[t].term.as_str())
-                    || (classes && english && !words.may_name(&counts.label(t as u32)))
-            })
-            .collect()
+        let mut judge = |t: usize| {
+            if !unnameable[t] && !words.may_name(&counts.label(t as u32)) {
+                unnameable[t] = true;
+            }
+        };
+        match candidates {
+            Some(terms) => terms.for_each(|t| judge(t as usize)),
+            None => (0..counts.terms.len()).for_each(&mut judge),
+        }
+        unnameable
     }
 }
 

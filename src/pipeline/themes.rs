@@ -131,7 +131,7 @@ impl Pipeline {
             *kept &= !boilerplate;
         }
         // The words that never title a chapter never name a theme either.
-        let unnameable = self.unnameable(counts, true);
+        let unnameable = self.unnameable(counts, true, None);
         let found = theme::discover::discover(&chunks, counts, &mask, &unnameable, &options);
         let report = DiscoveryReport {
             themes: options.k,
