@@ -522,4 +522,48 @@ mod tests {
             (Some(2), Some(5), 0, 10)
         );
     }
+
+    /// Ten windows; a term said `clump` times by each of the documents that use
+    /// it, once in four quiet windows and by `burst_documents` documents in
+    /// window 6. Each window holds `per_window` documents in all.
+    fn clumped(clump: usize, burst_documents: u32, per_window: u32) -> Counts {
+        let mut b = CountBuilder::new();
+        let mut document = 0u32;
+        for w in 0..10usize {
+            for d in 0..per_window {
+                b.add_segment(w..w + 1, document, (w as crate::time::Millis + 1) * 1000);
+                let says = (w == 6 && d < burst_documents) || ([1, 3, 8, 9].contains(&w) && d == 0);
+                for _ in 0..if says { clump } else { 0 } {
+                    b.add("x", "x", w..w + 1);
+                }
+                for _ in 0..200 {
+                    b.add("other", "other", w..w + 1);
+                }
+                document += 1;
+            }
+        }
+        b.finish(10)
+    }
+
+    #[test]
+    fn in_a_collection_a_burst_needs_documents_not_repetitions() {
+        let options = ShiftOptions::default();
+        let bursts_of_x = |counts: &Counts| {
+            let x = counts.find("x").unwrap();
+            TermHistory::of_terms(counts, &[x], &options)[0]
+                .bursts
+                .clone()
+        };
+        // One document per window (a recording cut into windows): twelve
+        // repetitions in window 6 are a burst.
+        let one_each = clumped(12, 1, 1);
+        assert!(!crate::score::is_collection(&one_each));
+        assert_eq!(bursts_of_x(&one_each).len(), 1);
+        // Six documents a window: the same twelve uses by one document are one
+        // document's worth, no burst; all six documents saying it are one.
+        assert!(bursts_of_x(&clumped(12, 1, 6)).is_empty());
+        let found = bursts_of_x(&clumped(12, 6, 6));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].start, found[0].end), (6, 6));
+    }
 }
