@@ -150,8 +150,10 @@ impl Pipeline {
         // Each chapter's rest is `whole` minus the chapter, read term by term
         // rather than built: building it scanned the whole vocabulary per chapter.
         let whole_words = word_tokens(counts, &whole);
+        // Each chapter titled on its own, in parallel (collected in order).
+        use rayon::prelude::*;
         spans
-            .into_iter()
+            .into_par_iter()
             .enumerate()
             .map(|(i, span)| {
                 let title = |excluded: &[bool]| {

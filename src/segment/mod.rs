@@ -87,7 +87,10 @@ pub struct Boundary {
 
 /// The similarity of the text before and after each inner unit edge `g = 1 ..
 /// n−1` (index `g − 1`), smoothed.
-pub fn edge_scores<U: AsRef<[(TermId, u64)]>>(units: &[U], options: &SegmentOptions) -> Vec<f64> {
+pub fn edge_scores<U: AsRef<[(TermId, u64)]> + Sync>(
+    units: &[U],
+    options: &SegmentOptions,
+) -> Vec<f64> {
     let n = units.len();
     if n < 2 {
         return Vec::new();
@@ -107,7 +110,11 @@ pub fn edge_scores<U: AsRef<[(TermId, u64)]>>(units: &[U], options: &SegmentOpti
     }
     let idf = |term: TermId| idfs[term as usize];
     let block = options.block.max(1);
+    // Every edge on its own, in parallel: a long recording is one task
+    // otherwise, and the serial tail of a run on two cores.
+    use rayon::prelude::*;
     let sims: Vec<f64> = (1..n)
+        .into_par_iter()
         .map(|g| {
             let left = sum_units(&units[g.saturating_sub(block)..g]);
             let right = sum_units(&units[g..(g + block).min(n)]);
@@ -229,7 +236,7 @@ fn local_minima(scores: &[f64]) -> Vec<usize> {
 }
 
 /// The chapter boundaries of a recording.
-pub fn boundaries<U: AsRef<[(TermId, u64)]>>(
+pub fn boundaries<U: AsRef<[(TermId, u64)]> + Sync>(
     recording: &Recording<'_, U>,
     options: &SegmentOptions,
 ) -> Vec<Boundary> {
