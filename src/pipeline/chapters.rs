@@ -142,7 +142,7 @@ impl Pipeline {
             .filter(|&&(_, n)| n >= options.min_count)
             .map(|&(t, _)| t);
         let excluded: Vec<bool> = self
-            .unnameable(counts, true, Some(&mut candidates))
+            .unnameable(counts, &mut candidates)
             .into_iter()
             .zip(input.boilerplate.iter().chain(std::iter::repeat(&false)))
             .map(|(unnameable, &boilerplate)| unnameable || boilerplate)

@@ -88,15 +88,14 @@ impl Pipeline {
     /// The terms of `counts` that never name a theme or title a chapter: the
     /// generic words of the title stop list and, when the run reads English,
     /// words whose usual class is not a noun and people's first names
-    /// ([`crate::tokenize::word_classes`]) unless `classes` is false. The class
-    /// is judged for the terms of `candidates` only (`None`: every term): it
-    /// needs each term's label, and a chapter list of one source of many need
-    /// not label the whole vocabulary.
+    /// ([`crate::tokenize::word_classes`]) unless `noun_names` is off. The class
+    /// is judged for the terms of `candidates` only, the ones that could name:
+    /// it needs each term's label, and labelling the whole vocabulary once per
+    /// source of a run per source was most of its chapter stage.
     pub(crate) fn unnameable(
         &self,
         counts: &crate::count::Counts,
-        classes: bool,
-        candidates: Option<&mut dyn Iterator<Item = crate::count::TermId>>,
+        candidates: &mut dyn Iterator<Item = crate::count::TermId>,
     ) -> Vec<bool> {
         let mut unnameable: Vec<bool> = counts
             .terms
@@ -108,18 +107,14 @@ impl Pipeline {
             .language
             .languages()
             .contains(&crate::stem::Language::English);
-        if !(classes && self.config.noun_names && english) {
+        if !(self.config.noun_names && english) {
             return unnameable;
         }
         let words = crate::tokenize::word_classes::NameWords::english();
-        let mut judge = |t: usize| {
-            if !unnameable[t] && !words.may_name(&counts.label(t as u32)) {
-                unnameable[t] = true;
+        for t in candidates {
+            if !unnameable[t as usize] && !words.may_name(&counts.label(t)) {
+                unnameable[t as usize] = true;
             }
-        };
-        match candidates {
-            Some(terms) => terms.for_each(|t| judge(t as usize)),
-            None => (0..counts.terms.len()).for_each(&mut judge),
         }
         unnameable
     }

@@ -130,8 +130,10 @@ impl Pipeline {
         for (kept, &boilerplate) in mask.iter_mut().zip(boilerplate) {
             *kept &= !boilerplate;
         }
-        // The words that never title a chapter never name a theme either.
-        let unnameable = self.unnameable(counts, true, None);
+        // The words that never title a chapter never name a theme either; only
+        // the terms discovery may use can name one.
+        let mut candidates = (0..mask.len() as u32).filter(|&t| mask[t as usize]);
+        let unnameable = self.unnameable(counts, &mut candidates);
         let found = theme::discover::discover(&chunks, counts, &mask, &unnameable, &options);
         let report = DiscoveryReport {
             themes: options.k,
