@@ -17,6 +17,7 @@ mod csv;
 mod html;
 mod json;
 mod ndjson;
+mod parallel;
 #[cfg(test)]
 pub(crate) mod testing;
 mod vegalite;
@@ -33,6 +34,7 @@ pub use csv::{ChaptersCsv, ShiftsCsv, SpeakersCsv, TermsCsv, ThemesCsv, WindowsC
 pub use html::HtmlReport;
 pub use json::TimelineJson;
 pub use ndjson::WindowsNdjson;
+pub use parallel::emit_parallel;
 pub use vegalite::VegaLiteSpec;
 
 /// Errors while writing outputs.
@@ -304,7 +306,7 @@ pub fn write_formats_with(
     formats: &[OutputFormat],
 ) -> Result<Vec<PathBuf>, EmitError> {
     let mut out = OutputDir::create(dir)?;
-    let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+    let mut sinks: Vec<Box<dyn Sink + Send>> = Vec::new();
     for format in OutputFormat::ALL {
         if !formats.contains(&format) {
             continue;
@@ -335,11 +337,11 @@ pub fn write_formats_with(
             }
         }
     }
-    let mut refs: Vec<&mut dyn Sink> = sinks
+    let mut refs: Vec<&mut (dyn Sink + Send)> = sinks
         .iter_mut()
-        .map(|s| &mut **s as &mut dyn Sink)
+        .map(|s| &mut **s as &mut (dyn Sink + Send))
         .collect();
-    emit_with(timeline, more, &mut refs)?;
+    emit_parallel(timeline, more, &mut refs)?;
     // The sinks own the writers; dropping them closes the files before renaming.
     drop(refs);
     drop(sinks);
