@@ -56,6 +56,11 @@ impl<W: Write> TimelineJson<W> {
     /// `depth` levels deep: every line after the first indented to that depth.
     fn nested<T: Serialize>(&mut self, value: &T, depth: usize) -> Result<(), EmitError> {
         let text = serde_json::to_vec_pretty(value)?;
+        self.indented(&text, depth)
+    }
+
+    /// Writes pretty JSON `text` nested `depth` levels deep (see [`Self::nested`]).
+    fn indented(&mut self, text: &[u8], depth: usize) -> Result<(), EmitError> {
         let indent = &b"\n        "[..1 + 2 * depth];
         // A newline in the pretty text is always the formatter's: JSON strings
         // escape theirs.
@@ -68,6 +73,17 @@ impl<W: Write> TimelineJson<W> {
             self.raw(line)?;
         }
         Ok(())
+    }
+
+    /// Writes one window's pretty text as the next element of `windows`.
+    fn window_text(&mut self, text: &[u8]) -> Result<(), EmitError> {
+        self.raw(if self.windows == 0 {
+            b",\n  \"windows\": [\n    "
+        } else {
+            b",\n    "
+        })?;
+        self.windows += 1;
+        self.indented(text, 2)
     }
 
     fn raw(&mut self, bytes: &[u8]) -> Result<(), EmitError> {
@@ -84,13 +100,19 @@ impl<W: Write> Sink for TimelineJson<W> {
     }
 
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError> {
-        self.raw(if self.windows == 0 {
-            b",\n  \"windows\": [\n    "
-        } else {
-            b",\n    "
-        })?;
-        self.windows += 1;
-        self.nested(window, 2)
+        let text = serde_json::to_vec_pretty(window)?;
+        self.window_text(&text)
+    }
+
+    /// Renders the windows on the thread pool (each window's text depends on it
+    /// alone), then writes them in order: the same bytes as one at a time.
+    fn windows(&mut self, windows: &[WindowReport]) -> Result<(), EmitError> {
+        use rayon::prelude::*;
+        let texts: Vec<Vec<u8>> = windows
+            .par_iter()
+            .map(serde_json::to_vec_pretty)
+            .collect::<Result<_, _>>()?;
+        texts.iter().try_for_each(|text| self.window_text(text))
     }
 
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError> {

@@ -93,6 +93,12 @@ pub trait Sink {
     fn begin(&mut self, meta: &Meta) -> Result<(), EmitError>;
     /// Called once per window, in time order.
     fn window(&mut self, window: &WindowReport) -> Result<(), EmitError>;
+    /// Called with consecutive windows, in time order: the same as calling
+    /// [`Sink::window`] on each, which is what it does unless a format renders
+    /// its windows in parallel ([`emit_parallel`] calls it).
+    fn windows(&mut self, windows: &[WindowReport]) -> Result<(), EmitError> {
+        windows.iter().try_for_each(|window| self.window(window))
+    }
     /// Called once after the last window; writes the run-level parts and any
     /// trailer, and flushes.
     fn finish(&mut self, summary: &Summary<'_>) -> Result<(), EmitError>;

@@ -76,11 +76,7 @@ fn write_batch(
     batch: &[WindowReport],
     meanwhile: impl FnOnce(),
 ) -> Result<(), EmitError> {
-    run_each(
-        sinks,
-        |sink| batch.iter().try_for_each(|window| sink.window(window)),
-        meanwhile,
-    )
+    run_each(sinks, |sink| sink.windows(batch), meanwhile)
 }
 
 /// Runs `task` on every sink in parallel and `meanwhile` on the calling thread;
