@@ -86,9 +86,9 @@ pub fn run(cli: &Cli, args: &RunArgs) -> Result<()> {
     let (pipeline, reporter) = start(&settings, own_outputs(&settings))?;
     let corpus = read(&pipeline, &settings, &reporter)?;
     let (timeline, mut windows) = pipeline.run_corpus_streamed(corpus)?;
-    let written = pipeline
-        .timings()
-        .time("emit", || write_outputs(&settings, &timeline, &mut windows))?;
+    let written = pipeline.timings().time("emit", || {
+        pipeline.install(|| write_outputs(&settings, &timeline, &mut windows))
+    })?;
     drop(reporter);
     finish(&pipeline, &settings, &timeline, &written, started);
     Ok(())
@@ -289,9 +289,9 @@ pub fn merge(cli: &Cli, args: &MergeArgs) -> Result<()> {
     check_outputs(&settings)?;
     let (pipeline, reporter) = start(&settings, Vec::new())?;
     let (timeline, mut windows) = pipeline.merge_streamed(shards)?;
-    let written = pipeline
-        .timings()
-        .time("emit", || write_outputs(&settings, &timeline, &mut windows))?;
+    let written = pipeline.timings().time("emit", || {
+        pipeline.install(|| write_outputs(&settings, &timeline, &mut windows))
+    })?;
     drop(reporter);
     finish(&pipeline, &settings, &timeline, &written, started);
     Ok(())

@@ -318,6 +318,14 @@ impl Pipeline {
             .unwrap_or_default()
     }
 
+    /// Runs `op` on this pipeline's threads (as many as
+    /// [`PipelineBuilder::threads`] asked for): where a caller should write the
+    /// outputs, which [`crate::emit::write_formats_with`] does in parallel, so
+    /// that the run as a whole keeps to its thread count.
+    pub fn install<R: Send>(&self, op: impl FnOnce() -> R + Send) -> R {
+        self.pool.install(op)
+    }
+
     /// Wall-clock time per stage of the runs so far.
     pub fn timings(&self) -> &Timings {
         &self.timings
