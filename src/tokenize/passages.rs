@@ -6,7 +6,8 @@
 //! space, a `;`, or a line break) of at least [`MIN_WORDS`] words, compared
 //! case-folded with everything but letters and digits as single spaces, and
 //! without the web addresses in it (a line that differs only in its link is the
-//! same line). A first pass over a collection counts
+//! same line; the link still counts as one of its words, so "Follow PyCon India
+//! on Twitter: <link>" is a passage). A first pass over a collection counts
 //! in how many documents each passage occurs, in a fixed-size sketch (two tables
 //! of saturating counters under two hashes, the smaller count kept), so memory
 //! does not grow with the corpus and a rare passage is taken for a common one
@@ -202,7 +203,8 @@ fn ends_passage(bytes: &[u8], i: usize) -> bool {
     }
 }
 
-/// The passages of `text` with at least [`MIN_WORDS`] words: their byte ranges
+/// The passages of `text` with at least [`MIN_WORDS`] words (a web address
+/// counting as one, but not alone): their byte ranges
 /// (without the closing punctuation) and hashes.
 pub fn passages(text: &str, mut each: impl FnMut(Range<usize>, u64)) {
     let bytes = text.as_bytes();
@@ -212,9 +214,14 @@ pub fn passages(text: &str, mut each: impl FnMut(Range<usize>, u64)) {
         let piece = &text[start..end];
         normalised.clear();
         let mut words = 0;
+        // A web address is a word of the passage that is not compared: "Follow
+        // us on Twitter: <link>" is as long as it reads, and the same line
+        // whatever its link.
+        let mut links = 0;
         for run in piece.split_whitespace() {
             let lower = run.to_ascii_lowercase();
             if lower.contains("://") || lower.starts_with("www.") {
+                links += 1;
                 continue;
             }
             let mut in_word = false;
@@ -233,7 +240,7 @@ pub fn passages(text: &str, mut each: impl FnMut(Range<usize>, u64)) {
                 }
             }
         }
-        if words >= MIN_WORDS {
+        if words > 0 && words + links >= MIN_WORDS {
             let mut hasher = rustc_hash::FxHasher::default();
             normalised.hash(&mut hasher);
             each(start..end, hasher.finish());
@@ -299,6 +306,25 @@ mod tests {
         }
         assert_eq!(found.len(), 2);
         assert_eq!(found[0], found[1]);
+    }
+
+    #[test]
+    fn a_link_counts_as_a_word_of_its_line() {
+        // A real template line of one event's talk records (pyvideo): five words
+        // and a link, repeated by 57 records.
+        let mut found = Vec::new();
+        passages(
+            "Follow PyCon India on Twitter: https://twitter.com/pyconindia\nFollow PyCon India on Twitter",
+            |range, hash| found.push((range, hash)),
+        );
+        assert_eq!(found.len(), 1, "without its link the line is too short");
+        assert_eq!(found[0].0, 0..61);
+        let mut links_only = Vec::new();
+        passages(
+            "https://a.example.org www.b.example.org https://c.example.org/x https://d.example.org https://e.example.org https://f.example.org",
+            |_, hash| links_only.push(hash),
+        );
+        assert!(links_only.is_empty(), "links alone are no passage");
     }
 
     #[test]
