@@ -24,11 +24,13 @@ use crate::tokenize::TokenStats;
 pub mod claim;
 mod documents;
 mod filed;
+pub mod packed;
 pub mod speakers;
 pub mod units;
 
 use documents::DocumentTally;
 use filed::Filed;
+pub use packed::Packed;
 use units::UnitBuilder;
 pub use units::{Pause, UnitCounts, UnitGrid};
 
@@ -82,9 +84,11 @@ pub struct WindowCounts {
     /// Tokens (kept words) placed in the window.
     pub tokens: u64,
     /// `(term, count)` pairs, sorted by term id.
-    pub terms: Vec<(TermId, u64)>,
+    #[schemars(with = "Vec<(TermId, u64)>")]
+    pub terms: Packed,
     /// `(form, count)` pairs, sorted by form id (so grouped by term).
-    pub forms: Vec<(FormId, u64)>,
+    #[schemars(with = "Vec<(FormId, u64)>")]
+    pub forms: Packed,
 }
 
 /// Finished, canonical counts of a run: the vocabulary in sorted order and the
@@ -175,17 +179,17 @@ impl Counts {
     /// A term's label in one window (its overall label if absent there).
     pub fn window_label(&self, window: usize, term: TermId) -> String {
         let info = &self.terms[term as usize];
-        let forms = &self.windows[window].forms;
-        let start = forms.partition_point(|&(f, _)| f < info.forms.start);
-        let end = forms.partition_point(|&(f, _)| f < info.forms.end);
-        if start == end {
+        let range = info.forms.clone();
+        let mut forms = self.windows[window]
+            .forms
+            .iter()
+            .skip_while(|&(f, _)| f < range.start)
+            .take_while(|&(f, _)| f < range.end)
+            .peekable();
+        if forms.peek().is_none() {
             return self.label(term);
         }
-        label(
-            forms[start..end]
-                .iter()
-                .map(|&(f, n)| (self.forms[f as usize].form.as_str(), n)),
-        )
+        label(forms.map(|(f, n)| (self.forms[f as usize].form.as_str(), n)))
     }
 
     fn forms_of(&self, range: Range<FormId>) -> impl Iterator<Item = (&str, u64)> {
@@ -567,8 +571,8 @@ impl CountBuilder {
                     documents: tally.documents.len() as u64 + tally.documents_elsewhere,
                     segments: tally.segments,
                     tokens: tally.tokens,
-                    terms,
-                    forms,
+                    terms: Packed::from_sorted(&terms),
+                    forms: Packed::from_sorted(&forms),
                 }
             })
             .collect();
@@ -611,8 +615,8 @@ impl From<Counts> for CountBuilder {
         builder.grow(counts.windows.len());
         for (w, window) in counts.windows.into_iter().enumerate() {
             let filed = &mut builder.windows[w];
-            filed.terms = window.terms;
-            filed.forms = window.forms;
+            filed.terms = window.terms.to_vec();
+            filed.forms = window.forms.to_vec();
             debug_assert!(filed.is_filed());
             builder.tallies[w] = Tally {
                 segments: window.segments,
@@ -803,7 +807,7 @@ mod tests {
         fn window_forms_add_up_to_window_terms(a in ops()) {
             let c = counts(&a);
             for window in &c.windows {
-                for &(term, n) in &window.terms {
+                for (term, n) in &window.terms {
                     let forms: u64 = window.forms.iter().filter(|(f, _)| c.forms[*f as usize].term == term).map(|(_, n)| n).sum();
                     prop_assert_eq!(forms, n);
                 }

@@ -226,13 +226,7 @@ impl Windowed {
             counts: counts
                 .windows
                 .iter()
-                .map(|w| {
-                    w.terms
-                        .iter()
-                        .copied()
-                        .filter(|&(t, _)| mask[t as usize])
-                        .collect()
-                })
+                .map(|w| w.terms.iter().filter(|&(t, _)| mask[t as usize]).collect())
                 .collect(),
             terms: counts.terms.len(),
         }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::TermId;
 use super::filed::add_sorted;
+use super::packed::Packed;
 use crate::time::Millis;
 
 /// The units of one recording: `count` units of `unit` ms from `origin` on the
@@ -107,7 +108,8 @@ impl Pause {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitCounts {
     /// `(term, count)` pairs of each unit, sorted by term.
-    pub counts: Vec<Vec<(TermId, u64)>>,
+    #[schemars(with = "Vec<Vec<(TermId, u64)>>")]
+    pub counts: Vec<Packed>,
     /// The best pause at the edge before each unit.
     pub pauses: Vec<Option<Pause>>,
 }
@@ -218,7 +220,7 @@ impl UnitBuilder {
                     .filter(|&(t, _)| t != TermId::MAX)
                     .collect();
                 mapped.sort_unstable();
-                mapped
+                Packed::from_sorted(&mapped)
             })
             .collect();
         UnitCounts {
@@ -232,7 +234,7 @@ impl UnitBuilder {
         UnitBuilder {
             current: u32::MAX,
             pending: Vec::new(),
-            counts: units.counts,
+            counts: units.counts.iter().map(Packed::to_vec).collect(),
             pauses: units.pauses,
         }
     }

@@ -3,7 +3,8 @@
 //! and dominant-theme shifts moved to the chapter boundary nearest them.
 
 use super::Pipeline;
-use crate::count::{Counts, TermId, UnitGrid};
+use crate::count::packed::Pairs;
+use crate::count::{Counts, Packed, TermId, UnitGrid};
 use crate::segment::titles::{TitleOptions, title_terms_within, word_tokens};
 use crate::segment::{self, Boundary, Recording, SegmentOptions};
 use crate::theme::{Theme, ThemeWindow};
@@ -79,12 +80,7 @@ impl Pipeline {
         }
         // Borrowed: on records of a rich vocabulary the windows' terms are most
         // of the counts.
-        let units: Vec<&[(TermId, u64)]> = input
-            .counts
-            .windows
-            .iter()
-            .map(|w| w.terms.as_slice())
-            .collect();
+        let units: Vec<&Packed> = input.counts.windows.iter().map(|w| &w.terms).collect();
         // On the windows' own scale: an edge every window, periods of at least two.
         let recording = Recording {
             unit: 1,
@@ -109,7 +105,7 @@ impl Pipeline {
             spans.push(Span {
                 start: input.windows.window(from).start,
                 end: input.windows.window(to - 1).end,
-                counts: sum_lists(units[from..to].iter().copied()),
+                counts: sum_lists(units[from..to].iter()),
                 strength,
                 label: input.labels[from].clone(),
                 end_label: input.labels[to - 1].clone(),
@@ -212,17 +208,18 @@ fn recording_spans(counts: &Counts, grid: &UnitGrid, options: &SegmentOptions) -
     // Where the topic changes is read from words alone: a phrase would count its
     // words twice. Without phrases the units are their words already.
     let has_phrases = counts.terms.iter().any(|t| t.is_phrase());
-    let words: std::borrow::Cow<'_, [Vec<(TermId, u64)>]> = if !has_phrases && stored.len() == n {
+    let words: std::borrow::Cow<'_, [Packed]> = if !has_phrases && stored.len() == n {
         std::borrow::Cow::Borrowed(stored)
     } else {
         std::borrow::Cow::Owned(
             (0..n)
                 .map(|u| {
-                    stored.get(u).map_or_else(Vec::new, |unit| {
-                        unit.iter()
-                            .copied()
+                    stored.get(u).map_or_else(Packed::new, |unit| {
+                        let words: Vec<(TermId, u64)> = unit
+                            .iter()
                             .filter(|&(t, _)| !counts.terms[t as usize].is_phrase())
-                            .collect()
+                            .collect();
+                        Packed::from_sorted(&words)
                     })
                 })
                 .collect(),
@@ -265,12 +262,15 @@ fn recording_spans(counts: &Counts, grid: &UnitGrid, options: &SegmentOptions) -
 }
 
 /// The counts of several units (or windows) added up, sorted by term.
-fn sum(units: &[Vec<(TermId, u64)>]) -> Vec<(TermId, u64)> {
-    sum_lists(units.iter().map(Vec::as_slice))
+fn sum<P: Pairs>(units: &[P]) -> Vec<(TermId, u64)> {
+    sum_lists(units.iter())
 }
 
-fn sum_lists<'a>(lists: impl Iterator<Item = &'a [(TermId, u64)]>) -> Vec<(TermId, u64)> {
-    let mut all: Vec<(TermId, u64)> = lists.flatten().copied().collect();
+fn sum_lists<P: Pairs>(lists: impl Iterator<Item = P>) -> Vec<(TermId, u64)> {
+    let mut all: Vec<(TermId, u64)> = Vec::new();
+    for list in lists {
+        all.extend(list.pairs());
+    }
     all.sort_unstable_by_key(|&(t, _)| t);
     let mut summed: Vec<(TermId, u64)> = Vec::with_capacity(all.len());
     for (t, n) in all {

@@ -19,6 +19,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::count::Counts;
+use crate::count::packed::count_of;
 
 /// Theme lexicons compiled into the binary, by name (`--themes cloud-native`).
 pub const BUILTIN: &[(&str, &str)] = &[(
@@ -303,12 +304,9 @@ pub fn lexicon_part_windows(
         .collect()
 }
 
-/// A term's count in one window.
-fn count_in(window: &crate::count::WindowCounts, id: u32) -> u64 {
-    window
-        .terms
-        .binary_search_by_key(&id, |&(t, _)| t)
-        .map_or(0, |i| window.terms[i].1)
+/// A term's count in one window's terms, decoded (see [`count_of`]).
+fn count_in(terms: &[(u32, u64)], id: u32) -> u64 {
+    count_of(terms, id)
 }
 
 /// Per window, theme and member (in the order of [`Theme::members`]): the
@@ -333,9 +331,10 @@ fn member_idf(
     let mut df: Vec<Vec<u64>> = members.iter().map(|m| vec![0; m.len()]).collect();
     if weighting == ThemeWeight::Idf && !as_of {
         for window in &counts.windows {
+            let window = window.terms.to_vec();
             for (theme, members) in df.iter_mut().zip(&members) {
                 for (d, id) in theme.iter_mut().zip(members) {
-                    *d += u64::from(id.is_some_and(|id| count_in(window, id) > 0));
+                    *d += u64::from(id.is_some_and(|id| count_in(&window, id) > 0));
                 }
             }
         }
@@ -347,6 +346,11 @@ fn member_idf(
         .enumerate()
         .map(|(w, window)| {
             let n = if as_of { w + 1 } else { total } as f64;
+            let window = if as_of {
+                window.terms.to_vec()
+            } else {
+                Vec::new()
+            };
             members
                 .iter()
                 .zip(df.iter_mut())
@@ -355,7 +359,7 @@ fn member_idf(
                         .iter()
                         .zip(df.iter_mut())
                         .map(|(id, df)| {
-                            if as_of && id.is_some_and(|id| count_in(window, id) > 0) {
+                            if as_of && id.is_some_and(|id| count_in(&window, id) > 0) {
                                 *df += 1;
                             }
                             match weighting {
@@ -388,6 +392,7 @@ fn measure(themes: &[Theme], counts: &Counts, idf: &[Vec<Vec<f64>>]) -> Vec<Them
         .iter()
         .zip(idf)
         .map(|(window, idf)| {
+            let terms = window.terms.to_vec();
             let tokens = members
                 .iter()
                 .zip(idf)
@@ -396,7 +401,7 @@ fn measure(themes: &[Theme], counts: &Counts, idf: &[Vec<Vec<f64>>]) -> Vec<Them
                         .iter()
                         .zip(idf)
                         .filter_map(|(&(id, weight), &idf)| {
-                            id.map(|id| weight * idf * count_in(window, id) as f64)
+                            id.map(|id| weight * idf * count_in(&terms, id) as f64)
                         })
                         .sum()
                 })
@@ -408,15 +413,7 @@ fn measure(themes: &[Theme], counts: &Counts, idf: &[Vec<Vec<f64>>]) -> Vec<Them
 
 /// A term's count in every window, summed (after phrases claimed their words).
 pub fn counted(counts: &Counts, id: u32) -> u64 {
-    counts
-        .windows
-        .iter()
-        .map(|w| {
-            w.terms
-                .binary_search_by_key(&id, |&(t, _)| t)
-                .map_or(0, |i| w.terms[i].1)
-        })
-        .sum()
+    counts.windows.iter().map(|w| w.terms.get(id)).sum()
 }
 
 /// The terms of a theme most present in the run (weight × count), as labels,
