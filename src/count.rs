@@ -228,6 +228,11 @@ pub struct CountBuilder {
     forms: Vec<(Box<str>, TermId, u64)>,
     /// Term and form counts per window.
     windows: Vec<Filed>,
+    /// The windows counted in since the last [`CountBuilder::end_batch`].
+    touched: Vec<u32>,
+    /// The windows counted in during the batch before: packed at the end of this
+    /// one unless counted in again.
+    idle: Vec<u32>,
     filing: filed::Scratch,
     tallies: Vec<Tally>,
     tokens: TokenStats,
@@ -306,8 +311,39 @@ impl CountBuilder {
         self.forms[form as usize].2 += 1;
         self.grow(windows.end);
         for w in windows {
-            self.windows[w].add(term, form, &mut self.filing);
+            self.add_in(w, term, form);
         }
+    }
+
+    /// Counts a token of `term` written `form` in window `w`, noted as counted
+    /// in during this batch.
+    #[inline]
+    fn add_in(&mut self, w: usize, term: TermId, form: FormId) {
+        let filed = &mut self.windows[w];
+        if !filed.touched {
+            filed.touched = true;
+            self.touched.push(w as u32);
+        }
+        filed.add(term, form, &mut self.filing);
+    }
+
+    /// A batch of segments ends: the windows counted in during the batch before
+    /// but not in this one are packed (see `count::filed`), and so are the units (see
+    /// [`units`]). Text is read in time order, so these are windows the counting
+    /// has moved past; a window counted in again is unpacked, which costs time,
+    /// never a count.
+    pub fn end_batch(&mut self) {
+        for w in std::mem::take(&mut self.idle) {
+            let filed = &mut self.windows[w as usize];
+            if !filed.touched {
+                filed.pack(&mut self.filing);
+            }
+        }
+        for &w in &self.touched {
+            self.windows[w as usize].touched = false;
+        }
+        self.idle = std::mem::take(&mut self.touched);
+        self.units.end_batch();
     }
 
     /// Counts one token of `term`, written `surface` in the text, in each window of
@@ -339,7 +375,7 @@ impl CountBuilder {
             if &*self.terms[id as usize].key == term {
                 self.forms[form as usize].2 += 1;
                 for w in windows {
-                    self.windows[w].add(id, form, &mut self.filing);
+                    self.add_in(w, id, form);
                 }
                 return id;
             }
@@ -427,17 +463,24 @@ impl CountBuilder {
             form_remap.push(id);
         }
         self.grow(other.windows.len());
-        for (w, mut theirs) in other.windows.into_iter().enumerate() {
-            theirs.file(&mut self.filing);
-            for pair in &mut theirs.terms {
+        // Window by window, each packed once added: the two builders' windows are
+        // never held as vectors at once.
+        for (w, theirs) in other.windows.into_iter().enumerate() {
+            let (mut terms, mut forms) = theirs.into_filed(&mut self.filing);
+            if terms.is_empty() && forms.is_empty() {
+                continue;
+            }
+            for pair in &mut terms {
                 pair.0 = remap[pair.0 as usize];
             }
-            theirs.terms.sort_unstable();
-            for pair in &mut theirs.forms {
+            terms.sort_unstable();
+            for pair in &mut forms {
                 pair.0 = form_remap[pair.0 as usize];
             }
-            theirs.forms.sort_unstable();
-            self.windows[w].add_filed(&theirs.terms, &theirs.forms);
+            forms.sort_unstable();
+            let mine = &mut self.windows[w];
+            mine.add_filed(&terms, &forms);
+            mine.pack(&mut self.filing);
         }
         for (mine, theirs) in self.tallies.iter_mut().zip(other.tallies) {
             mine.segments += theirs.segments;
@@ -461,11 +504,11 @@ impl CountBuilder {
         }
         let forms = &self.forms;
         for window in &mut self.windows {
-            window.file(&mut self.filing);
-            window.terms.retain(|(t, _)| !dropped.contains(t));
-            window
-                .forms
-                .retain(|(f, _)| !dropped.contains(&forms[*f as usize].1));
+            window.retain(
+                &mut self.filing,
+                |t| !dropped.contains(&t),
+                |f| !dropped.contains(&forms[f as usize].1),
+            );
         }
         // Ids stay as they are; `finish` leaves out terms that no window counts and
         // that no form refers to.
@@ -553,15 +596,13 @@ impl CountBuilder {
             .windows
             .into_par_iter()
             .zip(self.tallies)
-            .map_init(filed::Scratch::default, |scratch, (mut filed, tally)| {
-                filed.file(scratch);
-                let mut terms = filed.terms;
+            .map_init(filed::Scratch::default, |scratch, (filed, tally)| {
+                let (mut terms, mut forms) = filed.into_filed(scratch);
                 terms.retain(|&(_, n)| n > 0);
                 for pair in &mut terms {
                     pair.0 = new_id[pair.0 as usize];
                 }
                 terms.sort_unstable();
-                let mut forms = filed.forms;
                 forms.retain(|&(_, n)| n > 0);
                 for pair in &mut forms {
                     pair.0 = new_form[pair.0 as usize];
@@ -614,10 +655,7 @@ impl From<Counts> for CountBuilder {
         }
         builder.grow(counts.windows.len());
         for (w, window) in counts.windows.into_iter().enumerate() {
-            let filed = &mut builder.windows[w];
-            filed.terms = window.terms.to_vec();
-            filed.forms = window.forms.to_vec();
-            debug_assert!(filed.is_filed());
+            builder.windows[w] = Filed::packed(window.terms, window.forms);
             builder.tallies[w] = Tally {
                 segments: window.segments,
                 tokens: window.tokens,
