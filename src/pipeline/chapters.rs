@@ -47,7 +47,9 @@ pub(crate) struct ChapterInput<'a> {
 struct Span {
     start: Millis,
     end: Millis,
-    counts: Vec<(TermId, u64)>,
+    /// Packed: the counts of all of a long recording's chapters are held until
+    /// they are titled, as many pairs as its units hold.
+    counts: Packed,
     strength: Option<f64>,
     label: String,
     end_label: String,
@@ -105,7 +107,7 @@ impl Pipeline {
             spans.push(Span {
                 start: input.windows.window(from).start,
                 end: input.windows.window(to - 1).end,
-                counts: sum_lists(units[from..to].iter()),
+                counts: Packed::from_sorted(&sum_lists(units[from..to].iter())),
                 strength,
                 label: input.labels[from].clone(),
                 end_label: input.labels[to - 1].clone(),
@@ -124,10 +126,7 @@ impl Pipeline {
         spans: Vec<Span>,
     ) -> Vec<ChapterReport> {
         let counts = input.counts;
-        let whole = sum_dense(
-            spans.iter().map(|s| s.counts.as_slice()),
-            counts.terms.len(),
-        );
+        let whole = sum_dense(spans.iter().map(|s| &s.counts), counts.terms.len());
         let options = TitleOptions {
             terms: CHAPTER_TERMS,
             ..TitleOptions::default()
@@ -152,10 +151,11 @@ impl Pipeline {
             .into_par_iter()
             .enumerate()
             .map(|(i, span)| {
+                let span_counts = span.counts.to_vec();
                 let title = |excluded: &[bool]| {
                     title_terms_within(
                         counts,
-                        &span.counts,
+                        &span_counts,
                         &whole,
                         whole_words,
                         &self.title_generic,
@@ -251,7 +251,7 @@ fn recording_spans(counts: &Counts, grid: &UnitGrid, options: &SegmentOptions) -
         spans.push(Span {
             start: from_time,
             end: to_time,
-            counts: sum(units(from_unit, to_unit.max(from_unit))),
+            counts: Packed::from_sorted(&sum(units(from_unit, to_unit.max(from_unit)))),
             strength,
             label: clock_label(from_time - grid.origin),
             end_label: clock_label(to_time - grid.origin),
@@ -285,15 +285,14 @@ fn sum_lists<P: Pairs>(lists: impl Iterator<Item = P>) -> Vec<(TermId, u64)> {
 /// [`sum_lists`] of many lists, added into one count per term of a vocabulary of
 /// `terms` instead of gathered and sorted: the lists of all a recording's
 /// chapters gathered were as large as its unit counts.
-fn sum_dense<'a>(
-    lists: impl Iterator<Item = &'a [(TermId, u64)]>,
-    terms: usize,
-) -> Vec<(TermId, u64)> {
+fn sum_dense<P: Pairs>(lists: impl Iterator<Item = P>, terms: usize) -> Vec<(TermId, u64)> {
     // `None`: absent, so that a listed zero stays listed, as when sorted.
     let mut dense: Vec<Option<u64>> = vec![None; terms];
-    for &(t, n) in lists.flatten() {
-        let slot = &mut dense[t as usize];
-        *slot = Some(slot.unwrap_or(0) + n);
+    for list in lists {
+        for (t, n) in list.pairs() {
+            let slot = &mut dense[t as usize];
+            *slot = Some(slot.unwrap_or(0) + n);
+        }
     }
     dense
         .into_iter()
