@@ -416,15 +416,47 @@ pub fn counted(counts: &Counts, id: u32) -> u64 {
     counts.windows.iter().map(|w| w.terms.get(id)).sum()
 }
 
+/// [`counted`] of each of `ids` (0 for `None`), in one pass over the windows:
+/// a window's counts are packed, read in order, so a lookup per term and window
+/// would read the window once per term.
+fn counted_each(counts: &Counts, ids: &[Option<u32>]) -> Vec<u64> {
+    // A term listed twice is counted once, under its first place.
+    let mut slot = vec![u32::MAX; counts.terms.len()];
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(id) = id
+            && slot[*id as usize] == u32::MAX
+        {
+            slot[*id as usize] = i as u32;
+        }
+    }
+    let mut totals = vec![0u64; ids.len()];
+    for window in &counts.windows {
+        for (term, n) in &window.terms {
+            if let Some(&i) = slot.get(term as usize).filter(|&&i| i != u32::MAX) {
+                totals[i as usize] += n;
+            }
+        }
+    }
+    ids.iter()
+        .map(|id| id.map_or(0, |id| totals[slot[id as usize] as usize]))
+        .collect()
+}
+
 /// The terms of a theme most present in the run (weight × count), as labels,
 /// most first.
 pub fn top_terms(theme: &Theme, counts: &Counts, n: usize) -> Vec<String> {
+    let ids: Vec<Option<u32>> = theme
+        .members
+        .iter()
+        .map(|(term, _)| counts.find(term))
+        .collect();
+    let totals = counted_each(counts, &ids);
     let mut present: Vec<(f64, String, u32)> = theme
         .members
         .iter()
-        .filter_map(|(term, weight)| {
-            let id = counts.find(term)?;
-            let total = counted(counts, id);
+        .zip(ids.iter().zip(totals))
+        .filter_map(|((term, weight), (&id, total))| {
+            let id = id?;
             (total > 0).then(|| (weight * total as f64, term.clone(), id))
         })
         .collect();
@@ -440,6 +472,21 @@ pub fn top_terms(theme: &Theme, counts: &Counts, n: usize) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::count::CountBuilder;
+
+    #[test]
+    fn totals_in_one_pass_are_each_terms_count() {
+        let mut b = CountBuilder::new();
+        for (w, term) in [(0, "a"), (0, "b"), (1, "a"), (2, "c"), (2, "a")] {
+            b.add(term, term, w..w + 1);
+        }
+        let counts = b.finish(3);
+        let ids = [counts.find("a"), None, counts.find("c"), counts.find("a")];
+        let totals = counted_each(&counts, &ids);
+        assert_eq!(totals, [3, 0, 1, 3]);
+        for (id, total) in ids.iter().zip(&totals) {
+            assert_eq!(id.map_or(0, |id| counted(&counts, id)), *total);
+        }
+    }
 
     #[test]
     fn lexicons_parse_and_check_weights() {
