@@ -24,11 +24,13 @@ use crate::tokenize::TokenStats;
 pub mod claim;
 mod documents;
 mod filed;
+pub mod packed;
 pub mod speakers;
 pub mod units;
 
 use documents::DocumentTally;
 use filed::Filed;
+pub use packed::Packed;
 use units::UnitBuilder;
 pub use units::{Pause, UnitCounts, UnitGrid};
 
@@ -82,9 +84,11 @@ pub struct WindowCounts {
     /// Tokens (kept words) placed in the window.
     pub tokens: u64,
     /// `(term, count)` pairs, sorted by term id.
-    pub terms: Vec<(TermId, u64)>,
+    #[schemars(with = "Vec<(TermId, u64)>")]
+    pub terms: Packed,
     /// `(form, count)` pairs, sorted by form id (so grouped by term).
-    pub forms: Vec<(FormId, u64)>,
+    #[schemars(with = "Vec<(FormId, u64)>")]
+    pub forms: Packed,
 }
 
 /// Finished, canonical counts of a run: the vocabulary in sorted order and the
@@ -175,17 +179,17 @@ impl Counts {
     /// A term's label in one window (its overall label if absent there).
     pub fn window_label(&self, window: usize, term: TermId) -> String {
         let info = &self.terms[term as usize];
-        let forms = &self.windows[window].forms;
-        let start = forms.partition_point(|&(f, _)| f < info.forms.start);
-        let end = forms.partition_point(|&(f, _)| f < info.forms.end);
-        if start == end {
+        let range = info.forms.clone();
+        let mut forms = self.windows[window]
+            .forms
+            .iter()
+            .skip_while(|&(f, _)| f < range.start)
+            .take_while(|&(f, _)| f < range.end)
+            .peekable();
+        if forms.peek().is_none() {
             return self.label(term);
         }
-        label(
-            forms[start..end]
-                .iter()
-                .map(|&(f, n)| (self.forms[f as usize].form.as_str(), n)),
-        )
+        label(forms.map(|(f, n)| (self.forms[f as usize].form.as_str(), n)))
     }
 
     fn forms_of(&self, range: Range<FormId>) -> impl Iterator<Item = (&str, u64)> {
@@ -224,6 +228,11 @@ pub struct CountBuilder {
     forms: Vec<(Box<str>, TermId, u64)>,
     /// Term and form counts per window.
     windows: Vec<Filed>,
+    /// The windows counted in since the last [`CountBuilder::end_batch`].
+    touched: Vec<u32>,
+    /// The windows counted in during the batch before: packed at the end of this
+    /// one unless counted in again.
+    idle: Vec<u32>,
     filing: filed::Scratch,
     tallies: Vec<Tally>,
     tokens: TokenStats,
@@ -302,8 +311,39 @@ impl CountBuilder {
         self.forms[form as usize].2 += 1;
         self.grow(windows.end);
         for w in windows {
-            self.windows[w].add(term, form, &mut self.filing);
+            self.add_in(w, term, form);
         }
+    }
+
+    /// Counts a token of `term` written `form` in window `w`, noted as counted
+    /// in during this batch.
+    #[inline]
+    fn add_in(&mut self, w: usize, term: TermId, form: FormId) {
+        let filed = &mut self.windows[w];
+        if !filed.touched {
+            filed.touched = true;
+            self.touched.push(w as u32);
+        }
+        filed.add(term, form, &mut self.filing);
+    }
+
+    /// A batch of segments ends: the windows counted in during the batch before
+    /// but not in this one are packed (see `count::filed`), and so are the units (see
+    /// [`units`]). Text is read in time order, so these are windows the counting
+    /// has moved past; a window counted in again is unpacked, which costs time,
+    /// never a count.
+    pub fn end_batch(&mut self) {
+        for w in std::mem::take(&mut self.idle) {
+            let filed = &mut self.windows[w as usize];
+            if !filed.touched {
+                filed.pack(&mut self.filing);
+            }
+        }
+        for &w in &self.touched {
+            self.windows[w as usize].touched = false;
+        }
+        self.idle = std::mem::take(&mut self.touched);
+        self.units.end_batch();
     }
 
     /// Counts one token of `term`, written `surface` in the text, in each window of
@@ -335,7 +375,7 @@ impl CountBuilder {
             if &*self.terms[id as usize].key == term {
                 self.forms[form as usize].2 += 1;
                 for w in windows {
-                    self.windows[w].add(id, form, &mut self.filing);
+                    self.add_in(w, id, form);
                 }
                 return id;
             }
@@ -423,17 +463,24 @@ impl CountBuilder {
             form_remap.push(id);
         }
         self.grow(other.windows.len());
-        for (w, mut theirs) in other.windows.into_iter().enumerate() {
-            theirs.file(&mut self.filing);
-            for pair in &mut theirs.terms {
+        // Window by window, each packed once added: the two builders' windows are
+        // never held as vectors at once.
+        for (w, theirs) in other.windows.into_iter().enumerate() {
+            let (mut terms, mut forms) = theirs.into_filed(&mut self.filing);
+            if terms.is_empty() && forms.is_empty() {
+                continue;
+            }
+            for pair in &mut terms {
                 pair.0 = remap[pair.0 as usize];
             }
-            theirs.terms.sort_unstable();
-            for pair in &mut theirs.forms {
+            terms.sort_unstable();
+            for pair in &mut forms {
                 pair.0 = form_remap[pair.0 as usize];
             }
-            theirs.forms.sort_unstable();
-            self.windows[w].add_filed(&theirs.terms, &theirs.forms);
+            forms.sort_unstable();
+            let mine = &mut self.windows[w];
+            mine.add_filed(&terms, &forms);
+            mine.pack(&mut self.filing);
         }
         for (mine, theirs) in self.tallies.iter_mut().zip(other.tallies) {
             mine.segments += theirs.segments;
@@ -457,11 +504,11 @@ impl CountBuilder {
         }
         let forms = &self.forms;
         for window in &mut self.windows {
-            window.file(&mut self.filing);
-            window.terms.retain(|(t, _)| !dropped.contains(t));
-            window
-                .forms
-                .retain(|(f, _)| !dropped.contains(&forms[*f as usize].1));
+            window.retain(
+                &mut self.filing,
+                |t| !dropped.contains(&t),
+                |f| !dropped.contains(&forms[f as usize].1),
+            );
         }
         // Ids stay as they are; `finish` leaves out terms that no window counts and
         // that no form refers to.
@@ -549,15 +596,13 @@ impl CountBuilder {
             .windows
             .into_par_iter()
             .zip(self.tallies)
-            .map_init(filed::Scratch::default, |scratch, (mut filed, tally)| {
-                filed.file(scratch);
-                let mut terms = filed.terms;
+            .map_init(filed::Scratch::default, |scratch, (filed, tally)| {
+                let (mut terms, mut forms) = filed.into_filed(scratch);
                 terms.retain(|&(_, n)| n > 0);
                 for pair in &mut terms {
                     pair.0 = new_id[pair.0 as usize];
                 }
                 terms.sort_unstable();
-                let mut forms = filed.forms;
                 forms.retain(|&(_, n)| n > 0);
                 for pair in &mut forms {
                     pair.0 = new_form[pair.0 as usize];
@@ -567,8 +612,8 @@ impl CountBuilder {
                     documents: tally.documents.len() as u64 + tally.documents_elsewhere,
                     segments: tally.segments,
                     tokens: tally.tokens,
-                    terms,
-                    forms,
+                    terms: Packed::from_sorted(&terms),
+                    forms: Packed::from_sorted(&forms),
                 }
             })
             .collect();
@@ -610,10 +655,7 @@ impl From<Counts> for CountBuilder {
         }
         builder.grow(counts.windows.len());
         for (w, window) in counts.windows.into_iter().enumerate() {
-            let filed = &mut builder.windows[w];
-            filed.terms = window.terms;
-            filed.forms = window.forms;
-            debug_assert!(filed.is_filed());
+            builder.windows[w] = Filed::packed(window.terms, window.forms);
             builder.tallies[w] = Tally {
                 segments: window.segments,
                 tokens: window.tokens,
@@ -627,187 +669,4 @@ impl From<Counts> for CountBuilder {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// A token: (window, stem index, surface variant).
-    type Op = (usize, u8, u8);
-
-    fn build(ops: &[Op]) -> CountBuilder {
-        build_from(ops, 0)
-    }
-
-    /// Counts `ops` as the segments from the `first`-th of a run: two segments
-    /// a document, so a document may run from one builder's ops into the next's.
-    fn build_from(ops: &[Op], first: usize) -> CountBuilder {
-        let mut b = CountBuilder::new();
-        for (i, &(w, stem, variant)) in ops.iter().enumerate() {
-            let term = format!("t{stem}");
-            let surface = match variant {
-                0 => format!("t{stem}"),
-                1 => format!("T{stem}"),
-                _ => format!("t{stem}s"),
-            };
-            let document = ((first + i) / 2) as u32;
-            b.add_segment(w..w + 1, document, (w as Millis + 1) * 1000);
-            b.add(&term, &surface, w..w + 1 + (variant as usize % 2));
-            if stem % 3 == 0 {
-                let phrase = format!("t{stem} t{}", stem + 1);
-                b.add_phrase(
-                    &phrase,
-                    &phrase,
-                    &[&term, &format!("t{}", stem + 1)],
-                    w..w + 1,
-                );
-            }
-        }
-        b
-    }
-
-    fn counts(ops: &[Op]) -> Counts {
-        build(ops).finish(0)
-    }
-
-    #[test]
-    fn terms_are_sorted_and_labelled_by_their_most_frequent_form() {
-        let mut b = CountBuilder::new();
-        b.add("secur", "security", 0..1);
-        b.add("secur", "secure", 1..2);
-        b.add("secur", "Security", 1..2);
-        b.add("secur", "security", 1..2);
-        b.add("ai", "AI", 0..2);
-        let counts = b.finish(3);
-        let terms: Vec<_> = counts
-            .terms
-            .iter()
-            .map(|t| (t.term.as_str(), t.total))
-            .collect();
-        assert_eq!(terms, [("ai", 1), ("secur", 4)]);
-        assert_eq!(counts.label(1), "security");
-        assert_eq!(counts.label(0), "AI");
-        assert_eq!(counts.windows.len(), 3);
-        assert_eq!(counts.windows[0].terms, [(0, 1), (1, 1)]);
-        assert_eq!(counts.windows[1].terms, [(0, 1), (1, 3)]);
-        assert_eq!(counts.windows[1].tokens, 4);
-        assert!(counts.windows[2].terms.is_empty());
-        assert_eq!(counts.find("secur"), Some(1));
-        assert_eq!(counts.find("nope"), None);
-        // Window 0 only ever saw "security".
-        assert_eq!(counts.window_label(0, 1), "security");
-        assert_eq!(
-            counts.window_label(2, 1),
-            "security",
-            "absent: the overall label"
-        );
-    }
-
-    #[test]
-    fn labels_keep_case_only_when_it_is_consistent() {
-        assert_eq!(label([("AI", 29), ("Ai", 7), ("ai", 3)].into_iter()), "AI");
-        assert_eq!(label([("ML", 2), ("ml", 6)].into_iter()), "ml");
-        assert_eq!(
-            label([("Security", 4), ("security", 9)].into_iter()),
-            "security"
-        );
-        assert_eq!(
-            label([("Kubernetes", 9), ("kubernetes", 1)].into_iter()),
-            "Kubernetes"
-        );
-        assert_eq!(label([("runs", 2), ("running", 2)].into_iter()), "running");
-        assert_eq!(
-            label([("Secure", 2), ("security", 3)].into_iter()),
-            "security"
-        );
-        assert_eq!(label(std::iter::empty()), "");
-    }
-
-    #[test]
-    fn phrases_count_without_adding_tokens() {
-        let mut b = CountBuilder::new();
-        b.add("develop", "developer", 0..1);
-        b.add("experi", "experience", 0..1);
-        b.add_phrase(
-            "develop experi",
-            "developer experience",
-            &["develop", "experi"],
-            0..1,
-        );
-        let counts = b.finish(1);
-        assert_eq!(counts.windows[0].tokens, 2);
-        let phrase = &counts.terms[counts.find("develop experi").unwrap() as usize];
-        assert!(phrase.is_phrase());
-        assert_eq!(phrase.components, ["develop", "experi"]);
-        assert_eq!(
-            counts.label(counts.find("develop experi").unwrap()),
-            "developer experience"
-        );
-    }
-
-    #[test]
-    fn retain_drops_terms_and_their_forms() {
-        let c = counts(&[(0, 1, 0), (0, 2, 1), (1, 3, 2)]);
-        let keep: Vec<bool> = c.terms.iter().map(|t| t.term != "t2").collect();
-        let kept = c.clone().retain(&keep);
-        assert!(kept.find("t2").is_none());
-        assert!(
-            kept.forms
-                .iter()
-                .all(|f| !f.form.eq_ignore_ascii_case("t2"))
-        );
-        assert_eq!(kept.terms.len(), c.terms.len() - 1);
-        assert_eq!(
-            kept.windows[0].tokens, c.windows[0].tokens,
-            "token totals do not change"
-        );
-    }
-
-    fn ops() -> impl Strategy<Value = Vec<Op>> {
-        prop::collection::vec((0usize..6, 0u8..12, 0u8..3), 0..60)
-    }
-
-    proptest! {
-        #[test]
-        fn merging_shards_equals_counting_everything(a in ops(), b in ops()) {
-            let whole: Vec<Op> = a.iter().chain(&b).copied().collect();
-            let mut merged = build(&a);
-            merged.merge(build_from(&b, a.len()));
-            prop_assert_eq!(merged.finish(0), counts(&whole));
-        }
-
-        #[test]
-        fn merge_is_commutative(a in ops(), b in ops()) {
-            prop_assert_eq!(counts(&a).merge(counts(&b)), counts(&b).merge(counts(&a)));
-        }
-
-        #[test]
-        fn merge_is_associative(a in ops(), b in ops(), c in ops()) {
-            let left = counts(&a).merge(counts(&b)).merge(counts(&c));
-            let right = counts(&a).merge(counts(&b).merge(counts(&c)));
-            prop_assert_eq!(left, right);
-        }
-
-        #[test]
-        fn empty_counts_are_the_identity(a in ops()) {
-            prop_assert_eq!(counts(&a).merge(Counts::default()), counts(&a));
-        }
-
-        #[test]
-        fn a_round_trip_through_the_builder_changes_nothing(a in ops()) {
-            let c = counts(&a);
-            let n = c.windows.len();
-            prop_assert_eq!(CountBuilder::from(c.clone()).finish(n), c);
-        }
-
-        #[test]
-        fn window_forms_add_up_to_window_terms(a in ops()) {
-            let c = counts(&a);
-            for window in &c.windows {
-                for &(term, n) in &window.terms {
-                    let forms: u64 = window.forms.iter().filter(|(f, _)| c.forms[*f as usize].term == term).map(|(_, n)| n).sum();
-                    prop_assert_eq!(forms, n);
-                }
-            }
-        }
-    }
-}
+mod tests;

@@ -226,13 +226,7 @@ impl Windowed {
             counts: counts
                 .windows
                 .iter()
-                .map(|w| {
-                    w.terms
-                        .iter()
-                        .copied()
-                        .filter(|&(t, _)| mask[t as usize])
-                        .collect()
-                })
+                .map(|w| w.terms.iter().filter(|&(t, _)| mask[t as usize]).collect())
                 .collect(),
             terms: counts.terms.len(),
         }
@@ -266,6 +260,16 @@ impl Windowed {
             .iter()
             .map(|w| w.iter().map(|&(_, c)| c).sum())
             .collect()
+    }
+
+    /// [`Windowed::trailing_sum`], borrowed when there is nothing to sum: a
+    /// copy of every window's counts otherwise.
+    fn smoothed(&self, n: usize) -> std::borrow::Cow<'_, Windowed> {
+        if n <= 1 {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            std::borrow::Cow::Owned(self.trailing_sum(n))
+        }
     }
 
     /// Each window's counts summed with those of the `n − 1` windows before it.
@@ -377,7 +381,22 @@ impl Scorer {
     /// Scores every window of `counts` (terms seen at least `min_count` times);
     /// each window's scores are in term order.
     pub fn score(&self, counts: &Counts, min_count: u64) -> Vec<Vec<TermScore>> {
-        let windowed = Windowed::new(counts, &vocabulary_mask(counts, min_count));
+        self.score_each(counts, min_count, |scores| scores)
+    }
+
+    /// [`Scorer::score`], each window's scores passed through `keep` (which may
+    /// cut them to the best few) as soon as they are made. A run keeps only a
+    /// window's best terms, and on a run of many windows the scores of every
+    /// term of every window, held until all were made, were a large share of its
+    /// memory. TF-IDF over all windows (the default) scores window by window;
+    /// the other methods score all windows first.
+    pub fn score_each(
+        &self,
+        counts: &Counts,
+        min_count: u64,
+        keep: impl Fn(Vec<TermScore>) -> Vec<TermScore> + Sync,
+    ) -> Vec<Vec<TermScore>> {
+        let mask = vocabulary_mask(counts, min_count);
         let scorer = Scorer {
             tfidf: TfIdf {
                 tf: self.tfidf.tf.resolve(counts),
@@ -386,6 +405,45 @@ impl Scorer {
             ..*self
         };
         let scorer = &scorer;
+        if self.method == Method::Tfidf && !self.as_of && self.smooth <= 1 {
+            // The default, read straight from the packed counts: each window's
+            // pairs are decoded when it is scored, never all windows' at once (a
+            // `Windowed` copy of them was the score stage's peak).
+            let idf: Vec<f64> = if self.idf_over.documents(counts) {
+                let n = counts.documents as usize;
+                counts
+                    .terms
+                    .iter()
+                    .map(|t| scorer.tfidf.idf(t.documents, n))
+                    .collect()
+            } else {
+                // `TfIdf::idf_weights` of the windows' counts in `mask`.
+                let mut df = vec![0u64; counts.terms.len()];
+                for window in &counts.windows {
+                    for (term, _) in &window.terms {
+                        if mask[term as usize] {
+                            df[term as usize] += 1;
+                        }
+                    }
+                }
+                let n = counts.windows.len();
+                df.iter().map(|&d| scorer.tfidf.idf(d, n)).collect()
+            };
+            return counts
+                .windows
+                .par_iter()
+                .map_init(Vec::new, |pairs, window| {
+                    pairs.clear();
+                    pairs.extend(window.terms.iter().filter(|&(t, _)| mask[t as usize]));
+                    keep(
+                        scorer
+                            .tfidf
+                            .score_window(pairs, |_, term| idf[term as usize]),
+                    )
+                })
+                .collect();
+        }
+        let windowed = Windowed::new(counts, &mask);
         if self.method == Method::Tfidf && !self.as_of && self.idf_over.documents(counts) {
             let n = counts.documents as usize;
             let idf: Vec<f64> = counts
@@ -393,16 +451,46 @@ impl Scorer {
                 .iter()
                 .map(|t| scorer.tfidf.idf(t.documents, n))
                 .collect();
-            return scorer
-                .tfidf
-                .score_with(&windowed.trailing_sum(self.smooth), &idf);
+            let smoothed = windowed.smoothed(self.smooth);
+            return smoothed
+                .counts
+                .par_iter()
+                .map(|window| {
+                    keep(
+                        scorer
+                            .tfidf
+                            .score_window(window, |_, term| idf[term as usize]),
+                    )
+                })
+                .collect();
         }
-        scorer.score_windowed(&windowed)
+        if self.method == Method::Tfidf && !self.as_of {
+            // `TfIdf::score_windowed` without `as_of`, window by window.
+            let smoothed = windowed.smoothed(self.smooth);
+            let idf = scorer.tfidf.idf_weights(&smoothed);
+            return smoothed
+                .counts
+                .par_iter()
+                .map(|window| {
+                    keep(
+                        scorer
+                            .tfidf
+                            .score_window(window, |_, term| idf[term as usize]),
+                    )
+                })
+                .collect();
+        }
+        scorer
+            .score_windowed(&windowed)
+            .into_par_iter()
+            // By reference: `keep` is shared by the threads, not sent.
+            .map(&keep)
+            .collect()
     }
 
     /// Scores every window of `windowed`; each window's scores are in term order.
     pub fn score_windowed(&self, windowed: &Windowed) -> Vec<Vec<TermScore>> {
-        let windowed = windowed.trailing_sum(self.smooth);
+        let windowed = windowed.smoothed(self.smooth);
         let as_of = self.as_of.then(|| windowed.as_of());
         let as_of = as_of.as_deref();
         match self.method {

@@ -48,7 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::CountingOptions;
 use crate::count::speakers::{self, SpeakerCounts, UNKNOWN};
-use crate::count::{Counts, UnitCounts, UnitGrid};
+use crate::count::{Counts, Packed, UnitCounts, UnitGrid};
 use crate::ingest::{Diagnostic, Source};
 use crate::score::Boilerplate;
 use crate::time::{Millis, TimeAxis, Zone};
@@ -779,7 +779,7 @@ fn merge_group(
             let units = &mut counts.units;
             units
                 .counts
-                .splice(0..0, std::iter::repeat_n(Vec::new(), shift as usize));
+                .splice(0..0, std::iter::repeat_n(Packed::new(), shift as usize));
             units
                 .pauses
                 .splice(0..0, std::iter::repeat_n(None, shift as usize));

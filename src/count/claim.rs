@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::{Counts, TermId};
+use super::{Counts, Packed, TermId};
 use crate::tokenize::phrases::{PhraseMode, PhraseOptions, npmi};
 
 /// A phrase kept by [`select`].
@@ -157,10 +157,12 @@ fn claim_kept(counts: Counts, kept: &[TermId], keep: &[bool]) -> Counts {
         terms.retain(|&(_, n)| n > 0);
     };
     let mut counts = counts;
-    counts
-        .windows
-        .par_iter_mut()
-        .for_each(|window| claim(&mut window.terms));
+    counts.windows.par_iter_mut().for_each(|window| {
+        // Decoded one window at a time, claimed, packed again.
+        let mut terms = window.terms.to_vec();
+        claim(&mut terms);
+        window.terms = Packed::from_sorted(&terms);
+    });
     // Units keep their words: segmentation reads words alone, and a chapter's
     // title lets a phrase take the place of its words itself.
     if keep.iter().all(|&k| k) {
@@ -215,7 +217,12 @@ mod tests {
         );
         let id = |t: &str| counts.find(t).unwrap();
         assert_eq!(counts.windows[0].terms, [(id("develop experi"), 4)]);
-        assert!(counts.windows[1].terms.contains(&(id("experi"), 1)));
+        assert!(
+            counts.windows[1]
+                .terms
+                .to_vec()
+                .contains(&(id("experi"), 1))
+        );
     }
 
     #[test]

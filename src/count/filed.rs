@@ -1,30 +1,50 @@
 //! The term and form counts of one window while counting, in a layout whose cost
-//! per token does not grow with the number of windows a worker touches.
+//! per token does not grow with the number of windows a worker touches, and
+//! whose memory, once the worker has moved past the window, is its packed counts.
 //!
 //! A token is a push of its `(term, form)` pair onto the window's pending list;
 //! once the list is as long as what the window has filed (and at least
 //! [`PENDING`]), it is sorted and added into the window's filed counts: two
 //! vectors sorted by id. Each filing costs about as much as the pushes since the
 //! last one, so a token costs a push and a share of one sort, with no hash table
-//! per window to grow, rehash and fault in page by page. Memory is the window's
-//! distinct terms and forms (each vector within an eighth of its length), and at
-//! most as many tokens pending as forms filed.
+//! per window to grow, rehash and fault in page by page.
+//!
+//! A window the worker has moved past is packed ([`Filed::pack`]): its counts
+//! become [`Packed`] lists of 2–3 bytes a pair, and its vectors and pending list
+//! are freed. As vectors (16 bytes a pair, and a pending list sized like its
+//! forms) the windows of 1 GB of transcript held gigabytes. A token for a packed
+//! window unpacks it again; in text read in time order that is a window at the
+//! edge of a batch, once.
 
+use super::packed::Packed;
 use super::{FormId, TermId};
 
 /// The shortest pending list that is filed.
 const PENDING: usize = 64;
 
 /// One window's counts while counting.
+///
+/// Its counts are in `terms` and `forms` while open, in `packed_terms` and
+/// `packed_forms` once packed; never in both.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Filed {
     /// Tokens not yet filed: `term << 32 | form`.
     pending: Vec<u64>,
     /// Filed counts per term, sorted by term id.
-    pub(super) terms: Vec<(TermId, u64)>,
+    terms: Vec<(TermId, u64)>,
     /// Filed counts per form, sorted by form id.
-    pub(super) forms: Vec<(FormId, u64)>,
+    forms: Vec<(FormId, u64)>,
+    /// The counts per term of a packed window.
+    packed_terms: Packed,
+    /// The counts per form of a packed window.
+    packed_forms: Packed,
+    /// Whether a token was counted here since the builder's last batch ended
+    /// (see `CountBuilder::end_batch`).
+    pub(super) touched: bool,
 }
+
+/// A window's counts per term and per form, sorted by id.
+pub(super) type FiledCounts = (Vec<(TermId, u64)>, Vec<(FormId, u64)>);
 
 /// Buffers reused across filings (one per builder).
 #[derive(Debug, Default)]
@@ -34,6 +54,15 @@ pub(super) struct Scratch {
 }
 
 impl Filed {
+    /// A packed window holding finished counts.
+    pub(super) fn packed(terms: Packed, forms: Packed) -> Filed {
+        Filed {
+            packed_terms: terms,
+            packed_forms: forms,
+            ..Filed::default()
+        }
+    }
+
     /// Counts one token of `term` written as `form`.
     #[inline]
     pub(super) fn add(&mut self, term: TermId, form: FormId, scratch: &mut Scratch) {
@@ -48,6 +77,7 @@ impl Filed {
         if self.pending.is_empty() {
             return;
         }
+        self.unpack();
         self.pending.sort_unstable();
         scratch.terms.clear();
         scratch.forms.clear();
@@ -78,14 +108,62 @@ impl Filed {
         }
     }
 
+    /// Files what is pending and packs the counts, freeing the vectors.
+    pub(super) fn pack(&mut self, scratch: &mut Scratch) {
+        self.file(scratch);
+        self.pending = Vec::new();
+        if !self.terms.is_empty() || !self.forms.is_empty() {
+            self.packed_terms = Packed::from_sorted(&self.terms);
+            self.packed_forms = Packed::from_sorted(&self.forms);
+            self.terms = Vec::new();
+            self.forms = Vec::new();
+        }
+    }
+
+    /// Makes a packed window's counts vectors again.
+    fn unpack(&mut self) {
+        if !self.packed_terms.is_empty() || !self.packed_forms.is_empty() {
+            self.terms = self.packed_terms.to_vec();
+            self.forms = self.packed_forms.to_vec();
+            self.packed_terms = Packed::new();
+            self.packed_forms = Packed::new();
+        }
+    }
+
     /// Adds filed counts (sorted by id) into this window's.
     pub(super) fn add_filed(&mut self, terms: &[(TermId, u64)], forms: &[(FormId, u64)]) {
+        self.unpack();
         add_sorted(&mut self.terms, terms);
         add_sorted(&mut self.forms, forms);
     }
 
+    /// Keeps the term counts and form counts for which `term` and `form` are true.
+    pub(super) fn retain(
+        &mut self,
+        scratch: &mut Scratch,
+        term: impl Fn(TermId) -> bool,
+        form: impl Fn(FormId) -> bool,
+    ) {
+        let packed = !self.packed_terms.is_empty() || !self.packed_forms.is_empty();
+        self.file(scratch);
+        self.unpack();
+        self.terms.retain(|&(t, _)| term(t));
+        self.forms.retain(|&(f, _)| form(f));
+        if packed {
+            self.pack(scratch);
+        }
+    }
+
+    /// The filed counts, per term and per form, sorted by id.
+    pub(super) fn into_filed(mut self, scratch: &mut Scratch) -> FiledCounts {
+        self.file(scratch);
+        self.unpack();
+        (self.terms, self.forms)
+    }
+
     /// Whether nothing is pending.
-    pub(super) fn is_filed(&self) -> bool {
+    #[cfg(test)]
+    fn is_filed(&self) -> bool {
         self.pending.is_empty()
     }
 }
@@ -168,8 +246,25 @@ mod tests {
             }
             filed.file(&mut scratch);
             prop_assert!(filed.is_filed());
-            prop_assert_eq!(filed.terms, terms.into_iter().collect::<Vec<_>>());
-            prop_assert_eq!(filed.forms, forms.into_iter().collect::<Vec<_>>());
+            let (got_terms, got_forms) = filed.into_filed(&mut scratch);
+            prop_assert_eq!(got_terms, terms.into_iter().collect::<Vec<_>>());
+            prop_assert_eq!(got_forms, forms.into_iter().collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn packing_between_tokens_changes_no_count(tokens in prop::collection::vec((0u32..40, 0u32..3, any::<bool>()), 0..300)) {
+            let (mut filed, mut plain) = (Filed::default(), Filed::default());
+            let mut scratch = Scratch::default();
+            for &(term, variant, pack) in &tokens {
+                let form = term * 3 + variant;
+                filed.add(term, form, &mut scratch);
+                plain.add(term, form, &mut scratch);
+                if pack {
+                    filed.pack(&mut scratch);
+                    prop_assert!(filed.terms.is_empty() && filed.pending.capacity() == 0);
+                }
+            }
+            prop_assert_eq!(filed.into_filed(&mut scratch), plain.into_filed(&mut scratch));
         }
 
         #[test]

@@ -8,11 +8,16 @@
 //! per token on the hot path. Beside the counts, each inner unit edge keeps the
 //! segment start nearest it with the longest silence before it (within half a
 //! unit), where a chapter boundary at that edge will be placed.
+//!
+//! Like a window's, a unit's counts are packed once the worker has moved past it
+//! (a batch ends without a token in it): on a long recording the units hold as
+//! many pairs as the windows do.
 
 use serde::{Deserialize, Serialize};
 
 use super::TermId;
 use super::filed::add_sorted;
+use super::packed::Packed;
 use crate::time::Millis;
 
 /// The units of one recording: `count` units of `unit` ms from `origin` on the
@@ -107,7 +112,8 @@ impl Pause {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitCounts {
     /// `(term, count)` pairs of each unit, sorted by term.
-    pub counts: Vec<Vec<(TermId, u64)>>,
+    #[schemars(with = "Vec<Vec<(TermId, u64)>>")]
+    pub counts: Vec<Packed>,
     /// The best pause at the edge before each unit.
     pub pauses: Vec<Option<Pause>>,
 }
@@ -125,7 +131,15 @@ pub(super) struct UnitBuilder {
     /// The unit whose tokens `pending` holds (`u32::MAX`: none).
     current: u32,
     pending: Vec<TermId>,
+    /// The counts of units being counted in, sorted by term.
     counts: Vec<Vec<(TermId, u64)>>,
+    /// The counts of packed units (a unit's are here or in `counts`, not both).
+    packed: Vec<Packed>,
+    /// Whether tokens were filed into each unit since the last batch ended.
+    touched: Vec<bool>,
+    /// The units filed into since the last batch ended, and during the one before.
+    recent: Vec<u32>,
+    idle: Vec<u32>,
     pauses: Vec<Option<Pause>>,
 }
 
@@ -157,8 +171,11 @@ impl UnitBuilder {
         }
         self.pending.sort_unstable();
         let i = self.current as usize;
-        if self.counts.len() <= i {
-            self.counts.resize_with(i + 1, Vec::new);
+        self.grow(i + 1);
+        self.unpack(i);
+        if !self.touched[i] {
+            self.touched[i] = true;
+            self.recent.push(i as u32);
         }
         let mut run: Vec<(TermId, u64)> = Vec::new();
         for &term in &self.pending {
@@ -171,23 +188,68 @@ impl UnitBuilder {
         add_sorted(&mut self.counts[i], &run);
     }
 
+    /// Room for `n` units.
+    fn grow(&mut self, n: usize) {
+        if self.counts.len() < n {
+            self.counts.resize_with(n, Vec::new);
+            self.packed.resize_with(n, Packed::new);
+            self.touched.resize(n, false);
+        }
+    }
+
+    /// Makes unit `i`'s counts a vector again.
+    fn unpack(&mut self, i: usize) {
+        if !self.packed[i].is_empty() {
+            self.counts[i] = std::mem::take(&mut self.packed[i]).to_vec();
+        }
+    }
+
+    /// Packs unit `i`'s counts, freeing the vector.
+    fn pack(&mut self, i: usize) {
+        if !self.counts[i].is_empty() {
+            self.packed[i] = Packed::from_sorted(&std::mem::take(&mut self.counts[i]));
+        }
+    }
+
+    /// Unit `i`'s counts, taken out of the builder.
+    fn take(&mut self, i: usize) -> Vec<(TermId, u64)> {
+        self.unpack(i);
+        std::mem::take(&mut self.counts[i])
+    }
+
+    /// A batch of segments ends: the units filed into during the batch before but
+    /// not this one are packed.
+    pub(super) fn end_batch(&mut self) {
+        self.flush();
+        for i in std::mem::take(&mut self.idle) {
+            if !self.touched[i as usize] {
+                self.pack(i as usize);
+            }
+        }
+        for &i in &self.recent {
+            self.touched[i as usize] = false;
+        }
+        self.idle = std::mem::take(&mut self.recent);
+    }
+
     /// Adds another builder's units, its term ids mapped by `remap`.
     pub(super) fn merge(&mut self, mut other: UnitBuilder, remap: &[TermId]) {
         self.flush();
         other.flush();
-        if self.counts.len() < other.counts.len() {
-            self.counts.resize_with(other.counts.len(), Vec::new);
-        }
-        for (mine, theirs) in self.counts.iter_mut().zip(other.counts) {
-            if theirs.is_empty() {
+        self.grow(other.counts.len());
+        // Unit by unit, each packed once added (see `CountBuilder::merge`).
+        for i in 0..other.counts.len() {
+            let mut mapped = other.take(i);
+            if mapped.is_empty() {
                 continue;
             }
-            let mut mapped: Vec<(TermId, u64)> = theirs
-                .into_iter()
-                .map(|(t, n)| (remap[t as usize], n))
-                .collect();
+            for pair in &mut mapped {
+                pair.0 = remap[pair.0 as usize];
+            }
             mapped.sort_unstable();
-            add_sorted(mine, &mapped);
+            self.unpack(i);
+            add_sorted(&mut self.counts[i], &mapped);
+            self.pack(i);
         }
         for (i, pause) in other.pauses.into_iter().enumerate() {
             if let Some(pause) = pause {
@@ -199,26 +261,30 @@ impl UnitBuilder {
     /// Drops the terms for which `keep` is false (by this builder's ids).
     pub(super) fn retain(&mut self, keep: impl Fn(TermId) -> bool) {
         self.flush();
-        for unit in &mut self.counts {
-            unit.retain(|&(t, _)| keep(t));
+        for i in 0..self.counts.len() {
+            let packed = !self.packed[i].is_empty();
+            self.unpack(i);
+            self.counts[i].retain(|&(t, _)| keep(t));
+            if packed {
+                self.pack(i);
+            }
         }
     }
 
     /// The finished counts, with term ids mapped by `new_id` (`TermId::MAX`: gone).
     pub(super) fn finish(mut self, new_id: &[TermId]) -> UnitCounts {
         self.flush();
-        let counts = self
-            .counts
-            .into_iter()
-            .map(|unit| {
-                let mut mapped: Vec<(TermId, u64)> = unit
+        let counts = (0..self.counts.len())
+            .map(|i| {
+                let mut mapped: Vec<(TermId, u64)> = self
+                    .take(i)
                     .into_iter()
                     .filter(|&(_, n)| n > 0)
                     .map(|(t, n)| (new_id[t as usize], n))
                     .filter(|&(t, _)| t != TermId::MAX)
                     .collect();
                 mapped.sort_unstable();
-                mapped
+                Packed::from_sorted(&mapped)
             })
             .collect();
         UnitCounts {
@@ -229,10 +295,15 @@ impl UnitBuilder {
 
     /// A builder holding finished counts again (their term ids as they are).
     pub(super) fn from_counts(units: UnitCounts) -> UnitBuilder {
+        let n = units.counts.len();
         UnitBuilder {
             current: u32::MAX,
             pending: Vec::new(),
-            counts: units.counts,
+            counts: vec![Vec::new(); n],
+            packed: units.counts,
+            touched: vec![false; n],
+            recent: Vec::new(),
+            idle: Vec::new(),
             pauses: units.pauses,
         }
     }

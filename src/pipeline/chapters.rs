@@ -3,7 +3,8 @@
 //! and dominant-theme shifts moved to the chapter boundary nearest them.
 
 use super::Pipeline;
-use crate::count::{Counts, TermId, UnitGrid};
+use crate::count::packed::Pairs;
+use crate::count::{Counts, Packed, TermId, UnitGrid};
 use crate::segment::titles::{TitleOptions, title_terms_within, word_tokens};
 use crate::segment::{self, Boundary, Recording, SegmentOptions};
 use crate::theme::{Theme, ThemeWindow};
@@ -46,7 +47,9 @@ pub(crate) struct ChapterInput<'a> {
 struct Span {
     start: Millis,
     end: Millis,
-    counts: Vec<(TermId, u64)>,
+    /// Packed: the counts of all of a long recording's chapters are held until
+    /// they are titled, as many pairs as its units hold.
+    counts: Packed,
     strength: Option<f64>,
     label: String,
     end_label: String,
@@ -79,12 +82,7 @@ impl Pipeline {
         }
         // Borrowed: on records of a rich vocabulary the windows' terms are most
         // of the counts.
-        let units: Vec<&[(TermId, u64)]> = input
-            .counts
-            .windows
-            .iter()
-            .map(|w| w.terms.as_slice())
-            .collect();
+        let units: Vec<&Packed> = input.counts.windows.iter().map(|w| &w.terms).collect();
         // On the windows' own scale: an edge every window, periods of at least two.
         let recording = Recording {
             unit: 1,
@@ -109,7 +107,7 @@ impl Pipeline {
             spans.push(Span {
                 start: input.windows.window(from).start,
                 end: input.windows.window(to - 1).end,
-                counts: sum_lists(units[from..to].iter().copied()),
+                counts: Packed::from_sorted(&sum_lists(units[from..to].iter())),
                 strength,
                 label: input.labels[from].clone(),
                 end_label: input.labels[to - 1].clone(),
@@ -128,10 +126,7 @@ impl Pipeline {
         spans: Vec<Span>,
     ) -> Vec<ChapterReport> {
         let counts = input.counts;
-        let whole = sum_dense(
-            spans.iter().map(|s| s.counts.as_slice()),
-            counts.terms.len(),
-        );
+        let whole = sum_dense(spans.iter().map(|s| &s.counts), counts.terms.len());
         let options = TitleOptions {
             terms: CHAPTER_TERMS,
             ..TitleOptions::default()
@@ -156,10 +151,11 @@ impl Pipeline {
             .into_par_iter()
             .enumerate()
             .map(|(i, span)| {
+                let span_counts = span.counts.to_vec();
                 let title = |excluded: &[bool]| {
                     title_terms_within(
                         counts,
-                        &span.counts,
+                        &span_counts,
                         &whole,
                         whole_words,
                         &self.title_generic,
@@ -212,17 +208,18 @@ fn recording_spans(counts: &Counts, grid: &UnitGrid, options: &SegmentOptions) -
     // Where the topic changes is read from words alone: a phrase would count its
     // words twice. Without phrases the units are their words already.
     let has_phrases = counts.terms.iter().any(|t| t.is_phrase());
-    let words: std::borrow::Cow<'_, [Vec<(TermId, u64)>]> = if !has_phrases && stored.len() == n {
+    let words: std::borrow::Cow<'_, [Packed]> = if !has_phrases && stored.len() == n {
         std::borrow::Cow::Borrowed(stored)
     } else {
         std::borrow::Cow::Owned(
             (0..n)
                 .map(|u| {
-                    stored.get(u).map_or_else(Vec::new, |unit| {
-                        unit.iter()
-                            .copied()
+                    stored.get(u).map_or_else(Packed::new, |unit| {
+                        let words: Vec<(TermId, u64)> = unit
+                            .iter()
                             .filter(|&(t, _)| !counts.terms[t as usize].is_phrase())
-                            .collect()
+                            .collect();
+                        Packed::from_sorted(&words)
                     })
                 })
                 .collect(),
@@ -254,7 +251,7 @@ fn recording_spans(counts: &Counts, grid: &UnitGrid, options: &SegmentOptions) -
         spans.push(Span {
             start: from_time,
             end: to_time,
-            counts: sum(units(from_unit, to_unit.max(from_unit))),
+            counts: Packed::from_sorted(&sum(units(from_unit, to_unit.max(from_unit)))),
             strength,
             label: clock_label(from_time - grid.origin),
             end_label: clock_label(to_time - grid.origin),
@@ -265,12 +262,15 @@ fn recording_spans(counts: &Counts, grid: &UnitGrid, options: &SegmentOptions) -
 }
 
 /// The counts of several units (or windows) added up, sorted by term.
-fn sum(units: &[Vec<(TermId, u64)>]) -> Vec<(TermId, u64)> {
-    sum_lists(units.iter().map(Vec::as_slice))
+fn sum<P: Pairs>(units: &[P]) -> Vec<(TermId, u64)> {
+    sum_lists(units.iter())
 }
 
-fn sum_lists<'a>(lists: impl Iterator<Item = &'a [(TermId, u64)]>) -> Vec<(TermId, u64)> {
-    let mut all: Vec<(TermId, u64)> = lists.flatten().copied().collect();
+fn sum_lists<P: Pairs>(lists: impl Iterator<Item = P>) -> Vec<(TermId, u64)> {
+    let mut all: Vec<(TermId, u64)> = Vec::new();
+    for list in lists {
+        all.extend(list.pairs());
+    }
     all.sort_unstable_by_key(|&(t, _)| t);
     let mut summed: Vec<(TermId, u64)> = Vec::with_capacity(all.len());
     for (t, n) in all {
@@ -285,15 +285,14 @@ fn sum_lists<'a>(lists: impl Iterator<Item = &'a [(TermId, u64)]>) -> Vec<(TermI
 /// [`sum_lists`] of many lists, added into one count per term of a vocabulary of
 /// `terms` instead of gathered and sorted: the lists of all a recording's
 /// chapters gathered were as large as its unit counts.
-fn sum_dense<'a>(
-    lists: impl Iterator<Item = &'a [(TermId, u64)]>,
-    terms: usize,
-) -> Vec<(TermId, u64)> {
+fn sum_dense<P: Pairs>(lists: impl Iterator<Item = P>, terms: usize) -> Vec<(TermId, u64)> {
     // `None`: absent, so that a listed zero stays listed, as when sorted.
     let mut dense: Vec<Option<u64>> = vec![None; terms];
-    for &(t, n) in lists.flatten() {
-        let slot = &mut dense[t as usize];
-        *slot = Some(slot.unwrap_or(0) + n);
+    for list in lists {
+        for (t, n) in list.pairs() {
+            let slot = &mut dense[t as usize];
+            *slot = Some(slot.unwrap_or(0) + n);
+        }
     }
     dense
         .into_iter()

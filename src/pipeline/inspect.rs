@@ -191,7 +191,7 @@ impl Pipeline {
                 .terms
                 .iter()
                 .filter(|(id, _)| mask[*id as usize])
-                .map(|&(id, n)| (counts.terms[id as usize].term.clone(), json!(n)))
+                .map(|(id, n)| (counts.terms[id as usize].term.clone(), json!(n)))
                 .collect();
             let w = windows.window(index);
             let row = json!({

@@ -263,6 +263,7 @@ impl Pipeline {
                         );
                     }
                     builder.end_piece();
+                    builder.end_batch();
                     if let Some(s) = by_speaker {
                         s.end_piece();
                     }

@@ -9,8 +9,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use super::Pipeline;
 use super::chapters::{ChapterInput, place_shifts};
 use super::plan::Plan;
@@ -356,9 +354,7 @@ impl Pipeline {
         let config = &self.config;
         config
             .scorer()
-            .score(counts, config.min_count)
-            .into_par_iter()
-            .map(|mut scores| {
+            .score_each(counts, config.min_count, |mut scores| {
                 scores.retain(|s| !boilerplate[s.term as usize]);
                 let top = top_terms(scores, config.top);
                 // Window by window, so a bar over many windows moves instead of
@@ -366,7 +362,6 @@ impl Pipeline {
                 self.progress().scored(1);
                 top
             })
-            .collect()
     }
 
     /// The shift stage: the history (and bursts) of every term that ranks

@@ -194,7 +194,7 @@ fn term_totals(whole: &Counts, part: &Counts, mask: &[bool]) -> Vec<u64> {
     let ids: Vec<Option<TermId>> = part.terms.iter().map(|t| whole.find(&t.term)).collect();
     let mut totals = vec![0u64; whole.terms.len()];
     for window in &part.windows {
-        for &(term, n) in &window.terms {
+        for (term, n) in &window.terms {
             if let Some(id) = ids[term as usize]
                 && mask[id as usize]
             {

@@ -133,6 +133,8 @@ impl RankedWindows {
             .enumerate()
             .map(|(index, ranked)| {
                 let counted = &counts.windows[index];
+                // Decoded once: each ranked term looks its forms up in it.
+                let counted_forms = counted.forms.to_vec();
                 let mut window_forms = Vec::new();
                 let terms = ranked
                     .into_iter()
@@ -141,12 +143,12 @@ impl RankedWindows {
                         let range = &counts.terms[s.term as usize].forms;
                         // As `Counts::window_label` finds them: the window's
                         // forms are sorted by form id, so grouped by term.
-                        let start = counted.forms.partition_point(|&(f, _)| f < range.start);
-                        let end = counted.forms.partition_point(|&(f, _)| f < range.end);
+                        let start = counted_forms.partition_point(|&(f, _)| f < range.start);
+                        let end = counted_forms.partition_point(|&(f, _)| f < range.end);
                         let first = window_forms.len() as u32;
                         let base = terms[place].forms.start;
                         window_forms.extend(
-                            counted.forms[start..end]
+                            counted_forms[start..end]
                                 .iter()
                                 .map(|&(f, n)| (base + (f - range.start), n)),
                         );

@@ -23,6 +23,7 @@
 
 pub mod titles;
 
+use crate::count::packed::Pairs;
 use crate::count::{Pause, TermId};
 use crate::time::Millis;
 
@@ -60,7 +61,7 @@ impl Default for SegmentOptions {
 /// A unit is any list of pairs (`U`): owned, or borrowed from counts that are held
 /// anyway, so that a caller need not copy them.
 #[derive(Debug, Clone, Copy)]
-pub struct Recording<'a, U: AsRef<[(TermId, u64)]> = Vec<(TermId, u64)>> {
+pub struct Recording<'a, U: Pairs = Vec<(TermId, u64)>> {
     /// The length of a unit.
     pub unit: Millis,
     /// `(term, count)` of each unit, sorted by term; unit `u` covers
@@ -87,10 +88,7 @@ pub struct Boundary {
 
 /// The similarity of the text before and after each inner unit edge `g = 1 ..
 /// n−1` (index `g − 1`), smoothed.
-pub fn edge_scores<U: AsRef<[(TermId, u64)]> + Sync>(
-    units: &[U],
-    options: &SegmentOptions,
-) -> Vec<f64> {
+pub fn edge_scores<U: Pairs + Sync>(units: &[U], options: &SegmentOptions) -> Vec<f64> {
     let n = units.len();
     if n < 2 {
         return Vec::new();
@@ -99,7 +97,7 @@ pub fn edge_scores<U: AsRef<[(TermId, u64)]> + Sync>(
     // smooth idf): a word said throughout says little about where topics turn.
     let mut df: rustc_hash::FxHashMap<TermId, u64> = rustc_hash::FxHashMap::default();
     for unit in units {
-        for &(term, _) in unit.as_ref() {
+        for (term, _) in unit.pairs() {
             *df.entry(term).or_default() += 1;
         }
     }
@@ -129,7 +127,7 @@ pub fn edge_scores<U: AsRef<[(TermId, u64)]> + Sync>(
 /// Each unit is sorted by term already, so they are merged one after another
 /// rather than concatenated and sorted: a sort per side of every edge was most of
 /// segmentation's time on recordings of short lines.
-fn sum_units<U: AsRef<[(TermId, u64)]>>(units: &[U]) -> Vec<(TermId, u64)> {
+fn sum_units<U: Pairs>(units: &[U]) -> Vec<(TermId, u64)> {
     let mut summed: Vec<(TermId, u64)> = Vec::new();
     let mut merged: Vec<(TermId, u64)> = Vec::new();
     // A term listed twice in one unit still comes out once.
@@ -139,18 +137,21 @@ fn sum_units<U: AsRef<[(TermId, u64)]>>(units: &[U]) -> Vec<(TermId, u64)> {
             _ => merged.push((term, count)),
         };
     for unit in units {
-        let unit = unit.as_ref();
+        let mut unit = unit.pairs().peekable();
         merged.clear();
-        merged.reserve(summed.len() + unit.len());
-        let (mut i, mut j) = (0, 0);
-        while i < summed.len() || j < unit.len() {
-            if j == unit.len() || (i < summed.len() && summed[i].0 <= unit[j].0) {
-                push(&mut merged, summed[i]);
-                i += 1;
-            } else {
-                push(&mut merged, unit[j]);
-                j += 1;
-            }
+        merged.reserve(summed.len() + unit.size_hint().0);
+        let mut i = 0;
+        loop {
+            let next = match (summed.get(i), unit.peek()) {
+                (None, None) => break,
+                // The sum so far first among equal terms.
+                (Some(&pair), theirs) if theirs.is_none_or(|t| pair.0 <= t.0) => {
+                    i += 1;
+                    pair
+                }
+                _ => unit.next().expect("peeked"),
+            };
+            push(&mut merged, next);
         }
         std::mem::swap(&mut summed, &mut merged);
     }
@@ -236,7 +237,7 @@ fn local_minima(scores: &[f64]) -> Vec<usize> {
 }
 
 /// The chapter boundaries of a recording.
-pub fn boundaries<U: AsRef<[(TermId, u64)]> + Sync>(
+pub fn boundaries<U: Pairs + Sync>(
     recording: &Recording<'_, U>,
     options: &SegmentOptions,
 ) -> Vec<Boundary> {

@@ -236,8 +236,8 @@ mod tests {
         let generic: FxHashSet<String> = ["use".to_string()].into_iter().collect();
         title_terms(
             counts,
-            &counts.windows[chapter].terms,
-            &counts.windows[other].terms,
+            &counts.windows[chapter].terms.to_vec(),
+            &counts.windows[other].terms.to_vec(),
             &generic,
             &[],
             &TitleOptions::default(),
@@ -258,8 +258,8 @@ mod tests {
     fn titles_from_the_whole_match_titles_from_the_rest() {
         let counts = recording();
         let generic: FxHashSet<String> = ["use".to_string()].into_iter().collect();
-        let mut whole: Vec<(TermId, u64)> = counts.windows[0].terms.clone();
-        whole.extend(counts.windows[1].terms.iter().copied());
+        let mut whole: Vec<(TermId, u64)> = counts.windows[0].terms.to_vec();
+        whole.extend(counts.windows[1].terms.iter());
         whole.sort_unstable_by_key(|&(t, _)| t);
         whole.dedup_by(|b, a| {
             let same = a.0 == b.0;
@@ -272,15 +272,15 @@ mod tests {
         for chapter in 0..2 {
             let from_rest = title_terms(
                 &counts,
-                &counts.windows[chapter].terms,
-                &counts.windows[1 - chapter].terms,
+                &counts.windows[chapter].terms.to_vec(),
+                &counts.windows[1 - chapter].terms.to_vec(),
                 &generic,
                 &[],
                 &TitleOptions::default(),
             );
             let from_whole = title_terms_within(
                 &counts,
-                &counts.windows[chapter].terms,
+                &counts.windows[chapter].terms.to_vec(),
                 &whole,
                 whole_words,
                 &generic,

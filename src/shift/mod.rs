@@ -126,10 +126,7 @@ pub fn term_series(counts: &Counts, term: TermId) -> Vec<u64> {
 
 /// A term's count in one window.
 fn count_in(window: &crate::count::WindowCounts, term: TermId) -> u64 {
-    window
-        .terms
-        .binary_search_by_key(&term, |&(t, _)| t)
-        .map_or(0, |i| window.terms[i].1)
+    window.terms.get(term)
 }
 
 /// The themes' member terms that changed most between two windows, as labels.
@@ -354,7 +351,7 @@ impl TermHistory {
         // contents until the run ended.
         let mut lengths = vec![0usize; terms.len()];
         for window in &counts.windows {
-            for &(term, _) in &window.terms {
+            for (term, _) in &window.terms {
                 if let Some(&i) = slot.get(term as usize).filter(|&&i| i != u32::MAX) {
                     lengths[i as usize] += 1;
                 }
@@ -363,7 +360,7 @@ impl TermHistory {
         let mut occurrences: Vec<Vec<(usize, u64)>> =
             lengths.into_iter().map(Vec::with_capacity).collect();
         for (w, window) in counts.windows.iter().enumerate() {
-            for &(term, n) in &window.terms {
+            for (term, n) in &window.terms {
                 if let Some(&i) = slot.get(term as usize).filter(|&&i| i != u32::MAX) {
                     occurrences[i as usize].push((w, n));
                 }

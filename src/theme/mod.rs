@@ -19,6 +19,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::count::Counts;
+use crate::count::packed::count_of;
 
 /// Theme lexicons compiled into the binary, by name (`--themes cloud-native`).
 pub const BUILTIN: &[(&str, &str)] = &[(
@@ -303,12 +304,9 @@ pub fn lexicon_part_windows(
         .collect()
 }
 
-/// A term's count in one window.
-fn count_in(window: &crate::count::WindowCounts, id: u32) -> u64 {
-    window
-        .terms
-        .binary_search_by_key(&id, |&(t, _)| t)
-        .map_or(0, |i| window.terms[i].1)
+/// A term's count in one window's terms, decoded (see [`count_of`]).
+fn count_in(terms: &[(u32, u64)], id: u32) -> u64 {
+    count_of(terms, id)
 }
 
 /// Per window, theme and member (in the order of [`Theme::members`]): the
@@ -333,9 +331,10 @@ fn member_idf(
     let mut df: Vec<Vec<u64>> = members.iter().map(|m| vec![0; m.len()]).collect();
     if weighting == ThemeWeight::Idf && !as_of {
         for window in &counts.windows {
+            let window = window.terms.to_vec();
             for (theme, members) in df.iter_mut().zip(&members) {
                 for (d, id) in theme.iter_mut().zip(members) {
-                    *d += u64::from(id.is_some_and(|id| count_in(window, id) > 0));
+                    *d += u64::from(id.is_some_and(|id| count_in(&window, id) > 0));
                 }
             }
         }
@@ -347,6 +346,11 @@ fn member_idf(
         .enumerate()
         .map(|(w, window)| {
             let n = if as_of { w + 1 } else { total } as f64;
+            let window = if as_of {
+                window.terms.to_vec()
+            } else {
+                Vec::new()
+            };
             members
                 .iter()
                 .zip(df.iter_mut())
@@ -355,7 +359,7 @@ fn member_idf(
                         .iter()
                         .zip(df.iter_mut())
                         .map(|(id, df)| {
-                            if as_of && id.is_some_and(|id| count_in(window, id) > 0) {
+                            if as_of && id.is_some_and(|id| count_in(&window, id) > 0) {
                                 *df += 1;
                             }
                             match weighting {
@@ -388,6 +392,7 @@ fn measure(themes: &[Theme], counts: &Counts, idf: &[Vec<Vec<f64>>]) -> Vec<Them
         .iter()
         .zip(idf)
         .map(|(window, idf)| {
+            let terms = window.terms.to_vec();
             let tokens = members
                 .iter()
                 .zip(idf)
@@ -396,7 +401,7 @@ fn measure(themes: &[Theme], counts: &Counts, idf: &[Vec<Vec<f64>>]) -> Vec<Them
                         .iter()
                         .zip(idf)
                         .filter_map(|(&(id, weight), &idf)| {
-                            id.map(|id| weight * idf * count_in(window, id) as f64)
+                            id.map(|id| weight * idf * count_in(&terms, id) as f64)
                         })
                         .sum()
                 })
@@ -408,26 +413,50 @@ fn measure(themes: &[Theme], counts: &Counts, idf: &[Vec<Vec<f64>>]) -> Vec<Them
 
 /// A term's count in every window, summed (after phrases claimed their words).
 pub fn counted(counts: &Counts, id: u32) -> u64 {
-    counts
-        .windows
-        .iter()
-        .map(|w| {
-            w.terms
-                .binary_search_by_key(&id, |&(t, _)| t)
-                .map_or(0, |i| w.terms[i].1)
-        })
-        .sum()
+    counts.windows.iter().map(|w| w.terms.get(id)).sum()
+}
+
+/// [`counted`] of each of `ids` (0 for `None`), in one pass over the windows:
+/// a window's counts are packed, read in order, so a lookup per term and window
+/// would read the window once per term.
+fn counted_each(counts: &Counts, ids: &[Option<u32>]) -> Vec<u64> {
+    // A term listed twice is counted once, under its first place.
+    let mut slot = vec![u32::MAX; counts.terms.len()];
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(id) = id
+            && slot[*id as usize] == u32::MAX
+        {
+            slot[*id as usize] = i as u32;
+        }
+    }
+    let mut totals = vec![0u64; ids.len()];
+    for window in &counts.windows {
+        for (term, n) in &window.terms {
+            if let Some(&i) = slot.get(term as usize).filter(|&&i| i != u32::MAX) {
+                totals[i as usize] += n;
+            }
+        }
+    }
+    ids.iter()
+        .map(|id| id.map_or(0, |id| totals[slot[id as usize] as usize]))
+        .collect()
 }
 
 /// The terms of a theme most present in the run (weight × count), as labels,
 /// most first.
 pub fn top_terms(theme: &Theme, counts: &Counts, n: usize) -> Vec<String> {
+    let ids: Vec<Option<u32>> = theme
+        .members
+        .iter()
+        .map(|(term, _)| counts.find(term))
+        .collect();
+    let totals = counted_each(counts, &ids);
     let mut present: Vec<(f64, String, u32)> = theme
         .members
         .iter()
-        .filter_map(|(term, weight)| {
-            let id = counts.find(term)?;
-            let total = counted(counts, id);
+        .zip(ids.iter().zip(totals))
+        .filter_map(|((term, weight), (&id, total))| {
+            let id = id?;
             (total > 0).then(|| (weight * total as f64, term.clone(), id))
         })
         .collect();
@@ -443,6 +472,21 @@ pub fn top_terms(theme: &Theme, counts: &Counts, n: usize) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::count::CountBuilder;
+
+    #[test]
+    fn totals_in_one_pass_are_each_terms_count() {
+        let mut b = CountBuilder::new();
+        for (w, term) in [(0, "a"), (0, "b"), (1, "a"), (2, "c"), (2, "a")] {
+            b.add(term, term, w..w + 1);
+        }
+        let counts = b.finish(3);
+        let ids = [counts.find("a"), None, counts.find("c"), counts.find("a")];
+        let totals = counted_each(&counts, &ids);
+        assert_eq!(totals, [3, 0, 1, 3]);
+        for (id, total) in ids.iter().zip(&totals) {
+            assert_eq!(id.map_or(0, |id| counted(&counts, id)), *total);
+        }
+    }
 
     #[test]
     fn lexicons_parse_and_check_weights() {
