@@ -444,30 +444,20 @@ impl Scorer {
                 .collect();
         }
         let windowed = Windowed::new(counts, &mask);
-        if self.method == Method::Tfidf && !self.as_of && self.idf_over.documents(counts) {
-            let n = counts.documents as usize;
-            let idf: Vec<f64> = counts
-                .terms
-                .iter()
-                .map(|t| scorer.tfidf.idf(t.documents, n))
-                .collect();
-            let smoothed = windowed.smoothed(self.smooth);
-            return smoothed
-                .counts
-                .par_iter()
-                .map(|window| {
-                    keep(
-                        scorer
-                            .tfidf
-                            .score_window(window, |_, term| idf[term as usize]),
-                    )
-                })
-                .collect();
-        }
         if self.method == Method::Tfidf && !self.as_of {
-            // `TfIdf::score_windowed` without `as_of`, window by window.
+            // `TfIdf::score_windowed` without `as_of`, window by window; the IDF
+            // over documents, or over the windows as it would compute it.
             let smoothed = windowed.smoothed(self.smooth);
-            let idf = scorer.tfidf.idf_weights(&smoothed);
+            let idf: Vec<f64> = if self.idf_over.documents(counts) {
+                let n = counts.documents as usize;
+                counts
+                    .terms
+                    .iter()
+                    .map(|t| scorer.tfidf.idf(t.documents, n))
+                    .collect()
+            } else {
+                scorer.tfidf.idf_weights(&smoothed)
+            };
             return smoothed
                 .counts
                 .par_iter()

@@ -74,6 +74,20 @@ pub struct Summary<'a> {
     pub speakers: &'a [SpeakerReport],
 }
 
+impl<'a> Summary<'a> {
+    /// The run-level parts of `timeline`.
+    pub fn of(timeline: &'a Timeline) -> Self {
+        Summary {
+            terms: &timeline.terms,
+            themes: &timeline.themes,
+            shifts: &timeline.shifts,
+            chapters: &timeline.chapters,
+            unassigned: &timeline.unassigned,
+            speakers: &timeline.speakers,
+        }
+    }
+}
+
 /// Writes `value` as pretty JSON with a final newline, then flushes.
 fn write_pretty_json<W: std::io::Write, T: serde::Serialize>(
     writer: &mut W,
@@ -130,14 +144,7 @@ pub fn emit_with(
             sink.window(&window)?;
         }
     }
-    let summary = Summary {
-        terms: &timeline.terms,
-        themes: &timeline.themes,
-        shifts: &timeline.shifts,
-        chapters: &timeline.chapters,
-        unassigned: &timeline.unassigned,
-        speakers: &timeline.speakers,
-    };
+    let summary = Summary::of(timeline);
     for sink in sinks.iter_mut() {
         sink.finish(&summary)?;
     }

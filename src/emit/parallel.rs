@@ -56,14 +56,7 @@ fn emit_batched(
             next = (&mut *more).take(batch).collect();
         })?;
     }
-    let summary = Summary {
-        terms: &timeline.terms,
-        themes: &timeline.themes,
-        shifts: &timeline.shifts,
-        chapters: &timeline.chapters,
-        unassigned: &timeline.unassigned,
-        speakers: &timeline.speakers,
-    };
+    let summary = Summary::of(timeline);
     // `finish` writes what each format holds to the end (the report's chart,
     // the JSON's terms and shifts): in parallel too.
     run_each(sinks, |sink| sink.finish(&summary), || ())
