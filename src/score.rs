@@ -405,17 +405,21 @@ impl Scorer {
             ..*self
         };
         let scorer = &scorer;
+        // Each term's IDF over the documents that hold it (`--idf-over`).
+        let document_idf = || -> Vec<f64> {
+            let n = counts.documents as usize;
+            counts
+                .terms
+                .iter()
+                .map(|t| scorer.tfidf.idf(t.documents, n))
+                .collect()
+        };
         if self.method == Method::Tfidf && !self.as_of && self.smooth <= 1 {
             // The default, read straight from the packed counts: each window's
             // pairs are decoded when it is scored, never all windows' at once (a
             // `Windowed` copy of them was the score stage's peak).
             let idf: Vec<f64> = if self.idf_over.documents(counts) {
-                let n = counts.documents as usize;
-                counts
-                    .terms
-                    .iter()
-                    .map(|t| scorer.tfidf.idf(t.documents, n))
-                    .collect()
+                document_idf()
             } else {
                 // `TfIdf::idf_weights` of the windows' counts in `mask`.
                 let mut df = vec![0u64; counts.terms.len()];
@@ -449,12 +453,7 @@ impl Scorer {
             // over documents, or over the windows as it would compute it.
             let smoothed = windowed.smoothed(self.smooth);
             let idf: Vec<f64> = if self.idf_over.documents(counts) {
-                let n = counts.documents as usize;
-                counts
-                    .terms
-                    .iter()
-                    .map(|t| scorer.tfidf.idf(t.documents, n))
-                    .collect()
+                document_idf()
             } else {
                 scorer.tfidf.idf_weights(&smoothed)
             };
