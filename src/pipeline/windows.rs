@@ -128,6 +128,8 @@ impl RankedWindows {
                 }
             })
             .collect();
+        // The term counts of the window before, decoded, for the statuses.
+        let mut before: Vec<(TermId, u64)> = Vec::new();
         let windows = scores
             .into_iter()
             .enumerate()
@@ -135,6 +137,11 @@ impl RankedWindows {
                 let counted = &counts.windows[index];
                 // Decoded once: each ranked term looks its forms up in it.
                 let counted_forms = counted.forms.to_vec();
+                let counted_terms = counted.terms.to_vec();
+                let count_of = |list: &[(TermId, u64)], term: TermId| {
+                    list.binary_search_by_key(&term, |&(t, _)| t)
+                        .map_or(0, |i| list[i].1)
+                };
                 let mut window_forms = Vec::new();
                 let terms = ranked
                     .into_iter()
@@ -160,12 +167,14 @@ impl RankedWindows {
                                 &histories[&s.term],
                                 &tokens,
                                 index,
+                                (count_of(&counted_terms, s.term), count_of(&before, s.term)),
                                 options,
                             ),
                             forms: first..window_forms.len() as u32,
                         }
                     })
                     .collect();
+                before = counted_terms;
                 Window {
                     documents: counted.documents,
                     segments: counted.segments,

@@ -264,12 +264,13 @@ pub fn sort(shifts: &mut [Shift]) {
     });
 }
 
-/// The status of a term in window `w`, from its history and each window's token
-/// count.
+/// The status of a term in window `w`, from its history, each window's token
+/// count and its counts in window `w` and the window before (`now`, `before`).
 pub fn term_status(
     history: &TermHistory,
     tokens: &[u64],
     w: usize,
+    (now, before): (u64, u64),
     options: &ShiftOptions,
 ) -> TermStatus {
     if history.bursts.iter().any(|b| b.start <= w && w <= b.end) {
@@ -284,7 +285,6 @@ pub fn term_status(
     if w == 0 {
         return TermStatus::Stable;
     }
-    let (now, before) = (history.count(w), history.count(w - 1));
     let g2 = signed_g2(
         now as f64,
         before as f64,
@@ -300,11 +300,10 @@ pub fn term_status(
     }
 }
 
-/// Where a term occurs and its bursts: what its statuses come from.
+/// Where a term occurs and its bursts: what its statuses come from, besides its
+/// counts in each window (which the window's counts hold).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TermHistory {
-    /// `(window, count)` of the windows it occurs in, in window order.
-    pub occurrences: Vec<(usize, u64)>,
     /// The first window it occurs in.
     pub first: Option<usize>,
     /// The last window it occurs in.
@@ -313,20 +312,26 @@ pub struct TermHistory {
     pub bursts: Vec<Burst>,
 }
 
+/// How many `(window, count)` pairs the burst search holds at once: the terms
+/// that may burst are searched in groups of about this many occurrences, one
+/// pass over the windows each. Held for all terms at once, the series of a 1 GB
+/// run were hundreds of megabytes, more than its counts.
+const OCCURRENCES_AT_ONCE: usize = 1 << 22;
+
 impl TermHistory {
-    /// The history of a term that occurs as `occurrences` among windows of
-    /// `tokens` tokens, `all_tokens` in all, its occurrences in clumps of
-    /// `dispersion` (see [`burst::bursts_of`]).
+    /// The history of a term that occurs as `occurrences` among the windows of
+    /// `series`, its occurrences in clumps of `dispersion` (see
+    /// [`burst::bursts_of`]).
     pub fn new(
-        occurrences: Vec<(usize, u64)>,
-        tokens: &[u64],
-        all_tokens: u64,
+        occurrences: &[(usize, u64)],
+        series: &burst::TokenSeries,
         dispersion: f64,
         options: &ShiftOptions,
     ) -> TermHistory {
         let total: u64 = occurrences.iter().map(|&(_, n)| n).sum();
-        let bursts = if burst::may_burst(total, tokens.len(), dispersion, &options.burst) {
-            burst::bursts_of(&occurrences, tokens, all_tokens, dispersion, &options.burst)
+        let windows = series.tokens().len();
+        let bursts = if burst::may_burst(total, windows, dispersion, &options.burst) {
+            burst::bursts_of(occurrences, series, dispersion, &options.burst)
         } else {
             Vec::new()
         };
@@ -334,40 +339,42 @@ impl TermHistory {
             first: occurrences.first().map(|&(w, _)| w),
             last: occurrences.last().map(|&(w, _)| w),
             bursts,
-            occurrences,
         }
     }
 
-    /// The histories of `terms` (sorted) in one pass over the windows, then in
-    /// parallel.
+    /// The histories of `terms` (sorted): where each occurs in one pass over the
+    /// windows, then the bursts of those that may burst, in parallel, a group
+    /// of them at a time, about four million occurrences, so that memory does not
+    /// follow the number of windows times the number of ranked terms.
     pub fn of_terms(counts: &Counts, terms: &[TermId], options: &ShiftOptions) -> Vec<TermHistory> {
         use rayon::prelude::*;
         let mut slot = vec![u32::MAX; counts.terms.len()];
         for (i, &term) in terms.iter().enumerate() {
             slot[term as usize] = i as u32;
         }
-        // Counted first, so that each list is allocated once at its length: grown
-        // by pushes, the lists of a run of many windows held up to twice their
-        // contents until the run ended.
-        let mut lengths = vec![0usize; terms.len()];
-        for window in &counts.windows {
-            for (term, _) in &window.terms {
-                if let Some(&i) = slot.get(term as usize).filter(|&&i| i != u32::MAX) {
-                    lengths[i as usize] += 1;
-                }
-            }
-        }
-        let mut occurrences: Vec<Vec<(usize, u64)>> =
-            lengths.into_iter().map(Vec::with_capacity).collect();
+        let slot_of = |term: TermId| slot.get(term as usize).copied().filter(|&i| i != u32::MAX);
+        // Per term: windows it occurs in, occurrences, first and last window.
+        let mut seen = vec![(0usize, 0u64, usize::MAX, 0usize); terms.len()];
         for (w, window) in counts.windows.iter().enumerate() {
             for (term, n) in &window.terms {
-                if let Some(&i) = slot.get(term as usize).filter(|&&i| i != u32::MAX) {
-                    occurrences[i as usize].push((w, n));
+                if let Some(i) = slot_of(term) {
+                    let entry = &mut seen[i as usize];
+                    entry.0 += 1;
+                    entry.1 += n;
+                    entry.2 = entry.2.min(w);
+                    entry.3 = w;
                 }
             }
         }
-        let tokens: Vec<u64> = counts.windows.iter().map(|w| w.tokens).collect();
-        let all_tokens = tokens.iter().sum();
+        let mut histories: Vec<TermHistory> = seen
+            .iter()
+            .map(|&(windows, _, first, last)| TermHistory {
+                first: (windows > 0).then_some(first),
+                last: (windows > 0).then_some(last),
+                bursts: Vec::new(),
+            })
+            .collect();
+        let series = burst::TokenSeries::new(counts.windows.iter().map(|w| w.tokens).collect());
         // In a collection the documents are what is sampled: a term's uses come
         // in clumps of its mean uses per document that uses it. A recording is
         // one document, its words the evidence.
@@ -380,20 +387,54 @@ impl TermHistory {
                 1.0
             }
         };
-        occurrences
-            .into_par_iter()
-            .zip(terms)
-            .map(|(occurrences, &term)| {
-                TermHistory::new(occurrences, &tokens, all_tokens, dispersion(term), options)
-            })
-            .collect()
-    }
-
-    /// The term's count in window `w`.
-    pub fn count(&self, w: usize) -> u64 {
-        self.occurrences
-            .binary_search_by_key(&w, |&(window, _)| window)
-            .map_or(0, |i| self.occurrences[i].1)
+        let windows = counts.windows.len();
+        let searched: Vec<usize> = (0..terms.len())
+            .filter(|&i| burst::may_burst(seen[i].1, windows, dispersion(terms[i]), &options.burst))
+            .collect();
+        let mut group_start = 0;
+        while group_start < searched.len() {
+            // At least one term a group, however many windows it occurs in.
+            let mut held = seen[searched[group_start]].0;
+            let mut group_end = group_start + 1;
+            while group_end < searched.len()
+                && held + seen[searched[group_end]].0 <= OCCURRENCES_AT_ONCE
+            {
+                held += seen[searched[group_end]].0;
+                group_end += 1;
+            }
+            let group = &searched[group_start..group_end];
+            let mut place = vec![u32::MAX; terms.len()];
+            for (k, &i) in group.iter().enumerate() {
+                place[i] = k as u32;
+            }
+            // Allocated once at their length: grown by pushes, the lists of a run
+            // of many windows held up to twice their contents.
+            let mut occurrences: Vec<Vec<(usize, u64)>> = group
+                .iter()
+                .map(|&i| Vec::with_capacity(seen[i].0))
+                .collect();
+            for (w, window) in counts.windows.iter().enumerate() {
+                for (term, n) in &window.terms {
+                    if let Some(i) = slot_of(term)
+                        && place[i as usize] != u32::MAX
+                    {
+                        occurrences[place[i as usize] as usize].push((w, n));
+                    }
+                }
+            }
+            let bursts: Vec<Vec<Burst>> = occurrences
+                .into_par_iter()
+                .zip(group)
+                .map(|(occurrences, &i)| {
+                    TermHistory::new(&occurrences, &series, dispersion(terms[i]), options).bursts
+                })
+                .collect();
+            for (&i, found) in group.iter().zip(bursts) {
+                histories[i].bursts = found;
+            }
+            group_start = group_end;
+        }
+        histories
     }
 }
 
@@ -482,7 +523,9 @@ mod tests {
         let status = |t: &str, w: usize| {
             let mut history = TermHistory::of_terms(&counts, &[id(t)], &options).remove(0);
             history.bursts.clear();
-            term_status(&history, &tokens, w, &options)
+            let series = term_series(&counts, id(t));
+            let before = w.checked_sub(1).map_or(0, |b| series[b]);
+            term_status(&history, &tokens, w, (series[w], before), &options)
         };
         assert_eq!(status("secur", 2), TermStatus::New);
         assert_eq!(status("secur", 3), TermStatus::Emerging);
@@ -508,16 +551,8 @@ mod tests {
         );
         let history = &histories[&id];
         assert_eq!(history.bursts.len(), 1);
-        assert_eq!(history.occurrences, [(2, 1), (3, 9), (4, 10), (5, 8)]);
-        assert_eq!(
-            (
-                history.first,
-                history.last,
-                history.count(1),
-                history.count(4)
-            ),
-            (Some(2), Some(5), 0, 10)
-        );
+        assert_eq!((history.first, history.last), (Some(2), Some(5)));
+        assert_eq!(term_series(&counts, id), [0, 0, 1, 9, 10, 8]);
     }
 
     /// Ten windows; a term said `clump` times by each of the documents that use
