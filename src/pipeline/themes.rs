@@ -11,7 +11,7 @@ use super::corpus::Feed;
 use super::passes::{Analysis, Placing};
 use crate::Error;
 use crate::count::speakers::{SpeakerCounts, UNKNOWN};
-use crate::count::{Counts, TermId};
+use crate::count::{Counts, Packed, TermId};
 use crate::score::vocabulary_mask;
 use crate::stem::Language;
 use crate::theme::discover::Chunk;
@@ -386,7 +386,7 @@ impl Piece {
         Chunk {
             windows: self.windows,
             tokens: self.tokens,
-            terms: counts,
+            terms: Packed::from_sorted(&counts),
         }
     }
 }
@@ -418,7 +418,7 @@ mod tests {
         let chunk = |windows: Range<usize>, tokens| Chunk {
             windows,
             tokens,
-            terms: Vec::new(),
+            terms: Packed::new(),
         };
         let chunks = [chunk(0..1, 10), chunk(1..2, 4), chunk(1..2, 6)];
         // Theme rows of W and their sums; the third chunk gave no theme anything.
