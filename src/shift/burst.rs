@@ -189,28 +189,16 @@ pub fn bursts_of(
 ) -> Vec<Burst> {
     let d = series.tokens();
     let n = d.len();
-    let total_d = series.total();
-    let total_r: u64 = occurrences.iter().map(|&(_, r)| r).sum();
-    if n == 0 || total_r == 0 || total_d == 0 {
+    let Some(model) = Model::of(occurrences, series.total(), n, dispersion, options) else {
         return Vec::new();
-    }
-    let p0 = total_r as f64 / total_d as f64;
-    let p1 = (options.s * p0).min(0.9999);
-    if p1 <= p0 {
-        return Vec::new();
-    }
-    let dispersion = dispersion.max(1.0);
-    let up = options.gamma * (n as f64).ln() * dispersion;
-    // A burst saves at most `ln(p1/p0) ≤ ln s` per occurrence it covers, so a term
-    // whose occurrences cannot repay the cost of entering one never bursts.
-    if total_r as f64 * (p1 / p0).ln() <= up {
-        return Vec::new();
-    }
-    let (rate0, rate1) = (LogRate::new(p0), LogRate::new(p1));
-    let costs = |t: usize, r: u64| {
-        let (r, d) = (r as f64, d[t] as f64);
-        [state_cost(r, d, rate0), state_cost(r, d, rate1)]
     };
+    let Model {
+        rate0,
+        rate1,
+        up,
+        dispersion,
+    } = model;
+    let costs = |t: usize, r: u64| model.costs(r, d[t]);
     let quiet = Quiet {
         series,
         per_token: rate0.miss - rate1.miss,
@@ -315,6 +303,58 @@ pub fn bursts_of(
         .collect()
 }
 
+/// A term's automaton: its two states' rates and the cost of entering a burst.
+#[derive(Debug, Clone, Copy)]
+struct Model {
+    rate0: LogRate,
+    rate1: LogRate,
+    /// `φ γ ln n`.
+    up: f64,
+    /// `φ`, at least 1.
+    dispersion: f64,
+}
+
+impl Model {
+    /// The automaton of a term with `occurrences` among `total_d` tokens in `n`
+    /// windows; `None` when it cannot burst.
+    fn of(
+        occurrences: &[(usize, u64)],
+        total_d: u64,
+        n: usize,
+        dispersion: f64,
+        options: &BurstOptions,
+    ) -> Option<Model> {
+        let total_r: u64 = occurrences.iter().map(|&(_, r)| r).sum();
+        if n == 0 || total_r == 0 || total_d == 0 {
+            return None;
+        }
+        let p0 = total_r as f64 / total_d as f64;
+        let p1 = (options.s * p0).min(0.9999);
+        if p1 <= p0 {
+            return None;
+        }
+        let dispersion = dispersion.max(1.0);
+        let up = options.gamma * (n as f64).ln() * dispersion;
+        // A burst saves at most `ln(p1/p0) ≤ ln s` per occurrence it covers, so a
+        // term whose occurrences cannot repay the cost of entering one never bursts.
+        if total_r as f64 * (p1 / p0).ln() <= up {
+            return None;
+        }
+        Some(Model {
+            rate0: LogRate::new(p0),
+            rate1: LogRate::new(p1),
+            up,
+            dispersion,
+        })
+    }
+
+    /// The two states' costs of `r` occurrences among `d` tokens.
+    fn costs(&self, r: u64, d: u64) -> [f64; 2] {
+        let (r, d) = (r as f64, d as f64);
+        [state_cost(r, d, self.rate0), state_cost(r, d, self.rate1)]
+    }
+}
+
 /// The windows of a run in which a term does not occur, taken as one step of
 /// the search (see [`bursts_of`]).
 struct Quiet<'a> {
@@ -390,27 +430,11 @@ mod tests {
         options: &BurstOptions,
     ) -> Vec<Burst> {
         let n = d.len();
-        let total_r: u64 = occurrences.iter().map(|&(_, r)| r).sum();
-        if n == 0 || total_r == 0 || total_d == 0 {
+        let Some(model) = Model::of(occurrences, total_d, n, dispersion, options) else {
             return Vec::new();
-        }
-        let p0 = total_r as f64 / total_d as f64;
-        let p1 = (options.s * p0).min(0.9999);
-        if p1 <= p0 {
-            return Vec::new();
-        }
-        let dispersion = dispersion.max(1.0);
-        let up = options.gamma * (n as f64).ln() * dispersion;
-        // A burst saves at most `ln(p1/p0) ≤ ln s` per occurrence it covers, so a term
-        // whose occurrences cannot repay the cost of entering one never bursts.
-        if total_r as f64 * (p1 / p0).ln() <= up {
-            return Vec::new();
-        }
-        let (rate0, rate1) = (LogRate::new(p0), LogRate::new(p1));
-        let costs = |t: usize, r: u64| {
-            let (r, d) = (r as f64, d[t] as f64);
-            [state_cost(r, d, rate0), state_cost(r, d, rate1)]
         };
+        let (up, dispersion) = (model.up, model.dispersion);
+        let costs = |t: usize, r: u64| model.costs(r, d[t]);
         // The count of window `t`, read in window order.
         let mut next = 0;
         let mut count_at = |t: usize| match occurrences.get(next) {
