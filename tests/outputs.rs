@@ -182,7 +182,7 @@ fn quiet_prints_nothing_and_a_run_ends_with_its_summary() {
     for part in [
         "themeline: 1 input(s)",
         "573 segments",
-        "2827 tokens",
+        "2825 tokens",
         "13 windows in ",
         "s; wrote ",
         "timeline.json",
