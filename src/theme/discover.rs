@@ -134,6 +134,9 @@ pub fn chunk_matrix(chunks: &[Chunk], mask: &[bool], max_terms: usize) -> ChunkM
             continue;
         }
         row.iter_mut().for_each(|(_, v)| *v /= norm);
+        // Collected from a filter, the row has the slack of its growth; a run of
+        // many windows has as many rows.
+        row.shrink_to_fit();
         rows.push(row);
         chunk_of.push(i);
     }

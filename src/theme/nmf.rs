@@ -109,7 +109,13 @@ impl Normals {
 
 /// The transpose of `a`, by rows.
 fn transpose(a: &SparseRows) -> SparseRows {
-    let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); a.columns];
+    // Each row allocated once at its length: grown by pushes, the transpose held
+    // up to twice its entries, as much as the matrix itself.
+    let mut lengths = vec![0usize; a.columns];
+    for &(c, _) in a.rows.iter().flatten() {
+        lengths[c as usize] += 1;
+    }
+    let mut rows: Vec<Vec<(u32, f64)>> = lengths.into_iter().map(Vec::with_capacity).collect();
     for (i, row) in a.rows.iter().enumerate() {
         for &(c, v) in row {
             rows[c as usize].push((i as u32, v));
@@ -125,14 +131,20 @@ fn transpose(a: &SparseRows) -> SparseRows {
 /// summed in column order, so the result does not depend on the thread count.
 fn times_dense(a: &SparseRows, x: &DMatrix<f64>) -> DMatrix<f64> {
     let l = x.ncols();
+    // `x` by rows: an entry of `a` reads one row of `x`, contiguous, where the
+    // column-major matrix has its l values a column's length apart.
+    let by_rows: Vec<f64> = (0..x.nrows())
+        .flat_map(|c| (0..l).map(move |j| x[(c, j)]))
+        .collect();
     let rows: Vec<Vec<f64>> = a
         .rows
         .par_iter()
         .map(|row| {
             let mut out = vec![0.0; l];
             for &(c, v) in row {
-                for (j, o) in out.iter_mut().enumerate() {
-                    *o += v * x[(c as usize, j)];
+                let x_row = &by_rows[c as usize * l..(c as usize + 1) * l];
+                for (o, &x) in out.iter_mut().zip(x_row) {
+                    *o += v * x;
                 }
             }
             out
@@ -421,27 +433,42 @@ pub fn factorise_over(a: &SparseRows, options: &NmfOptions, background: Option<&
         let hht: Vec<Vec<f64>> = (0..k)
             .map(|s| (0..k).map(|t| dot(&h[s], &h[t])).collect())
             .collect();
+        // H by column, a column's k values side by side: a row's entry reads
+        // one cache line, not k. Each numerator still adds its row's entries
+        // in order.
+        let by_columns: Vec<f64> = (0..a.columns)
+            .flat_map(|c| h.iter().map(move |ht| ht[c]))
+            .collect();
         w = a
             .rows
             .par_iter()
             .zip(&w)
             .map(|(row, wr)| {
+                let mut numerators = vec![0.0f64; k];
+                for &(c, v) in row {
+                    let column = &by_columns[c as usize * k..(c as usize + 1) * k];
+                    for (numerator, &x) in numerators.iter_mut().zip(column) {
+                        *numerator += v * x;
+                    }
+                }
                 (0..k)
                     .map(|t| {
-                        let numerator: f64 = row.iter().map(|&(c, v)| v * h[t][c as usize]).sum();
                         let denominator: f64 = (0..k).map(|s| wr[s] * hht[s][t]).sum::<f64>();
-                        wr[t] * numerator / denominator.max(EPSILON)
+                        wr[t] * numerators[t] / denominator.max(EPSILON)
                     })
                     .collect()
             })
             .collect();
-        // H ← H ∘ (Wᵀ A) / (WᵀW H): the sums over rows run in row order.
+        // H ← H ∘ (Wᵀ A) / (WᵀW H): the sums over rows run in row order. `WᵀA`
+        // by column, its k sums of a column side by side: an entry of A adds to
+        // one cache line, not to k of them.
         let wtw = gram_of_rows(&w, k);
-        let mut wta = vec![vec![0.0; a.columns]; k];
+        let mut wta = vec![0.0; a.columns * k];
         for (row, wr) in a.rows.iter().zip(&w) {
             for &(c, v) in row {
-                for t in 0..k {
-                    wta[t][c as usize] += wr[t] * v;
+                let sums = &mut wta[c as usize * k..(c as usize + 1) * k];
+                for (sum, &x) in sums.iter_mut().zip(wr) {
+                    *sum += x * v;
                 }
             }
         }
@@ -454,7 +481,7 @@ pub fn factorise_over(a: &SparseRows, options: &NmfOptions, background: Option<&
                 (0..a.columns)
                     .map(|c| {
                         let denominator: f64 = (0..k).map(|s| wtw[t][s] * h[s][c]).sum();
-                        h[t][c] * wta[t][c] / denominator.max(EPSILON)
+                        h[t][c] * wta[c * k + t] / denominator.max(EPSILON)
                     })
                     .collect()
             })
