@@ -353,13 +353,27 @@ impl CountBuilder {
     }
 
     /// [`CountBuilder::add`], also counting the token in the unit `unit` of its
-    /// recording (see [`units`]).
-    pub fn add_at(&mut self, term: &str, surface: &str, windows: Range<usize>, unit: Option<u32>) {
+    /// recording (see [`units`]). Returns the term's id in this builder (see
+    /// [`CountBuilder::term_keys`]).
+    pub fn add_at(
+        &mut self,
+        term: &str,
+        surface: &str,
+        windows: Range<usize>,
+        unit: Option<u32>,
+    ) -> TermId {
         let id = self.add_token(term, surface, windows);
         self.documents.term(id);
         if let Some(unit) = unit {
             self.units.add(unit, id);
         }
+        id
+    }
+
+    /// The terms counted so far, by this builder's ids (which are not those of
+    /// the finished [`Counts`]: `finish` sorts the vocabulary).
+    pub fn term_keys(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.terms.iter().map(|t| &*t.key)
     }
 
     /// Counts a token; returns its term's id.
@@ -398,6 +412,7 @@ impl CountBuilder {
     }
 
     /// [`CountBuilder::add_phrase`], also counting the occurrence in `unit`.
+    /// Returns the phrase's id in this builder.
     pub fn add_phrase_at(
         &mut self,
         term: &str,
@@ -405,13 +420,14 @@ impl CountBuilder {
         components: &[&str],
         windows: Range<usize>,
         unit: Option<u32>,
-    ) {
+    ) -> TermId {
         let id = self.intern(term, components);
         self.count(id, surface, windows);
         self.documents.term(id);
         if let Some(unit) = unit {
             self.units.add(unit, id);
         }
+        id
     }
 
     /// Notes a segment start where a chapter boundary at the edge before `unit`

@@ -114,7 +114,7 @@ fn encode_into(bytes: &mut Vec<u8>, pairs: impl Iterator<Item = (u32, u64)>) {
 
 /// Appends `value` as a LEB128 varint.
 #[inline]
-fn put(bytes: &mut Vec<u8>, mut value: u64) {
+pub(crate) fn put(bytes: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         bytes.push((value as u8) | 0x80);
         value >>= 7;
@@ -124,7 +124,7 @@ fn put(bytes: &mut Vec<u8>, mut value: u64) {
 
 /// Reads a LEB128 varint at the start of `bytes`; returns it and the rest.
 #[inline]
-fn take(bytes: &[u8]) -> (u64, &[u8]) {
+pub(crate) fn take(bytes: &[u8]) -> (u64, &[u8]) {
     let mut value = 0u64;
     let mut shift = 0;
     for (i, &b) in bytes.iter().enumerate() {

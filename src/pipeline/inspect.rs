@@ -156,20 +156,16 @@ impl Pipeline {
                 }
             }
             Inspect::Counts | Inspect::Chunks => {
-                let (counted, plan) = self.count_ingested(&mut ingested)?;
+                let (counted, plan, mut tapes) =
+                    self.count_ingested(&mut ingested, what == Inspect::Chunks)?;
                 for (index, group) in counted.groups.into_iter().enumerate() {
                     let (counts, _) = self.claim(group.counts);
                     let windows = &plan.groups[index].windows;
                     if what == Inspect::Counts {
                         self.inspect_counts(&counts, &group.source, windows, out)?;
                     } else {
-                        self.inspect_chunks(
-                            &ingested,
-                            &plan.groups[index],
-                            &plan.languages,
-                            &counts,
-                            out,
-                        )?;
+                        let tape = tapes.get_mut(index).and_then(Option::take);
+                        self.inspect_chunks(tape, &plan.groups[index], &counts, out)?;
                     }
                 }
             }
@@ -208,18 +204,18 @@ impl Pipeline {
 
     fn inspect_chunks(
         &self,
-        ingested: &crate::ingest::Ingested,
+        tape: Option<super::tape::ChunkTape>,
         group: &super::plan::Group,
-        languages: &[crate::stem::Language],
         counts: &Counts,
         out: &mut (dyn Write + Send),
     ) -> Result<(), Error> {
-        let feed = &self.feed(ingested, group);
-        let (passages, windows, source) = (group.passages.as_ref(), &group.windows, &group.source);
+        let source = &group.source;
         let options = self.config.discover_options().unwrap_or_default();
         let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
         let chunk_tokens = options.chunk_length(tokens);
-        let (chunks, _) = self.chunks(feed, languages, passages, windows, counts, chunk_tokens)?;
+        let (chunks, _) = tape
+            .map(|t| t.chunks(counts, chunk_tokens))
+            .unwrap_or_default();
         let mask = vocabulary_mask(counts, self.config.min_count);
         let matrix = chunk_matrix(&chunks, &mask, DiscoverOptions::default().max_terms);
         for (row, &chunk) in matrix.matrix.rows.iter().zip(&matrix.rows) {

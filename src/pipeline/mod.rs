@@ -19,6 +19,7 @@ mod passes;
 mod plan;
 mod report;
 mod speakers;
+mod tape;
 mod themes;
 mod windows;
 
@@ -44,6 +45,7 @@ use crate::tokenize::phrases::{self, Miner, PhraseOptions};
 use crate::window::{WindowLength, Windows};
 use passes::Placing;
 use plan::Plan;
+use tape::ChunkTape;
 
 /// The analyzers of a run, one per language it may meet.
 #[derive(Debug)]
@@ -387,9 +389,9 @@ impl Pipeline {
     pub fn run_corpus_streamed(&self, corpus: Corpus) -> Result<(Timeline, WindowReports), Error> {
         self.pool.install(|| {
             let mut ingested = corpus.ingested;
-            let (counted, plan) = self.count_ingested(&mut ingested)?;
+            let (counted, plan, tapes) = self.count_ingested(&mut ingested, self.discovers())?;
             let windows = plan.groups.iter().map(|g| g.windows.clone()).collect();
-            self.assemble(counted, windows, Some((&ingested, &plan)))
+            self.assemble(counted, windows, Some((&ingested, tapes)))
         })
     }
 
@@ -408,7 +410,7 @@ impl Pipeline {
             if self.config.window == WindowLength::Auto && dated {
                 return Err(crate::window::WindowError::AutoInShard.into());
             }
-            let (counted, _) = self.count_ingested(&mut ingested)?;
+            let (counted, _, _) = self.count_ingested(&mut ingested, false)?;
             Ok(ShardFile::new(counted, self.counting_options()))
         })
     }
@@ -420,7 +422,18 @@ impl Pipeline {
 
     /// Counts what was read: every stage up to and including the counting pass.
     /// Phrases have not yet claimed their words.
-    fn count_ingested(&self, ingested: &mut Ingested) -> Result<(Counted, Plan), Error> {
+    /// Whether themes are discovered from the text (no lexicon, discovery on).
+    fn discovers(&self) -> bool {
+        self.lexicon.is_none() && self.config.discover_options().is_some()
+    }
+
+    /// Plans and counts every timeline of `ingested`; with `tapes`, also records
+    /// each timeline's chunks for theme discovery (see [`tape`]).
+    fn count_ingested(
+        &self,
+        ingested: &mut Ingested,
+        tapes: bool,
+    ) -> Result<(Counted, Plan, Vec<Option<ChunkTape>>), Error> {
         if ingested.segment_count() == 0 {
             return Err(Error::NoText {
                 inputs: ingested.sources.len(),
@@ -429,6 +442,7 @@ impl Pipeline {
         }
         let plan = self.timings.time("plan", || self.plan(ingested))?;
         let mut groups = Vec::with_capacity(plan.groups.len());
+        let mut recorded = Vec::with_capacity(plan.groups.len());
         for group in &plan.groups {
             let feed = self.feed(ingested, group);
             let kept = self.phrases_to_count(&feed, &plan.languages, group.passages.as_ref())?;
@@ -443,12 +457,14 @@ impl Pipeline {
             let started = std::time::Instant::now();
             // Counting per speaker costs a second count of every token: only for
             // text that names its speakers, or when timelines are per speaker.
-            let (builder, by_speaker, spoken) = self.counting_pass(
+            let (builder, by_speaker, spoken, tape) = self.counting_pass(
                 &feed,
                 placing,
                 self.config.group_by == crate::config::GroupBy::Speaker
                     || group.has_speakers(ingested),
+                tapes,
             )?;
+            recorded.push(tape);
             let windows = group.windows.len_to(group.extent.end);
             let counts = builder.finish(windows);
             let speakers = by_speaker
@@ -471,6 +487,9 @@ impl Pipeline {
                     .collect(),
             });
         }
+        // The text has been read for the last time (the chunks theme discovery
+        // cuts were recorded while counting): the workers' word caches go.
+        rayon::broadcast(|_| crate::tokenize::release_caches());
         let counted = Counted {
             axis: plan.axis,
             sources: ingested.sources.clone(),
@@ -489,7 +508,7 @@ impl Pipeline {
                 .collect(),
             groups,
         };
-        Ok((counted, plan))
+        Ok((counted, plan, recorded))
     }
 
     /// Adds up shards written by [`Pipeline::count`] (with their paths, in the

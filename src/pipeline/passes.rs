@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::Pipeline;
 use super::corpus::Feed;
+use super::tape::{ChunkTape, TapeWriter};
 use crate::Error;
 use crate::count::claim::{self, Phrase};
 use crate::count::speakers::SpeakerBuilder;
@@ -25,8 +26,14 @@ use crate::tokenize::{Analyzer, DropReason, Event, Token, TokenStats};
 use crate::window::{Windows, token_time};
 
 /// What the counting pass counted: the timeline's counts, its speakers' (when
-/// asked for), and how long its segments last, summed.
-pub(crate) type Counting = (CountBuilder, Option<SpeakerBuilder>, Millis);
+/// asked for), how long its segments last, summed, and the tape of its chunks
+/// for theme discovery (when asked for).
+pub(crate) type Counting = (
+    CountBuilder,
+    Option<SpeakerBuilder>,
+    Millis,
+    Option<ChunkTape>,
+);
 
 /// What analysing a segment carries over to the next one on the same worker.
 #[derive(Debug, Default)]
@@ -192,14 +199,22 @@ impl Pipeline {
     /// parallel, counting the phrases of `placing.kept` beside their words (they
     /// claim their words later, [`Pipeline::claim`]). With `speakers`, each
     /// speaker's tokens are also counted on their own (see
-    /// [`crate::count::speakers`]).
+    /// [`crate::count::speakers`]). With `tape`, what theme discovery cuts into
+    /// chunks is recorded (see [`super::tape`]).
     pub(crate) fn counting_pass(
         &self,
         feed: &Feed<'_>,
         placing: Placing<'_>,
         speakers: bool,
+        tape: bool,
     ) -> Result<Counting, Error> {
-        type Worker = (CountBuilder, Analysis, Option<SpeakerBuilder>, Millis);
+        type Worker = (
+            CountBuilder,
+            Analysis,
+            Option<SpeakerBuilder>,
+            Millis,
+            Option<TapeWriter>,
+        );
         let mut workers: Vec<Worker> = (0..self.pool.current_num_threads().max(1))
             .map(|_| {
                 (
@@ -207,72 +222,109 @@ impl Pipeline {
                     Analysis::default(),
                     speakers.then(SpeakerBuilder::new),
                     0,
+                    tape.then(TapeWriter::default),
                 )
             })
             .collect();
         // The segment before each batch, for the silence before its first one.
         let mut before: Option<Segment> = None;
+        let mut batch = 0;
         feed.for_each(|segments| {
             let size = segments.len().div_ceil(workers.len()).max(1);
             segments
                 .par_chunks(size)
                 .enumerate()
                 .zip(workers.par_iter_mut())
-                .for_each(|((k, piece), (builder, analysis, by_speaker, spoken))| {
-                    // Every chunk but the last is `size` long.
-                    let mut previous = match k {
-                        0 => before.as_ref(),
-                        k => segments.get(k * size - 1),
-                    };
-                    for segment in piece {
-                        let starts_in = placing.windows.containing(segment.start);
-                        builder.add_segment(starts_in.clone(), segment.document, segment.end);
-                        self.note_pause(builder, placing, segment, previous);
-                        previous = Some(segment);
-                        *spoken += (segment.end - segment.start).max(0);
-                        let speaker = by_speaker.as_mut().map(|s| {
-                            s.add_segment(
-                                segment.speaker,
-                                starts_in,
-                                segment.document,
-                                segment.start,
-                                segment.end,
-                            )
-                        });
-                        let builders = std::cell::RefCell::new((&mut *builder, speaker));
-                        self.analyze_segment(
-                            segment,
-                            placing,
-                            analysis,
-                            |w, at, token| {
-                                let unit = placing.unit(segment, at);
-                                let (builder, speaker) = &mut *builders.borrow_mut();
-                                if let Some(speaker) = speaker {
-                                    speaker.add(&token.term, &token.display, w.clone());
-                                }
-                                builder.add_at(&token.term, &token.display, w, unit)
-                            },
-                            |w, at, key, surface, components| {
-                                let unit = placing.unit(segment, at);
-                                let (builder, speaker) = &mut *builders.borrow_mut();
-                                if let Some(speaker) = speaker {
-                                    speaker.add_phrase(key, surface, components, w.clone());
-                                }
-                                builder.add_phrase_at(key, surface, components, w, unit)
-                            },
-                        );
-                    }
-                    builder.end_piece();
-                    builder.end_batch();
-                    if let Some(s) = by_speaker {
-                        s.end_piece();
-                    }
-                });
+                .for_each(
+                    |((k, piece), (builder, analysis, by_speaker, spoken, tape))| {
+                        // Every chunk but the last is `size` long.
+                        let mut previous = match k {
+                            0 => before.as_ref(),
+                            k => segments.get(k * size - 1),
+                        };
+                        if let Some(tape) = tape.as_mut() {
+                            tape.batch(batch);
+                        }
+                        for segment in piece {
+                            if let Some(tape) = tape.as_mut() {
+                                tape.segment(segment.document, segment.speaker);
+                            }
+                            let starts_in = placing.windows.containing(segment.start);
+                            builder.add_segment(starts_in.clone(), segment.document, segment.end);
+                            self.note_pause(builder, placing, segment, previous);
+                            previous = Some(segment);
+                            *spoken += (segment.end - segment.start).max(0);
+                            let speaker = by_speaker.as_mut().map(|s| {
+                                s.add_segment(
+                                    segment.speaker,
+                                    starts_in,
+                                    segment.document,
+                                    segment.start,
+                                    segment.end,
+                                )
+                            });
+                            let builders =
+                                std::cell::RefCell::new((&mut *builder, speaker, tape.as_mut()));
+                            self.analyze_segment(
+                                segment,
+                                placing,
+                                analysis,
+                                |w, at, token| {
+                                    let unit = placing.unit(segment, at);
+                                    let (builder, speaker, tape) = &mut *builders.borrow_mut();
+                                    if let Some(speaker) = speaker {
+                                        speaker.add(&token.term, &token.display, w.clone());
+                                    }
+                                    let id = builder.add_at(
+                                        &token.term,
+                                        &token.display,
+                                        w.clone(),
+                                        unit,
+                                    );
+                                    if let Some(tape) = tape {
+                                        tape.token(&w, id);
+                                    }
+                                },
+                                |w, at, key, surface, components| {
+                                    let unit = placing.unit(segment, at);
+                                    let (builder, speaker, tape) = &mut *builders.borrow_mut();
+                                    if let Some(speaker) = speaker {
+                                        speaker.add_phrase(key, surface, components, w.clone());
+                                    }
+                                    let id = builder.add_phrase_at(
+                                        key,
+                                        surface,
+                                        components,
+                                        w.clone(),
+                                        unit,
+                                    );
+                                    if let Some(tape) = tape {
+                                        tape.phrase(&w, id);
+                                    }
+                                },
+                            );
+                        }
+                        builder.end_piece();
+                        builder.end_batch();
+                        if let Some(s) = by_speaker {
+                            s.end_piece();
+                        }
+                    },
+                );
             before = segments.last().cloned();
+            batch += 1;
         })?;
-        Ok(workers
+        // The tapes keep their workers' term keys: the builders merge into one
+        // with other ids.
+        let mut chunk_tape = tape.then(ChunkTape::default);
+        for (builder, _, _, _, writer) in &mut workers {
+            if let (Some(chunk_tape), Some(writer)) = (chunk_tape.as_mut(), writer.take()) {
+                chunk_tape.add(writer, builder.term_keys().map(Box::from).collect());
+            }
+        }
+        let (builder, by_speaker, spoken) = workers
             .into_par_iter()
-            .map(|(mut builder, analysis, by_speaker, spoken)| {
+            .map(|(mut builder, analysis, by_speaker, spoken, _)| {
                 builder.add_token_stats(&analysis.stats);
                 (builder, by_speaker, spoken)
             })
@@ -285,7 +337,8 @@ impl Pipeline {
                 }
                 (a, sa, ta + tb)
             })
-            .unwrap_or_else(|| (CountBuilder::new(), speakers.then(SpeakerBuilder::new), 0)))
+            .unwrap_or_else(|| (CountBuilder::new(), speakers.then(SpeakerBuilder::new), 0));
+        Ok((builder, by_speaker, spoken, chunk_tape))
     }
 
     /// Notes where a chapter boundary could be placed: the start of `segment`,

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use super::Pipeline;
 use super::chapters::{ChapterInput, place_shifts};
-use super::plan::Plan;
 use super::speakers::remask;
+use super::tape::ChunkTape;
 use super::themes::SpeakerParts;
 use super::windows::{Frame, RankedWindows, WindowReports};
 use crate::Error;
@@ -65,14 +65,15 @@ impl Pipeline {
     }
 
     /// The stages after counting, on counted timelines laid over `windows`. With
-    /// the text (`ingested` and its plan), themes can be discovered; without it
-    /// only a lexicon's themes can be measured. The [`Timeline`] holds no window
+    /// the text (`ingested`, and each timeline's chunks recorded while counting),
+    /// themes can be discovered; without it only a lexicon's themes can be
+    /// measured. The [`Timeline`] holds no window
     /// reports: they come after it, each made as it is taken.
     pub(crate) fn assemble(
         &self,
         counted: Counted,
         group_windows: Vec<Windows>,
-        text: Option<(&Ingested, &Plan)>,
+        text: Option<(&Ingested, Vec<Option<ChunkTape>>)>,
     ) -> Result<(Timeline, WindowReports), Error> {
         let axis = counted.axis;
         let options = self.settled_options(&group_windows);
@@ -88,6 +89,10 @@ impl Pipeline {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let paths: Vec<String> = counted.sources.iter().map(|s| s.path.clone()).collect();
         let analysed_in = analysed_in(&counted.sources);
+        let (ingested, mut tapes) = match text {
+            Some((ingested, tapes)) => (Some(ingested), tapes),
+            None => (None, Vec::new()),
+        };
         let mut set_aside: Vec<BoilerplateTerm> = Vec::new();
         let mut speaker_reports = Vec::new();
         for (index, (counted_group, group_windows)) in
@@ -111,13 +116,7 @@ impl Pipeline {
                 axis,
                 labels: &frame.labels,
             };
-            let feed = text.map(|(ingested, plan)| {
-                (
-                    self.feed(ingested, &plan.groups[index]),
-                    plan.languages.as_slice(),
-                    plan.groups[index].passages.as_ref(),
-                )
-            });
+            let tape = tapes.get_mut(index).and_then(Option::take);
             let boilerplate = boilerplate_mask(&counts, self.config.boilerplate);
             for (id, _) in boilerplate.iter().enumerate().filter(|&(_, &b)| b) {
                 let info = &counts.terms[id];
@@ -130,23 +129,12 @@ impl Pipeline {
             }
             let parts = SpeakerParts {
                 speakers: &speakers,
-                names: text.map_or(&[][..], |(ingested, _)| ingested.speakers.as_slice()),
+                names: ingested.map_or(&[][..], |ingested| ingested.speakers.as_slice()),
             };
             let ((group_themes, theme_windows, discovered), speaker_windows) =
                 self.timings.time("theme", || {
-                    self.themes(
-                        feed.as_ref()
-                            .map(|(feed, languages, passages)| (feed, *languages, *passages)),
-                        &analysed_in,
-                        &frame.windows,
-                        &counts,
-                        &boilerplate,
-                        parts,
-                    )
+                    self.themes(tape.as_ref(), &analysed_in, &counts, &boilerplate, parts)
                 })?;
-            // The text has been read for the last time (theme discovery was its
-            // last reader): the workers' word caches go.
-            rayon::broadcast(|_| crate::tokenize::release_caches());
             let mut timelines = Vec::new();
             // A speaker's timeline is cut from the recording's: its windows,
             // themes and chapters stay shared, so speakers compare window by

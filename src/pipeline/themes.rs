@@ -1,26 +1,18 @@
 //! Themes of a timeline: a lexicon's, measured on the counts, or discovered
 //! from chunks of the text by NMF.
 
-use std::ops::Range;
-
-use rayon::prelude::*;
-use rustc_hash::FxHashMap;
-
 use super::Pipeline;
-use super::corpus::Feed;
-use super::passes::{Analysis, Placing};
+use super::tape::{ChunkSpeakers, ChunkTape};
 use crate::Error;
+use crate::count::Counts;
 use crate::count::speakers::{SpeakerCounts, UNKNOWN};
-use crate::count::{Counts, Packed, TermId};
 use crate::score::vocabulary_mask;
 use crate::stem::Language;
 use crate::theme::discover::Chunk;
 use crate::theme::{self, Theme, ThemeWindow};
 use crate::timeline::DiscoveryReport;
-use crate::tokenize::passages::Boilerplate;
-use crate::tokenize::phrases::{self, KeptPhrases};
+use crate::tokenize::phrases;
 use crate::tokenize::{Analyzer, TokenStats};
-use crate::window::Windows;
 
 /// A timeline's themes, their windows, and how discovery went.
 pub(crate) type GroupThemes = (Vec<Theme>, Vec<ThemeWindow>, Option<DiscoveryReport>);
@@ -73,17 +65,17 @@ impl Pipeline {
     }
 
     /// The themes of one timeline's counts and each window's theme tokens: the
-    /// lexicon's, or discovered from chunks of the text, which `feed` hands on
-    /// (`None` when only counts are at hand, as in a merge of shards), without
+    /// lexicon's, or discovered from chunks of the text, which the counting pass
+    /// recorded on `tape` (`None` when only counts are at hand, as in a merge of
+    /// shards), without
     /// the terms of `boilerplate`. A lexicon's entries are matched in the
     /// languages of `analysed_in`. Beside them, each window's theme tokens of
     /// each of `speakers`, measured the same way: the speakers' tokens of a
     /// theme in a window add up to the window's.
     pub(crate) fn themes(
         &self,
-        feed: Option<(&Feed<'_>, &[Language], Option<&Boilerplate>)>,
+        tape: Option<&ChunkTape>,
         analysed_in: &[Language],
-        windows: &Windows,
         counts: &Counts,
         boilerplate: &[bool],
         speakers: SpeakerParts<'_>,
@@ -118,13 +110,12 @@ impl Pipeline {
             let by_speaker = parts.iter().map(|p| no_themes(p)).collect();
             return Ok(((Vec::new(), no_themes(counts), None), by_speaker));
         };
-        let Some((feed, languages, passages)) = feed else {
+        let Some(tape) = tape else {
             return Err(Error::DiscoveryNeedsText);
         };
         let tokens: u64 = counts.windows.iter().map(|w| w.tokens).sum();
         let chunk_tokens = options.chunk_length(tokens);
-        let (chunks, chunk_speakers) =
-            self.chunks(feed, languages, passages, windows, counts, chunk_tokens)?;
+        let (chunks, chunk_speakers) = tape.chunks(counts, chunk_tokens);
         // Boilerplate would make themes of its own: intros, sponsor reads, URLs.
         let mut mask = vocabulary_mask(counts, self.config.min_count);
         for (kept, &boilerplate) in mask.iter_mut().zip(boilerplate) {
@@ -152,137 +143,6 @@ impl Pipeline {
             speakers,
         );
         Ok(((found.themes, found.windows, Some(report)), by_speaker))
-    }
-
-    /// Cuts a feed into chunks for theme discovery: stretches of one document
-    /// whose tokens fall in the same windows, of at least `chunk_tokens` tokens
-    /// (the last of a document may be shorter), counted against `counts`'s
-    /// vocabulary with kept phrases claiming their words. A chunk may continue
-    /// from one batch into the next. Beside each chunk: its tokens per speaker
-    /// (ingest index; `None` for segments without one), which may change inside
-    /// a chunk.
-    pub(crate) fn chunks(
-        &self,
-        feed: &Feed<'_>,
-        languages: &[Language],
-        passages: Option<&Boilerplate>,
-        windows: &Windows,
-        counts: &Counts,
-        chunk_tokens: u64,
-    ) -> Result<(Vec<Chunk>, Vec<ChunkSpeakers>), Error> {
-        /// Segments analysed at once: bounds the memory of the per-segment pieces.
-        const BLOCK: usize = 16_384;
-        let ids: FxHashMap<&str, TermId> = counts
-            .terms
-            .iter()
-            .enumerate()
-            .map(|(id, info)| (info.term.as_str(), id as TermId))
-            .collect();
-        let kept = KeptPhrases::new(
-            counts
-                .terms
-                .iter()
-                .filter(|t| t.is_phrase())
-                .map(|t| t.term.as_str()),
-        );
-        let components: Vec<Vec<TermId>> = counts
-            .terms
-            .iter()
-            .map(|info| {
-                info.components
-                    .iter()
-                    .filter_map(|c| ids.get(c.as_str()).copied())
-                    .collect()
-            })
-            .collect();
-        let placing = Placing {
-            windows,
-            kept: &kept,
-            languages,
-            grids: &[],
-            passages,
-        };
-        let mut chunks: Vec<Chunk> = Vec::new();
-        let mut speakers: Vec<ChunkSpeakers> = Vec::new();
-        let mut open: Option<(u32, Piece, ChunkSpeakers)> = None;
-        feed.for_each(|segments| {
-            for block in segments.chunks(BLOCK) {
-                let pieces: Vec<Vec<Piece>> = block
-                    .par_iter()
-                    .map_init(Analysis::default, |analysis, segment| {
-                        let pieces = std::cell::RefCell::new(Vec::<Piece>::new());
-                        // A new piece where the windows change, and every
-                        // `chunk_tokens` tokens of a long segment (a whole
-                        // document is often one segment).
-                        let piece_for = |pieces: &mut Vec<Piece>, w: &Range<usize>| {
-                            if pieces
-                                .last()
-                                .is_none_or(|p| p.windows != *w || p.tokens >= chunk_tokens)
-                            {
-                                pieces.push(Piece {
-                                    windows: w.clone(),
-                                    ..Piece::default()
-                                });
-                            }
-                            pieces.len() - 1
-                        };
-                        self.analyze_segment(
-                            segment,
-                            placing,
-                            analysis,
-                            |w, _, token| {
-                                let mut pieces = pieces.borrow_mut();
-                                let i = piece_for(&mut pieces, &w);
-                                pieces[i].tokens += 1;
-                                if let Some(&id) = ids.get(token.term.as_str()) {
-                                    pieces[i].terms.push(id);
-                                }
-                            },
-                            |w, _, key, _, _| {
-                                let Some(&id) = ids.get(key) else { return };
-                                let mut pieces = pieces.borrow_mut();
-                                let Some(piece) = pieces.last_mut().filter(|p| p.windows == w)
-                                else {
-                                    return;
-                                };
-                                piece.claims.extend(&components[id as usize]);
-                                piece.terms.push(id);
-                            },
-                        );
-                        pieces.into_inner()
-                    })
-                    .collect();
-                for (segment, pieces) in block.iter().zip(pieces) {
-                    for piece in pieces {
-                        let spoken = (segment.speaker, piece.tokens);
-                        match &mut open {
-                            Some((document, chunk, by_speaker))
-                                if *document == segment.document
-                                    && chunk.windows == piece.windows
-                                    && chunk.tokens < chunk_tokens =>
-                            {
-                                chunk.tokens += piece.tokens;
-                                chunk.terms.extend(piece.terms);
-                                chunk.claims.extend(piece.claims);
-                                add_spoken(by_speaker, spoken);
-                            }
-                            _ => {
-                                if let Some((_, chunk, by_speaker)) = open.take() {
-                                    chunks.push(chunk.close());
-                                    speakers.push(by_speaker);
-                                }
-                                open = Some((segment.document, piece, vec![spoken]));
-                            }
-                        }
-                    }
-                }
-            }
-        })?;
-        if let Some((_, chunk, by_speaker)) = open {
-            chunks.push(chunk.close());
-            speakers.push(by_speaker);
-        }
-        Ok((chunks, speakers))
     }
 }
 
@@ -339,61 +199,12 @@ fn speaker_theme_windows(
         .collect()
 }
 
-/// A chunk's tokens per speaker, in the order the speakers first speak in it.
-pub(crate) type ChunkSpeakers = Vec<(Option<u32>, u64)>;
-
-fn add_spoken(by_speaker: &mut ChunkSpeakers, (speaker, tokens): (Option<u32>, u64)) {
-    match by_speaker.iter_mut().find(|(s, _)| *s == speaker) {
-        Some((_, n)) => *n += tokens,
-        None => by_speaker.push((speaker, tokens)),
-    }
-}
-
-/// A stretch of one segment in one set of windows: its terms, one entry per
-/// occurrence, and the word occurrences kept phrases claimed.
-#[derive(Default)]
-struct Piece {
-    windows: Range<usize>,
-    tokens: u64,
-    terms: Vec<TermId>,
-    claims: Vec<TermId>,
-}
-
-impl Piece {
-    /// The chunk of this piece: its terms counted, claimed occurrences taken off.
-    fn close(self) -> Chunk {
-        let (mut terms, mut claims) = (self.terms, self.claims);
-        terms.sort_unstable();
-        claims.sort_unstable();
-        let mut counts: Vec<(TermId, u64)> = Vec::new();
-        for term in terms {
-            match counts.last_mut() {
-                Some((t, n)) if *t == term => *n += 1,
-                _ => counts.push((term, 1)),
-            }
-        }
-        let mut c = 0;
-        for (term, n) in &mut counts {
-            while c < claims.len() && claims[c] < *term {
-                c += 1;
-            }
-            while c < claims.len() && claims[c] == *term {
-                *n = n.saturating_sub(1);
-                c += 1;
-            }
-        }
-        counts.retain(|&(_, n)| n > 0);
-        Chunk {
-            windows: self.windows,
-            tokens: self.tokens,
-            terms: Packed::from_sorted(&counts),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::ops::Range;
+
     use super::*;
+    use crate::count::Packed;
     use crate::count::WindowCounts;
 
     fn speaker(name: &str, tokens: &[u64]) -> SpeakerCounts {
