@@ -96,13 +96,21 @@ pub fn may_burst(total: u64, windows: usize, dispersion: f64, options: &BurstOpt
 
 /// The bursts of a term counted `r[t]` times among `d[t]` tokens in window `t`.
 pub fn bursts(r: &[u64], d: &[u64], options: &BurstOptions) -> Vec<Burst> {
-    let occurrences: Vec<(usize, u64)> = r
-        .iter()
+    bursts_of(
+        &occurrences_in(r),
+        &TokenSeries::new(d.to_vec()),
+        1.0,
+        options,
+    )
+}
+
+/// The `(window, count)` pairs of a series, where it is above 0.
+fn occurrences_in(r: &[u64]) -> Vec<(usize, u64)> {
+    r.iter()
         .enumerate()
         .filter(|&(_, &n)| n > 0)
         .map(|(t, &n)| (t, n))
-        .collect();
-    bursts_of(&occurrences, &TokenSeries::new(d.to_vec()), 1.0, options)
+        .collect()
 }
 
 /// The tokens of each window of a timeline, with what the burst search of every
@@ -524,12 +532,7 @@ mod tests {
             dispersion in prop_oneof![Just(1.0f64), Just(2.5)],
         ) {
             let options = BurstOptions { s: 2.0, gamma };
-            let occurrences: Vec<(usize, u64)> = r
-                .iter()
-                .enumerate()
-                .filter(|&(_, &n)| n > 0)
-                .map(|(t, &n)| (t, n))
-                .collect();
+            let occurrences = occurrences_in(&r);
             let series = TokenSeries::new(d.clone());
             let fast = bursts_of(&occurrences, &series, dispersion, &options);
             let dense = dense_bursts(&occurrences, &d, series.total(), dispersion, &options);
@@ -551,12 +554,7 @@ mod tests {
         }
         r[30] = 1;
         let found = bursts(&r, &d, &BurstOptions::default());
-        let occurrences: Vec<(usize, u64)> = r
-            .iter()
-            .enumerate()
-            .filter(|&(_, &n)| n > 0)
-            .map(|(t, &n)| (t, n))
-            .collect();
+        let occurrences = occurrences_in(&r);
         let total = d.iter().sum();
         assert_eq!(
             found,
