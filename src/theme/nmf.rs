@@ -107,26 +107,6 @@ impl Normals {
     }
 }
 
-/// The transpose of `a`, by rows.
-fn transpose(a: &SparseRows) -> SparseRows {
-    // Each row allocated once at its length: grown by pushes, the transpose held
-    // up to twice its entries, as much as the matrix itself.
-    let mut lengths = vec![0usize; a.columns];
-    for &(c, _) in a.rows.iter().flatten() {
-        lengths[c as usize] += 1;
-    }
-    let mut rows: Vec<Vec<(u32, f64)>> = lengths.into_iter().map(Vec::with_capacity).collect();
-    for (i, row) in a.rows.iter().enumerate() {
-        for &(c, v) in row {
-            rows[c as usize].push((i as u32, v));
-        }
-    }
-    SparseRows {
-        rows,
-        columns: a.rows.len(),
-    }
-}
-
 /// `a · x` for a dense `x` (columns of `a` × l), rows in parallel; each entry is
 /// summed in column order, so the result does not depend on the thread count.
 fn times_dense(a: &SparseRows, x: &DMatrix<f64>) -> DMatrix<f64> {
@@ -153,22 +133,45 @@ fn times_dense(a: &SparseRows, x: &DMatrix<f64>) -> DMatrix<f64> {
     DMatrix::from_fn(a.rows.len(), l, |i, j| rows[i][j])
 }
 
+/// `aᵀ · x` for a dense `x` (rows of `a` × l), without forming `aᵀ`: each row of
+/// `a` adds its entries into the rows of the result they are columns of, rows
+/// in order, so each entry is summed in row order, as the rows of `aᵀ` (each a
+/// column of `a`, in row order) would sum it. A transpose held as many entries
+/// as the matrix, the peak of a default run of many windows.
+fn transposed_times_dense(a: &SparseRows, x: &DMatrix<f64>) -> DMatrix<f64> {
+    let l = x.ncols();
+    let mut out = vec![0.0; a.columns * l];
+    let mut x_row = Vec::with_capacity(l);
+    for (i, row) in a.rows.iter().enumerate() {
+        x_row.clear();
+        x_row.extend((0..l).map(|j| x[(i, j)]));
+        for &(c, v) in row {
+            for (o, &x) in out[c as usize * l..(c as usize + 1) * l]
+                .iter_mut()
+                .zip(&x_row)
+            {
+                *o += v * x;
+            }
+        }
+    }
+    DMatrix::from_fn(a.columns, l, |c, j| out[c * l + j])
+}
+
 /// The top `k` singular triplets by randomized subspace iteration.
 fn randomized_svd(a: &SparseRows, k: usize) -> (Vec<f64>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
     // scikit-learn's defaults: 10 extra dimensions, 7 power iterations for few
     // components, each followed by re-orthonormalisation.
     let l = (k + 10).min(a.rows.len()).min(a.columns);
-    let at = transpose(a);
     let mut normals = Normals(0x7468_656D_656C_696E);
     let omega = DMatrix::from_fn(a.columns, l, |_, _| normals.next());
     let orthonormal = |m: DMatrix<f64>| m.qr().q();
     let mut q = orthonormal(times_dense(a, &omega));
     for _ in 0..7 {
-        let z = orthonormal(times_dense(&at, &q));
+        let z = orthonormal(transposed_times_dense(a, &q));
         q = orthonormal(times_dense(a, &z));
     }
     // B = Qᵀ A (l × n), as (Aᵀ Q)ᵀ; then the SVD of the small B through B Bᵀ.
-    let bt = times_dense(&at, &q);
+    let bt = transposed_times_dense(a, &q);
     let bbt = bt.transpose() * &bt;
     let eigen = SymmetricEigen::new(bbt);
     let mut order: Vec<usize> = (0..l).collect();
