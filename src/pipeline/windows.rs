@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::count::packed::count_of;
 use crate::count::{Counts, TermId};
 use crate::score::TermScore;
 use crate::shift::{self, ShiftOptions, TermHistory, TermStatus};
@@ -138,10 +139,6 @@ impl RankedWindows {
                 // Decoded once: each ranked term looks its forms up in it.
                 let counted_forms = counted.forms.to_vec();
                 let counted_terms = counted.terms.to_vec();
-                let count_of = |list: &[(TermId, u64)], term: TermId| {
-                    list.binary_search_by_key(&term, |&(t, _)| t)
-                        .map_or(0, |i| list[i].1)
-                };
                 let mut window_forms = Vec::new();
                 let terms = ranked
                     .into_iter()
